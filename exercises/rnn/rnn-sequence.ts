@@ -1,0 +1,71 @@
+/**
+ * A vanilla RNN over a whole sequence: the step of `rnn-step.ts` unrolled through time, and
+ * backpropagation through time (BPTT) written by hand.
+ *
+ * Chapter 1, "The forward pass" and "Backpropagation through time".
+ * Useful core ops: timeStep(x, t) slices [N, D] out of [N, T, D]; stepsToSequence(hs) stacks
+ * T tensors [N, H] into [N, T, H]; zeros, add.
+ */
+import { notImplemented } from '@rnn-course/core';
+import type { Tensor } from '@rnn-course/core';
+import type { RnnStepCache } from './rnn-step';
+
+/**
+ * What `rnnBackward` needs. A suggestion: change the fields freely; the grader only hands the
+ * cache from your forward back to your backward.
+ */
+export interface RnnCache {
+  readonly steps: readonly RnnStepCache[]; // T caches
+  readonly shape: { readonly N: number; readonly T: number; readonly D: number; readonly H: number };
+}
+
+/** The gradients of a sequence, one per input of `rnnForward`. */
+export interface RnnGrads {
+  dx: Tensor; // [N, T, D]
+  dh0: Tensor; // [N, H]
+  dWx: Tensor; // [D, H]
+  dWh: Tensor; // [H, H]
+  db: Tensor; // [H]
+}
+
+/**
+ * Runs the RNN over a sequence, eq. 1.1 at every step: h_t = tanh(x_t Wx + h_{t−1} Wh + b),
+ * starting from h_{−1} = h0. The same weights are used at every step.
+ *
+ * Chapter 1, "The forward pass" — packages/rnn/README.md#the-forward-pass
+ *
+ * @param x  `[N, T, D]` the input sequence
+ * @param h0 `[N, H]` the initial hidden state
+ * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` the shared parameters
+ * @returns `h [N, T, H]`, the hidden state at every step, and the cache for `rnnBackward`
+ * @throws ShapeError naming `rnnForward` when the shapes disagree
+ */
+export function rnnForward(
+  x: Tensor,
+  h0: Tensor,
+  Wx: Tensor,
+  Wh: Tensor,
+  b: Tensor,
+): { h: Tensor; cache: RnnCache } {
+  // TODO: loop t = 0 … T−1 calling your rnnStepForward, keep every h_t and every step cache.
+  notImplemented('rnn/sequence-forward');
+}
+
+/**
+ * Backpropagation through time (eqs. 1.4–1.5), walking the steps from T−1 down to 0.
+ *
+ * `dh[:, t, :]` is only the gradient that reaches h_t from the loss at step t. The total
+ * gradient of h_t also collects what flows back from step t+1 (eq. 1.4), and every parameter
+ * gradient is a sum over time, because the same weights act at every step (eq. 1.5).
+ *
+ * Chapter 1, "Backpropagation through time" —
+ * packages/rnn/README.md#backpropagation-through-time
+ *
+ * @param dh    `[N, T, H]` upstream gradient of the loss with respect to every hidden state
+ * @param cache from `rnnForward`
+ * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
+ */
+export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
+  // TODO: loop t = T−1 … 0 calling your rnnStepBackward; carry dprevH into step t−1.
+  notImplemented('rnn/sequence-backward');
+}

@@ -1,0 +1,38 @@
+/**
+ * Softmax cross-entropy at every time step, with a mask for padded positions.
+ *
+ * Chapter 1, "The loss: cross-entropy over time" —
+ * packages/rnn/README.md#the-loss-cross-entropy-over-time
+ * Useful core functions: fromData(data, shape); `logits.data` is the row-major Float64Array.
+ */
+import { notImplemented } from '@rnn-course/core';
+import type { Tensor } from '@rnn-course/core';
+
+/**
+ * Loss and its gradient, eqs. 1.10–1.11:
+ *
+ *   p_{n,t} = softmax(y_{n,t}),   L = (1/N) Σ_n Σ_t m_{n,t} · (−log p_{n,t}[target_{n,t}])
+ *
+ * summed over time and over unmasked positions, divided by the batch size N only (not by the
+ * number of unmasked positions): the CS231n convention, stated in the chapter.
+ * The softmax subtracts each row's maximum first, so logits of ±1e4 do not overflow.
+ *
+ * Chapter 1, "The loss: cross-entropy over time" —
+ * packages/rnn/README.md#the-loss-cross-entropy-over-time
+ *
+ * @param logits  `[N, T, V]` scores
+ * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
+ * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
+ * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
+ * @throws ShapeError naming `temporalSoftmaxLoss` when targets or mask do not match `[N][T]`;
+ *   RangeError when a target is not an integer in `[0, V)`
+ */
+export function temporalSoftmaxLoss(
+  logits: Tensor,
+  targets: readonly (readonly number[])[],
+  mask: readonly (readonly number[])[],
+): { loss: number; dlogits: Tensor } {
+  // TODO: for every (n, t): a stable softmax of the V scores, the masked −log p of the
+  // target, and its gradient; divide both by N.
+  notImplemented('rnn/temporal-softmax-loss');
+}

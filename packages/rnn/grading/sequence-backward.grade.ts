@@ -1,0 +1,206 @@
+/**
+ * Grading suite of rnn/sequence-backward: backpropagation through time (eqs. 1.4-1.5),
+ * against central differences of the learner's own rnnForward and against the reference's
+ * autograd gradients, with a chapter-specific reading of which steps and which gradients
+ * are wrong.
+ */
+import { add, matmul, mul, square, sub, sum, timeStep, transpose, zeros, type Tensor } from '@rnn-course/core';
+import {
+  check,
+  exercise,
+  expectGradients,
+  expectNoInputMutation,
+  numericGradients,
+  referenceGradients,
+  type TimePattern,
+} from '@rnn-course/grader/testing';
+import { rnnSequence } from '@rnn-course/rnn';
+import { rnnBackward, rnnForward } from '@target/rnn/rnn-sequence';
+import { agrees, explained, stepsAgreeing, type Reading } from './diagnosis';
+import { normal, sequenceInputs, type SequenceInputs } from './inputs';
+
+/**
+ * Tolerances (relative error, CS231n formula). Against the reference: two exact derivations
+ * that differ by float64 rounding over T steps (about 1e-13 here), so 1e-9. Against central
+ * differences at h = 1e-5 of the learner's forward: truncation and rounding error are each
+ * about 1e-10 relative for these sizes, so 1e-7 (the anchors give 1e-6 to 1e-8 for BPTT).
+ */
+const TOL = { reference: 1e-9, numeric: 1e-7 } as const;
+
+/** Hints: 1 = walk backwards with the step backward, 2 = the gradient from step t+1 (eq. 1.4),
+ * 3 = sums over time (eq. 1.5). */
+const HINT_STEP = 1;
+const HINT_CARRY = 2;
+const HINT_SUMS = 3;
+
+/** The chapter's reading of the per-step pattern of dx. */
+function readTimePattern(p: TimePattern): string | undefined {
+  if (p.gradient !== 'dx') return undefined;
+  switch (p.kind) {
+    case 'all-but-last':
+    case 'wrong-then-right':
+      return (
+        'dx is right at the last step and wrong before it: is the gradient arriving from step t+1 ' +
+        '(the dprevH that step t+1 returned) being added to dh[:, t] before step t\'s backward?'
+      );
+    case 'everywhere':
+      return (
+        'dx is wrong even at the last step, where nothing arrives from step t+1: check the step ' +
+        'backward (rnn/step-backward) and that step t is given the cache of step t.'
+      );
+    case 'only-last':
+      return 'only the last step is wrong: nothing arrives from after the last step, so the carried ' +
+        'gradient starts at zero.';
+    default:
+      return undefined;
+  }
+}
+
+/** The learner's gradients, central differences of the learner's forward, the reference's. */
+function gradientsOf(p: SequenceInputs, dh: Tensor) {
+  const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
+  const analytic = rnnBackward(dh, cache) as unknown as Record<string, Tensor>;
+  const numeric = numericGradients(
+    (q) => rnnForward(q['x'] as Tensor, q['h0'] as Tensor, q['Wx'] as Tensor, q['Wh'] as Tensor, q['b'] as Tensor).h,
+    { x: p.x.clone(), h0: p.h0.clone(), Wx: p.Wx.clone(), Wh: p.Wh.clone(), b: p.b.clone() },
+    dh,
+  );
+  const reference = referenceGradients(rnnSequence, { ...p }, dh);
+  return { analytic, numeric, reference };
+}
+
+/**
+ * What the wrong parameter gradients say when dx is right: read against the variants the
+ * usual mistakes produce.
+ */
+function readParameterMistake(g: Record<string, unknown>, ref: Record<string, Tensor>, p: SequenceInputs, dh: Tensor): Reading | undefined {
+  const ok = (k: string): boolean => agrees(g[k], ref[k] as Tensor);
+  if (!ok('dx')) {
+    // The per-step reading of dx (in the message already) speaks; point at the hint it needs.
+    const steps = stepsAgreeing(g['dx'], ref['dx'] as Tensor, 1);
+    return { text: '', hint: steps[steps.length - 1] === true ? HINT_CARRY : HINT_STEP };
+  }
+  const wrong = ['dh0', 'dWx', 'dWh', 'db'].filter((k) => !ok(k));
+  if (wrong.length === 0) return undefined;
+
+  // Rebuild the per-step gradients of the pre-activations, da_t, from the reference.
+  const { x, h0, Wx, Wh, b } = p;
+  const T = x.shape[1] as number;
+  const h = rnnSequence(x, h0, Wx, Wh, b); // [N, T, H]
+  const da: Tensor[] = new Array<Tensor>(T);
+  let carried = zeros(h0.shape); // [N, H]
+  for (let t = T - 1; t >= 0; t--) {
+    const ht = timeStep(h, t); // [N, H]
+    da[t] = mul(add(timeStep(dh, t), carried), sub(1, square(ht))); // eq. 1.2
+    carried = matmul(da[t] as Tensor, transpose(Wh));
+  }
+  const lines: string[] = [];
+  const params = ['dWx', 'dWh', 'db'].filter((k) => wrong.includes(k));
+  const stepZero = {
+    dWx: matmul(transpose(timeStep(x, 0)), da[0] as Tensor),
+    dWh: matmul(transpose(h0), da[0] as Tensor),
+    db: sum(da[0] as Tensor, 0),
+  } as Record<string, Tensor>;
+  if (params.length > 1 || params.some((k) => agrees(g[k], stepZero[k] as Tensor))) {
+    lines.push(
+      `${params.join(', ')} hold${params.length === 1 ? 's' : ''} less than the whole sum: Wx, Wh and b are ` +
+        'shared by every step, so their gradients are summed over time, dW += (each step\'s gradient), ' +
+        'never overwritten at each step.',
+    );
+  } else if (params[0] === 'dWh') {
+    let withCurrent = zeros(Wh.shape); // Σ_t h_tᵀ da_t, the h_t-for-h_{t-1} mix-up
+    for (let t = 0; t < T; t++) withCurrent = add(withCurrent, matmul(transpose(timeStep(h, t)), da[t] as Tensor));
+    lines.push(
+      agrees(g['dWh'], withCurrent)
+        ? 'dWh was summed from h_t (the output of each step); eq. 1.5 uses h_{t-1}, the state each step ' +
+          'received: dWh = Σ_t h_{t-1}ᵀ da_t, with h_{-1} = h0.'
+        : 'dx, dWx and db are right but dWh is not: is dWh using h_{t-1} rather than h_t (and h0 at step 0)?',
+    );
+  } else if (params[0] !== undefined) {
+    lines.push(`${params[0]} is wrong while dx is right: check that it sums every step's ${params[0]} (eq. 1.5).`);
+  }
+  if (wrong.includes('dh0')) {
+    lines.push('dh0 is the gradient carried out of step 0 (step 0\'s dprevH), after the loop has visited every step.');
+  }
+  return { text: lines.join('\n'), hint: HINT_SUMS };
+}
+
+exercise('rnn/sequence-backward', () => {
+  check('BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)', 3, () => {
+    const p = sequenceInputs(401, 2, 5, 3, 4);
+    const dh = normal(402, [2, 5, 4]);
+    const { analytic, numeric, reference } = gradientsOf(p, dh);
+    explained(
+      () =>
+        expectGradients({
+          what: 'rnnBackward',
+          analytic,
+          numeric,
+          reference,
+          timeAxis: { dx: 1 },
+          tol: TOL,
+          diagnose: readTimePattern,
+        }),
+      () => readParameterMistake(analytic, reference, p, dh),
+      HINT_SUMS,
+    );
+  });
+
+  // A loss at the last step only: every earlier gradient is carried back from t+1 and nothing
+  // else, so a missing carry leaves dx exactly zero before the last step. Same tolerances.
+  check('a gradient at the last step only reaches every earlier step and h0 (N = 3, T = 6, D = 2, H = 5)', 1, () => {
+    const p = sequenceInputs(403, 3, 6, 2, 5);
+    const dh = zeros([3, 6, 5]); // [N, T, H], zero except at t = T-1
+    const last = normal(404, [3, 5]); // [N, H], the loss gradient at step T-1
+    for (let n = 0; n < 3; n++) dh.data.set(last.data.subarray(n * 5, (n + 1) * 5), (n * 6 + 5) * 5);
+    const { analytic, numeric, reference } = gradientsOf(p, dh);
+    explained(
+      () =>
+        expectGradients({
+          what: 'rnnBackward (loss at the last step only)',
+          analytic,
+          numeric,
+          reference,
+          timeAxis: { dx: 1 },
+          tol: TOL,
+          diagnose: readTimePattern,
+        }),
+      () => readParameterMistake(analytic, reference, p, dh),
+      HINT_CARRY,
+    );
+  });
+
+  // Same tolerances. T = 1 has no recurrence: BPTT reduces to one step backward (dh0 = dprevH);
+  // N = 1 keeps the batch axis.
+  check('T = 1 (one step) and N = 1 (a single sequence of T = 4)', 1, () => {
+    for (const [seed, N, T, D, H] of [
+      [405, 3, 1, 4, 3],
+      [407, 1, 4, 3, 5],
+    ] as const) {
+      const p = sequenceInputs(seed, N, T, D, H);
+      const dh = normal(seed + 1, [N, T, H]);
+      const { analytic, numeric, reference } = gradientsOf(p, dh);
+      explained(
+        () =>
+          expectGradients({
+            what: `rnnBackward (N = ${N}, T = ${T})`,
+            analytic,
+            numeric,
+            reference,
+            timeAxis: { dx: 1 },
+            tol: TOL,
+            diagnose: readTimePattern,
+          }),
+        () => readParameterMistake(analytic, reference, p, dh),
+        HINT_SUMS,
+      );
+    }
+  });
+
+  check('dh and the inputs held in the cache are not changed', 1, () => {
+    const p = sequenceInputs(409, 2, 4, 3, 4);
+    const dh = normal(410, [2, 4, 4]);
+    const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
+    expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), { what: 'rnnBackward', hint: HINT_CARRY });
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * Grading suite of rnn/temporal-softmax-loss: eqs. 1.10-1.11, softmax cross-entropy summed
+ * over time and unmasked positions and divided by the batch size N, with its gradient.
+ */
+import { scale, tensor, zeros, type Tensor } from '@rnn-course/core';
+import {
+  check,
+  exercise,
+  expectClose,
+  expectFinite,
+  expectNoInputMutation,
+  expectShape,
+  numericGrad,
+  referenceGradients,
+} from '@rnn-course/grader/testing';
+import { temporalSoftmaxLoss as referenceLoss } from '@rnn-course/rnn';
+import { temporalSoftmaxLoss } from '@target/rnn/temporal-softmax-loss';
+import { agrees, explained } from './diagnosis';
+import { ids as seededIds, normal } from './inputs';
+
+/**
+ * Tolerances (relative error, CS231n formula). Loss and dlogits against the reference: a
+ * log-sum-exp per position and a sum of N·T terms, exact up to rounding (about 1e-15), so
+ * 1e-10 (the anchors' 1e-7 allows for printed digits). dlogits against central differences
+ * of the learner's own loss at h = 1e-5: truncation and rounding about 1e-10, so 1e-7.
+ */
+const TOL = { reference: 1e-10, numeric: 1e-7 } as const;
+
+/** Hints: 1 = the normalisation by N, 2 = the stable softmax, 3 = the gradient and the mask. */
+const HINT_NORMALISE = 1;
+const HINT_STABLE = 2;
+const HINT_GRADIENT = 3;
+
+/** Reference loss and dlogits. */
+function referenceOf(logits: Tensor, targets: number[][], mask: number[][]): { loss: number; dlogits: Tensor } {
+  const loss = referenceLoss(logits, targets, mask).item();
+  const dlogits = referenceGradients((z) => referenceLoss(z, targets, mask), { logits }, tensor(1))['dlogits'] as Tensor;
+  return { loss, dlogits };
+}
+
+/**
+ * What a wrong loss says about its normalisation. sumLoss: Σ over unmasked positions of
+ * -log p (before any division); N, T: the batch and time sizes; count: unmasked positions.
+ */
+function readNormalisation(loss: unknown, expected: number, N: number, T: number, count: number, unmasked: number): string | undefined {
+  if (typeof loss !== 'number' || !Number.isFinite(loss)) return undefined;
+  const sumLoss = expected * N;
+  const close = (v: number): boolean => Math.abs(loss - v) <= 1e-9 * Math.abs(v);
+  const chapter = 'the chapter normalises by N, the batch size: L = (1/N) Σ_n Σ_t m_{n,t} (−log p_{n,t}[target]).';
+  if (count > 0 && count !== N && close(sumLoss / count)) {
+    return `The loss is normalised by the number of unmasked positions (${count}), the mean over tokens; ${chapter}`;
+  }
+  if (close(sumLoss)) return `The loss is not divided by N = ${N}: ${chapter}`;
+  if (close(sumLoss / (N * T))) return `The loss is normalised by N·T = ${N * T}: ${chapter}`;
+  if (close(unmasked / N)) return `The loss counts masked positions: multiply each term by its mask m_{n,t}; ${chapter}`;
+  if (close(unmasked / (N * T)) || close(unmasked)) return `The loss ignores the mask and is normalised differently: ${chapter}`;
+  return undefined;
+}
+
+/** A seeded case: logits [N, T, V], targets and a partial mask [N][T]. */
+function seededCase(seed: number, N: number, T: number, V: number, std = 1.5) {
+  const logits = normal(seed, [N, T, V], std);
+  const targets = seededIds(seed + 1, N, T, V);
+  // A mask that ends sequences at different lengths, as padding does: row n keeps T - n steps.
+  const mask: number[][] = Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => (t < T - n ? 1 : 0)));
+  return { logits, targets, mask };
+}
+
+exercise('rnn/temporal-softmax-loss', () => {
+  check('loss and dlogits match the reference with a partial mask (N = 3, T = 4, V = 6)', 1, () => {
+    const { logits, targets, mask } = seededCase(901, 3, 4, 6);
+    const expected = referenceOf(logits, targets, mask);
+    const unmasked = referenceLoss(logits, targets).item() * 3; // Σ over every position
+    const count = mask.flat().reduce((s, m) => s + m, 0);
+    const { loss, dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    explained(
+      () => expectClose(loss, expected.loss, { what: 'loss', tol: TOL.reference }),
+      () => readNormalisation(loss, expected.loss, 3, 4, count, unmasked),
+      HINT_NORMALISE,
+    );
+    explained(
+      () => {
+        expectShape(dlogits, [3, 4, 6], 'dlogits');
+        expectClose(dlogits, expected.dlogits, { what: 'dlogits', tol: TOL.reference, timeAxis: 1 });
+      },
+      () => {
+        if (agrees(dlogits, scale(expected.dlogits, 3 / count))) {
+          return `dlogits is normalised by the number of unmasked positions (${count}); like the loss, it is divided by N = 3 (eq. 1.11).`;
+        }
+        if (agrees(dlogits, scale(expected.dlogits, 3))) return 'dlogits is not divided by N = 3 (eq. ' +
+          '1.11: m (p − onehot) / N).';
+        return 'dlogits[n, t] = m_{n,t} (p_{n,t} − onehot(target)) / N (eq. 1.11): zero at masked positions.';
+      },
+      HINT_GRADIENT,
+    );
+  });
+
+  // Central differences of the learner's own loss: dlogits must be the gradient of the loss
+  // the learner computes, whatever its normalisation. Tolerance above.
+  check('dlogits matches finite differences of your own loss (N = 2, T = 3, V = 5)', 1, () => {
+    const { logits, targets, mask } = seededCase(911, 2, 3, 5);
+    const { dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    const probe = logits.clone(); // perturbed in place by the central differences
+    const numeric = numericGrad(() => temporalSoftmaxLoss(probe, targets, mask).loss, probe);
+    explained(
+      () => {
+        expectShape(dlogits, [2, 3, 5], 'dlogits');
+        expectClose(dlogits, numeric, { what: 'dlogits vs finite differences of your loss', tol: TOL.numeric, atol: 1e-9, timeAxis: 1 });
+      },
+      () =>
+        agrees(dlogits, scale(numeric, 2)) || agrees(dlogits, scale(numeric, 0.5))
+          ? 'dlogits is off by a factor N: the loss and its gradient must be normalised the same way (both ' +
+            'divided by N).'
+          : 'dlogits is not the gradient of your loss: p − onehot(target), times the mask, divided by what ' +
+            'the loss is divided by.',
+      HINT_GRADIENT,
+    );
+  });
+
+  // Masks: all zero gives exactly 0 and a zero gradient (no 0/0 from dividing by the number
+  // of unmasked positions); all ones counts every position; tolerance as above.
+  check('masks: all-zero gives loss 0 and zero gradient, all-ones counts every position', 1, () => {
+    const { logits, targets } = seededCase(921, 2, 3, 4);
+    const zerosMask = [
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
+    const none = temporalSoftmaxLoss(logits, targets, zerosMask);
+    explained(
+      () => {
+        expectFinite(none.loss, 'loss (all-zero mask)');
+        expectClose(none.loss, 0, { what: 'loss (all-zero mask)', tol: 0, atol: 0 });
+        expectShape(none.dlogits, [2, 3, 4], 'dlogits (all-zero mask)');
+        expectFinite(none.dlogits, 'dlogits (all-zero mask)');
+        expectClose(none.dlogits, zeros([2, 3, 4]), { what: 'dlogits (all-zero mask)', tol: 0, atol: 0 });
+      },
+      () =>
+        'With every position masked the loss is 0 and so is every gradient; dividing by the number of ' +
+          'unmasked positions gives 0/0 = NaN here. The chapter normalises by N.',
+      HINT_NORMALISE,
+    );
+    const onesMask = [
+      [1, 1, 1],
+      [1, 1, 1],
+    ];
+    const expected = referenceOf(logits, targets, onesMask);
+    const all = temporalSoftmaxLoss(logits, targets, onesMask);
+    explained(
+      () => {
+        expectClose(all.loss, expected.loss, { what: 'loss (all-ones mask)', tol: TOL.reference });
+        expectClose(all.dlogits, expected.dlogits, { what: 'dlogits (all-ones mask)', tol: TOL.reference, timeAxis: 1 });
+      },
+      () => readNormalisation(all.loss, expected.loss, 2, 3, 6, expected.loss * 2),
+      HINT_NORMALISE,
+    );
+  });
+
+  // Logits around ±1000 (a large offset per position plus a spread of a few units): exp
+  // overflows (e^710 is Infinity) or underflows to 0/0 unless the row's maximum is subtracted
+  // first. The spread within a row stays small, so a softmax that subtracts the maximum never
+  // underflows p[target] to 0. The reference's log-softmax is exact here; tolerance as above.
+  check('large logits (around ±1000) give a finite loss and gradient: no overflow', 1, () => {
+    const { targets, mask } = seededCase(931, 2, 3, 5);
+    const offsets = [1000, -1000, 750, -800, 1200, 900]; // one per (n, t)
+    const logits = normal(932, [2, 3, 5], 3); // [N, T, V]
+    for (let i = 0; i < logits.size; i++) logits.data[i]! += offsets[Math.floor(i / 5)] ?? 0;
+    const expected = referenceOf(logits, targets, mask);
+    const { loss, dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    explained(
+      () => {
+        expectFinite(loss, 'loss (logits around ±1000)');
+        expectShape(dlogits, [2, 3, 5], 'dlogits (logits around ±1000)');
+        expectFinite(dlogits, 'dlogits (logits around ±1000)');
+        expectClose(loss, expected.loss, { what: 'loss (logits around ±1000)', tol: TOL.reference });
+        expectClose(dlogits, expected.dlogits, { what: 'dlogits (logits around ±1000)', tol: TOL.reference, timeAxis: 1 });
+      },
+      () =>
+        'exp overflows for logits above about 709 (e^1000 = Infinity, and Infinity / Infinity = NaN): ' +
+        'subtract each row\'s maximum logit before exp, softmax(z) = softmax(z − max z), and compute ' +
+        '−log p[y] as logSumExp − z[y].',
+      HINT_STABLE,
+    );
+  });
+
+  check('N = 1 and T = 1, and logits, targets and mask are not changed', 1, () => {
+    const { logits, targets, mask } = seededCase(941, 1, 1, 7);
+    const expected = referenceOf(logits, targets, mask);
+    const { loss, dlogits } = expectNoInputMutation(
+      { logits, targets, mask },
+      () => temporalSoftmaxLoss(logits, targets, mask),
+      { what: 'temporalSoftmaxLoss', hint: HINT_GRADIENT },
+    );
+    explained(
+      () => {
+        expectClose(loss, expected.loss, { what: 'loss (N = 1, T = 1)', tol: TOL.reference });
+        expectShape(dlogits, [1, 1, 7], 'dlogits (N = 1, T = 1)');
+        expectClose(dlogits, expected.dlogits, { what: 'dlogits (N = 1, T = 1)', tol: TOL.reference });
+      },
+      () => readNormalisation(loss, expected.loss, 1, 1, 1, expected.loss),
+      HINT_NORMALISE,
+    );
+  });
+});

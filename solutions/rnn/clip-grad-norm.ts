@@ -1,0 +1,44 @@
+/**
+ * Gradient clipping by the global norm (Pascanu, Mikolov & Bengio 2013, algorithm 1).
+ *
+ * Chapter 1, "Exploding gradients and clipping" —
+ * packages/rnn/README.md#exploding-gradients-and-clipping
+ */
+import { fromData } from '@rnn-course/core';
+import type { Tensor } from '@rnn-course/core';
+
+/**
+ * Rescales all gradients together, eq. 1.12:
+ *
+ *   ‖g‖ = sqrt(Σ_k Σ_i g_k[i]²),   g_k ← g_k · min(1, maxNorm / (‖g‖ + 1e-6))
+ *
+ * One norm over every tensor, one factor for every tensor: the update keeps its direction
+ * and only its length is capped. Clipping each tensor by its own norm would change the direction.
+ *
+ * Chapter 1, "Exploding gradients and clipping" —
+ * packages/rnn/README.md#exploding-gradients-and-clipping
+ *
+ * @param grads   named gradients of any shapes, e.g. `{ dWx [D, H], dWh [H, H], db [H] }`
+ * @param maxNorm the largest global norm allowed, > 0
+ * @returns new tensors under the same names (same shapes), and `totalNorm`, the global norm
+ *   before clipping. The inputs are not changed.
+ * @throws RangeError when maxNorm is not a positive number
+ */
+export function clipGradNorm(
+  grads: Readonly<Record<string, Tensor>>,
+  maxNorm: number,
+): { grads: Record<string, Tensor>; totalNorm: number } {
+  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
+  let sumSquares = 0;
+  for (const g of Object.values(grads)) {
+    for (let i = 0; i < g.size; i++) sumSquares += g.data[i]! * g.data[i]!;
+  }
+  const totalNorm = Math.sqrt(sumSquares);
+  // The 1e-6 keeps the factor finite when every gradient is zero (then the factor is 1).
+  const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));
+  const clipped: Record<string, Tensor> = {};
+  for (const [name, g] of Object.entries(grads)) {
+    clipped[name] = fromData(g.data.map((v) => v * factor), g.shape); // same shape, new data
+  }
+  return { grads: clipped, totalNorm };
+}
