@@ -86,9 +86,10 @@ export class CharRnn {
       let count = 0;
       for (const chunk of chunks) {
         const { loss, hNext } = this.forward(chunk, h);
-        const T = chunk.inputs[0]?.length ?? 0;
-        total += loss.item() * T; // the loss is summed over T and divided by N only
-        count += T;
+        // The chunk loss sums over its T steps and averages over the N streams (eq. 1.10),
+        // so the total over chunks divided by the steps seen is nats per character.
+        total += loss.item();
+        count += chunk.inputs[0]?.length ?? 0;
         h = hNext;
       }
       return count > 0 ? total / count : NaN;

@@ -109,6 +109,14 @@ describe('CharRnn', () => {
     expect(() => vocab.encode('xyz!')).toThrow(RangeError);
   });
 
+  it('evaluate reports nats per character: the chunk loss (summed over T, mean over N) over T', () => {
+    const model = new CharRnn({ vocabSize: vocab.size, embedDim: 4, hiddenSize: 6 }, new Rng(2));
+    const chunks = textChunks(vocab.encode(text), 2, 8);
+    const first = chunks[0]!;
+    const { loss } = model.forward(first, model.initialState(2));
+    expect(model.evaluate([first])).toBeCloseTo(loss.item() / 8, 12);
+  });
+
   it('loss drops by more than half in 60 Adam steps on a tiny text, with clipping and carried state', () => {
     const model = new CharRnn({ vocabSize: vocab.size, embedDim: 8, hiddenSize: 24 }, new Rng(1));
     const chunks = textChunks(vocab.encode(text.repeat(2)), 2, 8);

@@ -1,0 +1,37 @@
+/**
+ * @rnn-course/lab: what every chapter's labs share.
+ *
+ * - progress: a progress bar with running loss, steps/s and ETA, on stderr
+ * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - datasets: a seeded seasonal time series and the State of the Union text corpus
+ * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
+ */
+export { progress, formatDuration } from './progress';
+export type { Progress, ProgressOptions, ProgressStream } from './progress';
+export {
+  lineChart,
+  lineChartSpec,
+  stackedLineCharts,
+  diagram,
+  renderVegaLite,
+  writeFigure,
+} from './figures';
+export type {
+  Series,
+  VerticalRule,
+  LineChartSpec,
+  DiagramNode,
+  DiagramEdge,
+  DiagramSpec,
+} from './figures';
+export {
+  seasonalSeries,
+  loadCorpus,
+  splitText,
+  normaliseWhitespace,
+  sotuDataDir,
+  CORPUS_FILES,
+} from './datasets';
+export type { SeasonalSeriesOptions, Corpus } from './datasets';
+export { parseLabArgs, usage, labCommand, isMain, runIfMain, ArgsError } from './args';
+export type { Impl, LabArgs } from './args';

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { diagram, lineChart, stackedLineCharts, writeFigure } from '../src/figures';
+
+const spec = {
+  title: 'Loss',
+  xLabel: 'step',
+  yLabel: 'cross-entropy',
+  series: [
+    { name: 'train loss', points: [[0, 4], [1, 3], [2, 2.5]] as [number, number][] },
+    { name: 'validation loss', points: [[0, 4.1], [2, 2.7]] as [number, number][], dashed: true },
+  ],
+};
+
+describe('lineChart', () => {
+  it('returns an SVG document whose legend names every series', async () => {
+    const svg = await lineChart(spec);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('train loss');
+    expect(svg).toContain('validation loss');
+    expect(svg).toContain('cross-entropy');
+  });
+
+  it('gives identical bytes for identical input, even after other charts were drawn', async () => {
+    const first = await lineChart({ ...spec, logY: true });
+    await lineChart({ ...spec, title: 'another chart' });
+    const second = await lineChart({ ...spec, logY: true });
+    expect(second).toBe(first);
+  });
+
+  it('drops non-positive points on a log axis instead of failing', async () => {
+    const svg = await lineChart({
+      ...spec,
+      logY: true,
+      series: [{ name: 'norm', points: [[0, 1], [1, 0], [2, 1e-3]] }],
+    });
+    expect(svg).toContain('norm');
+    expect(svg).not.toContain('NaN');
+  });
+
+  it('rejects duplicate series names', async () => {
+    await expect(
+      lineChart({ ...spec, series: [spec.series[0]!, spec.series[0]!] }),
+    ).rejects.toThrow(/unique/);
+  });
+});
+
+describe('stackedLineCharts', () => {
+  it('draws every panel in one SVG', async () => {
+    const svg = await stackedLineCharts('two panels', [
+      { ...spec, title: 'top panel' },
+      { ...spec, title: 'bottom panel', logY: true },
+    ]);
+    expect(svg).toContain('top panel');
+    expect(svg).toContain('bottom panel');
+    expect(svg).toContain('validation loss');
+  });
+});
+
+describe('diagram', () => {
+  it('draws labelled boxes and arrows deterministically', async () => {
+    const d = {
+      title: 'two steps',
+      nodes: [
+        { id: 'a', x: 0, y: 0, label: 'h_0' },
+        { id: 'b', x: 2, y: 0, label: 'h_1' },
+      ],
+      edges: [{ from: 'a', to: 'b', label: 'Wh' }],
+    };
+    const svg = await diagram(d);
+    expect(svg).toContain('h_0');
+    expect(svg).toContain('Wh');
+    expect(await diagram(d)).toBe(svg);
+  });
+
+  it('names an edge that joins an unknown node', async () => {
+    await expect(
+      diagram({ title: 'x', nodes: [{ id: 'a', x: 0, y: 0, label: 'a' }], edges: [{ from: 'a', to: 'zz' }] }),
+    ).rejects.toThrow(/zz/);
+  });
+});
+
+describe('writeFigure', () => {
+  it('creates missing folders and writes the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-fig-'));
+    const path = writeFigure(join(dir, 'a', 'b', 'f.svg'), '<svg/>');
+    expect(readFileSync(path, 'utf8')).toBe('<svg/>\n');
+  });
+});
