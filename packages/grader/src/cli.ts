@@ -1,0 +1,238 @@
+/**
+ * The `course` command: `npm run course -- <command>`, and `npm run grade` for `course grade`.
+ * Each command lives in commands/; this file parses arguments and maps errors to exit codes:
+ * 0 done, 1 a check failed (`--fail-under`, `verify`, ...), 2 a usage error.
+ */
+import { parseArgs } from 'node:util';
+import { findExercise, loadCourse, UnknownIdError } from './course';
+import type { Course } from './course';
+import { gradeBatch, parseShard } from './commands/batch';
+import { gradeCommand } from './commands/grade';
+import { showHint } from './commands/hint';
+import { describeReset, resetExercise } from './commands/reset';
+import { solutionCommand } from './commands/solution';
+import { watchCommand } from './commands/watch';
+import { formatFatal, formatList, formatNext } from './format/table';
+import { bold, green, red } from './format/style';
+import { grade } from './grade';
+import { repoRoot } from './paths';
+import { killActiveRuns } from './run-vitest';
+import { verify } from './verify';
+import { resolve } from 'node:path';
+
+const USAGE = `Usage: npm run course -- <command>
+
+  list                          every exercise with its status, and your progress
+  grade [chapter | id]          grade; options:
+      --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
+      --submission DIR          a student's folder: only its exercise files are used
+      --json FILE  --gradescope FILE  --junit FILE   write reports
+      --fail-under PERCENT      exit 1 below this score (for CI)
+      --timeout SECONDS         per-check time limit (default 10)
+  watch [id]                    re-grade on every save; h hint, l list, q quit
+  hint <id> [--all]             the next hint (or all of them)
+  solution <id> [--force]       the worked solution, once your exercise passes
+  reset <id>                    restore the stub (your version is backed up first)
+  verify                        maintainers: solutions 100%, stubs not-started, manifests complete
+  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
+                                grade a folder of student folders into one CSV`;
+
+const COMMANDS = ['list', 'grade', 'watch', 'hint', 'solution', 'reset', 'verify', 'grade-batch', 'help'];
+
+/** A mistake in the command line: printed with the usage, exit code 2. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const print = (s: string): void => {
+  process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    print(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!COMMANDS.includes(command)) {
+    throw new UsageError(`unknown command '${command}'. Commands: ${COMMANDS.join(', ')}`);
+  }
+  const course = await loadCourse();
+  switch (command) {
+    case 'list':
+      return list(course, rest);
+    case 'grade':
+      return gradeCli(course, rest);
+    case 'watch': {
+      const { values, positionals } = parse(rest, { target: { type: 'string' }, timeout: { type: 'string' } }, 1);
+      const code = await watchCommand(course, positionals[0], { ...targetOf(values), ...timeoutOf(values) }, print);
+      process.exit(code); // standard input may still be open; quitting watch ends the command
+    }
+    case 'hint': {
+      const { values, positionals } = parse(rest, { all: { type: 'boolean' } }, 1);
+      showHint(findExercise(course, needId(positionals, 'hint')), values.all === true, print);
+      return 0;
+    }
+    case 'solution': {
+      const { values, positionals } = parse(rest, { force: { type: 'boolean' } }, 1);
+      return solutionCommand(course, findExercise(course, needId(positionals, 'solution')), values.force === true, print);
+    }
+    case 'reset': {
+      const { positionals } = parse(rest, {}, 1);
+      const exercise = findExercise(course, needId(positionals, 'reset'));
+      print(describeReset(exercise, resetExercise(course, exercise)));
+      return 0;
+    }
+    case 'verify':
+      return verifyCli(course, rest);
+    case 'grade-batch':
+      return batchCli(course, rest);
+    default:
+      return 2;
+  }
+}
+
+async function list(course: Course, args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { target: { type: 'string' } }, Infinity);
+  const report = await grade({ course, filter: positionals, ...targetOf(values) });
+  print(formatList(report));
+  if (report.target === 'exercises') print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+  return 0;
+}
+
+async function gradeCli(course: Course, args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      target: { type: 'string' },
+      submission: { type: 'string' },
+      json: { type: 'string' },
+      gradescope: { type: 'string' },
+      junit: { type: 'string' },
+      'fail-under': { type: 'string' },
+      timeout: { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+    Infinity,
+  );
+  const failUnder = values['fail-under'] === undefined ? undefined : Number(values['fail-under']);
+  if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 100)) {
+    throw new UsageError(`--fail-under takes a percentage from 0 to 100, got '${values['fail-under']}'`);
+  }
+  return gradeCommand(
+    course,
+    {
+      filter: positionals,
+      ...targetOf(values),
+      ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
+      ...(failUnder === undefined ? {} : { failUnder }),
+      ...timeoutOf(values),
+      quiet: values.quiet === true,
+    },
+    print,
+  );
+}
+
+async function verifyCli(course: Course, args: string[]): Promise<number> {
+  parse(args, {}, 0);
+  print('Verifying: manifests, stubs, solutions (100%), stubs (not-started)...');
+  const result = await verify({ course });
+  const n = course.exercises.length;
+  const points = course.exercises.reduce((a, e) => a + e.points, 0);
+  if (result.ok) {
+    print(green(`verify: OK — ${n} exercises, ${points} points; solutions ${result.solutions?.score}/${result.solutions?.maxScore}; every stub not-started`));
+    return 0;
+  }
+  print(red(bold(`verify: ${result.problems.length} problem(s)`)));
+  for (const p of result.problems) print(`  - ${p}`);
+  return 1;
+}
+
+async function batchCli(course: Course, args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { csv: { type: 'string' }, shard: { type: 'string' }, timeout: { type: 'string' } },
+    1,
+  );
+  const dir = positionals[0];
+  const csv = values.csv;
+  if (dir === undefined || typeof csv !== 'string') throw new UsageError('grade-batch needs DIR and --csv FILE');
+  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes seconds, got '${values.timeout}'`);
+  const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
+  const rows = await gradeBatch(
+    course,
+    {
+      dir,
+      csv,
+      ...(shard === undefined ? {} : { shard }),
+      ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+    },
+    print,
+  );
+  print(`Wrote ${csv}: ${rows.length} student(s).`);
+  return 0;
+}
+
+type Spec = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(args: string[], options: Spec, maxPositionals: number) {
+  try {
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    if (parsed.positionals.length > maxPositionals) {
+      throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
+    }
+    return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function needId(positionals: string[], command: string): string {
+  const id = positionals[0];
+  if (id === undefined) throw new UsageError(`${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`);
+  return id;
+}
+
+/** The string-valued options among `keys` that were given. */
+function strings<K extends string>(values: Record<string, string | boolean | undefined>, keys: K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const k of keys) {
+    const v = values[k];
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function targetOf(values: Record<string, string | boolean | undefined>): { target?: string } {
+  return typeof values.target === 'string' ? { target: values.target } : {};
+}
+
+function timeoutOf(values: Record<string, string | boolean | undefined>): { timeoutMs?: number } {
+  if (values.timeout === undefined) return {};
+  const s = Number(values.timeout);
+  if (!(s > 0)) throw new UsageError(`--timeout takes seconds, got '${String(values.timeout)}'`);
+  return { timeoutMs: s * 1000 };
+}
+
+process.on('exit', killActiveRuns); // no grading process outlives the command
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killActiveRuns();
+    process.exit(130);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    killActiveRuns();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${formatFatal(message)}\n`);
+    if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
+    process.exitCode = error instanceof UsageError || error instanceof UnknownIdError ? 2 : 1;
+  },
+);

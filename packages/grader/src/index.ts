@@ -1,0 +1,26 @@
+/**
+ * `@rnn-course/grader`: the course's grading harness. Chapter manifests use `defineChapter`;
+ * tools and the harness's tests use `grade`, `verify` and the report formats. Grading suites
+ * import their helpers from `@rnn-course/grader/testing` instead.
+ */
+export { defineChapter } from './manifest';
+export type { ChapterManifest, ExerciseEntry } from './manifest';
+export { chapterManifests } from './chapters';
+export { courseOf, findExercise, loadCourse, selectExercises, UnknownIdError } from './course';
+export type { Chapter, Course, Exercise } from './course';
+export { DEFAULT_TIMEOUT_MS, grade } from './grade';
+export type { GradeOptions } from './grade';
+export { percent, statusOf } from './report';
+export type { ChapterReport, CheckReport, ExerciseReport, Report, Status } from './report';
+export { checkImports, describeViolation, findImports } from './imports';
+export type { ImportViolation } from './imports';
+export { checkManifests, checkStubsThrow, verify } from './verify';
+export type { VerifyOptions, VerifyResult } from './verify';
+export { formatList, formatNext, formatTable } from './format/table';
+export { toGradescope } from './format/gradescope';
+export type { GradescopeResults } from './format/gradescope';
+export { toJUnit } from './format/junit';
+export { toCsv } from './format/csv';
+export { gradeBatch, parseShard, studentsOf } from './commands/batch';
+export { resetExercise } from './commands/reset';
+export { todoLine } from './stub';

@@ -1,0 +1,138 @@
+/**
+ * Runs the grading suites in a child Vitest process, under a watchdog. Vitest's per-test time
+ * limit catches a promise that never settles, but nothing inside a worker can stop a
+ * synchronous endless loop; the watchdog can. It kills the whole process group when no event
+ * has arrived for longer than the time limit, and the caller re-runs what did not finish.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { GradeEvent } from './events';
+import { graderRoot, repoRoot } from './paths';
+
+/** What to run. */
+export interface RunOptions {
+  /** The folder `@target/` resolves to. */
+  readonly targetDir: string;
+  /** Absolute paths of the suites to run. */
+  readonly suites: readonly string[];
+  /** Run only these exercises inside the suites (all when absent). */
+  readonly exercises?: readonly string[];
+  /** Per-check time limit, also the watchdog's silence limit. */
+  readonly timeoutMs: number;
+}
+
+/** What came back. */
+export interface RunResult {
+  readonly events: GradeEvent[];
+  /** The watchdog killed the run. */
+  readonly killed: boolean;
+  readonly exitCode: number | null;
+  /** The tail of Vitest's own output, for when it could not run at all. */
+  readonly output: string;
+}
+
+/** Extra time before the first event: Vitest's start-up and the first module's import. */
+const STARTUP_MS = 20_000;
+/** Extra silence allowed after that: results travel from the workers in batches. */
+const GRACE_MS = 1_500;
+
+const running = new Set<number>();
+
+/** Kills the process groups of runs still going (the CLI calls it on Ctrl-C). */
+export function killActiveRuns(): void {
+  for (const pid of running) killGroup(pid);
+  running.clear();
+}
+
+/** Runs one grading Vitest process and collects its events. */
+export async function runVitest(opts: RunOptions): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'course-grade-'));
+  const eventsFile = join(dir, 'events.jsonl');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('VITEST') && key !== 'NODE_OPTIONS') env[key] = value;
+  }
+  Object.assign(env, {
+    COURSE_TARGET: opts.targetDir,
+    COURSE_SUITES: opts.suites.join(','),
+    COURSE_EXERCISES: (opts.exercises ?? []).join(','),
+    COURSE_TIMEOUT_MS: String(opts.timeoutMs),
+    COURSE_EVENTS: eventsFile,
+    FORCE_COLOR: '0',
+  });
+  const args = [vitestBin(), 'run', '--config', resolve(graderRoot, 'vitest.grade.config.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env,
+    detached: process.platform !== 'win32', // its own process group, so one kill stops the workers
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (child.pid !== undefined) running.add(child.pid);
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+
+  let killed = false;
+  let size = 0;
+  let lastActivity = Date.now();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    const current = existsSync(eventsFile) ? statSync(eventsFile).size : 0;
+    if (current !== size) {
+      size = current;
+      lastActivity = now;
+    }
+    const limit = opts.timeoutMs + (size === 0 ? STARTUP_MS : GRACE_MS);
+    if (now - lastActivity > limit && child.pid !== undefined) {
+      killed = true;
+      killGroup(child.pid);
+    }
+  }, 200);
+
+  const exitCode = await new Promise<number | null>((done) => {
+    child.on('error', () => done(null));
+    child.on('close', (code) => done(code));
+  });
+  clearInterval(watchdog);
+  if (child.pid !== undefined) {
+    killGroup(child.pid); // workers left behind by a crashed Vitest
+    running.delete(child.pid);
+  }
+  const events = readEvents(eventsFile);
+  rmSync(dir, { recursive: true, force: true });
+  return { events, killed, exitCode, output };
+}
+
+function readEvents(file: string): GradeEvent[] {
+  if (!existsSync(file)) return [];
+  const events: GradeEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as GradeEvent);
+    } catch {
+      // a line cut short by the kill
+    }
+  }
+  return events;
+}
+
+function killGroup(pid: number): void {
+  try {
+    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
+    else process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+function vitestBin(): string {
+  const pkg = createRequire(import.meta.url).resolve('vitest/package.json');
+  return join(dirname(pkg), 'vitest.mjs');
+}

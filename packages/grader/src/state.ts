@@ -1,0 +1,36 @@
+/**
+ * The learner's state between commands, in `.course/state.json` (gitignored): how many hints
+ * of each exercise they have seen.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stateDir } from './paths';
+
+/** What is remembered. */
+export interface CourseState {
+  /** Hints seen per exercise id. */
+  hintsSeen: Record<string, number>;
+}
+
+function stateFile(): string {
+  return join(stateDir(), 'state.json');
+}
+
+/** Reads the state; a missing or unreadable file is a fresh start. */
+export function readState(): CourseState {
+  try {
+    if (existsSync(stateFile())) {
+      const parsed = JSON.parse(readFileSync(stateFile(), 'utf8')) as Partial<CourseState>;
+      return { hintsSeen: parsed.hintsSeen ?? {} };
+    }
+  } catch {
+    // a damaged state file only forgets which hints were seen
+  }
+  return { hintsSeen: {} };
+}
+
+/** Writes the state. */
+export function writeState(state: CourseState): void {
+  mkdirSync(stateDir(), { recursive: true });
+  writeFileSync(stateFile(), JSON.stringify(state, null, 2) + '\n');
+}

@@ -1,0 +1,79 @@
+/**
+ * The implementation under test: `exercises/`, `solutions/`, or a folder. A submission is
+ * staged: only its exercise files (those the manifests list, and the files of their chapter
+ * folder they import) are copied into `.course/targets/`, inside the repository so that they
+ * resolve `@rnn-course/core` like the learner's own files do. A folder outside the repository
+ * is staged the same way.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import type { Course } from './course';
+import { localFiles } from './imports';
+import { displayPath, isInside, repoRoot, userPath } from './paths';
+
+/** A resolved target. */
+export interface Target {
+  /** How reports name it: `exercises`, `solutions` or the folder. */
+  readonly name: string;
+  /** Where `@target/` points for the run. */
+  readonly dir: string;
+  /** The folder the learner knows (differs from `dir` when staged). */
+  readonly sourceDir: string;
+  /** Removes the staged copy, if any. */
+  readonly cleanup: () => void;
+}
+
+/**
+ * Resolves `target` (`exercises`, `solutions` or a folder, relative to the working directory)
+ * or `submission` (a folder, always staged). A submission may be a copy of `exercises/` or a
+ * whole clone of the course (its `exercises/` is then used).
+ */
+export function resolveTarget(
+  course: Course,
+  opts: { target?: string; submission?: string },
+): Target {
+  if (opts.submission !== undefined) return stage(course, submissionRoot(course, opts.submission));
+  const target = opts.target ?? process.env.COURSE_TARGET ?? 'exercises';
+  if (target === 'exercises' || target === 'solutions') {
+    const dir = resolve(repoRoot, target);
+    return { name: target, dir, sourceDir: dir, cleanup: () => {} };
+  }
+  const dir = userPath(target);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(`target folder not found: ${target} (use exercises, solutions or a folder)`);
+  }
+  if (isInside(repoRoot, dir)) return { name: displayPath(dir), dir, sourceDir: dir, cleanup: () => {} };
+  return stage(course, dir);
+}
+
+function submissionRoot(course: Course, submission: string): string {
+  const dir = userPath(submission);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(`submission folder not found: ${submission}`);
+  }
+  const hasFiles = (d: string): boolean => course.exercises.some((e) => existsSync(join(d, e.file)));
+  const nested = join(dir, 'exercises');
+  return !hasFiles(dir) && existsSync(nested) && hasFiles(nested) ? nested : dir;
+}
+
+function stage(course: Course, sourceDir: string): Target {
+  const base = resolve(repoRoot, '.course/targets');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(join(base, 'target-'));
+  for (const exercise of course.exercises) {
+    const file = join(sourceDir, exercise.file);
+    const chapterDir = join(sourceDir, exercise.file.split('/')[0] ?? '');
+    for (const f of localFiles(file)) {
+      if (!isInside(chapterDir, f)) continue; // the import check reports it
+      const dest = join(dir, relative(sourceDir, f));
+      mkdirSync(dirname(dest), { recursive: true });
+      cpSync(f, dest);
+    }
+  }
+  return {
+    name: displayPath(sourceDir),
+    dir,
+    sourceDir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

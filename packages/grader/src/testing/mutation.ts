@@ -1,0 +1,137 @@
+/**
+ * Inputs are read-only. A forward that writes into `x`, or a clip that scales the caller's
+ * gradients in place, passes a value check and then corrupts the next step of training, so
+ * suites check it directly: snapshot every input, run, compare bit for bit.
+ */
+import type { NestedArray, Tensor } from '@rnn-course/core';
+import { InputMutationError, type HintOptions } from './errors';
+import { describeValue, formatIndex, formatNumber, isTensor, unravelIndex } from './format';
+
+/** What `expectNoInputMutation` watches: tensors, and arrays of numbers such as ids [N][T]. */
+export type WatchedInput = Tensor | NestedArray;
+
+/** Options of `expectNoInputMutation`. */
+export interface MutationOptions extends HintOptions {
+  /** The function's name in the message: 'rnnStepForward' (default 'the function under test'). */
+  what?: string;
+}
+
+/**
+ * Runs `run` and asserts that it left every input exactly as it was (bitwise, shape
+ * included). Names the inputs that changed and, for the first, the first changed element:
+ * "rnnStepForward changed its input Wx: element [1, 2] was 0.5 before the call, 0.25 after".
+ * inputs: named tensors or number arrays, any shapes. Returns what `run` returned.
+ */
+export function expectNoInputMutation<T>(
+  inputs: Record<string, WatchedInput>,
+  run: () => T,
+  options: MutationOptions = {},
+): T {
+  const what = options.what ?? 'the function under test';
+  const before = Object.entries(inputs).map(([name, value]) => ({ name, value, snap: snapshot(value) }));
+  const result = run();
+  const changes = before.flatMap(({ name, value, snap }) => {
+    const change = firstChange(snap, snapshot(value));
+    return change === undefined ? [] : [{ name, change }];
+  });
+  const first = changes[0];
+  if (first === undefined) return result;
+  const names = changes.map((c) => c.name);
+  const others = names.length > 1 ? ` (also changed: ${names.slice(1).join(', ')})` : '';
+  const body =
+    `${what} changed its ${names.length === 1 ? 'input' : 'inputs'} ${names.join(', ')}: ` +
+    `${first.change.text}${others}. ` +
+    'Inputs are read-only: compute results into new tensors (clone first if you must write).';
+  throw new InputMutationError(what, body, first.name, first.change.index, options);
+}
+
+/** A copy of an input: its shape (or nesting) and its values as raw 64-bit patterns. */
+interface Snapshot {
+  kind: 'tensor' | 'array' | 'other';
+  shape: number[];
+  bits: BigUint64Array;
+  values: Float64Array;
+  description: string;
+}
+
+function snapshot(value: unknown): Snapshot {
+  const of = (kind: Snapshot['kind'], shape: number[], values: Float64Array, description: string): Snapshot => ({
+    kind,
+    shape,
+    bits: new BigUint64Array(values.buffer), // the same 8 bytes per element, compared as integers
+    values,
+    description,
+  });
+  if (isTensor(value)) {
+    return of('tensor', [...value.shape], Float64Array.from(value.data), describeValue(value));
+  }
+  if (Array.isArray(value) || typeof value === 'number') {
+    const flat: number[] = [];
+    flatten(value, flat);
+    // the nesting with every number zeroed: equal skeletons mean equal lengths at every level
+    const skeleton = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? 0 : v));
+    return of('array', arrayShape(value), Float64Array.from(flat), skeleton);
+  }
+  return of('other', [], new Float64Array(0), describeValue(value));
+}
+
+/** Where two snapshots of one input first differ, in words, or undefined if they are equal. */
+function firstChange(a: Snapshot, b: Snapshot): { text: string; index: number[] } | undefined {
+  if (a.kind !== b.kind || a.kind === 'other') {
+    if (a.description === b.description) return undefined;
+    return { text: `it was ${a.description}, now ${b.description}`, index: [] };
+  }
+  if (a.kind === 'tensor' && formatIndex(a.shape) !== formatIndex(b.shape)) {
+    return { text: `its shape changed from ${formatIndex(a.shape)} to ${formatIndex(b.shape)}`, index: [] };
+  }
+  if (a.kind === 'array' && (a.description !== b.description || a.bits.length !== b.bits.length)) {
+    return { text: 'its nesting or lengths changed', index: [] };
+  }
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < a.bits.length; i++) {
+    if (a.bits[i] !== b.bits[i]) {
+      if (first < 0) first = i;
+      count++;
+    }
+  }
+  if (first < 0) return undefined;
+  const index = a.kind === 'tensor' ? unravelIndex(first, a.shape) : arrayIndex(first, a.description);
+  const tally = count === 1 ? 'only this element changed' : `${count} of ${a.bits.length} elements changed`;
+  return {
+    text:
+      `element ${formatIndex(index)} was ${formatNumber(a.values[first] ?? NaN, 17)} before the call, ` +
+      `${formatNumber(b.values[first] ?? NaN, 17)} after (${tally})`,
+    index,
+  };
+}
+
+function flatten(value: unknown, out: number[]): void {
+  if (Array.isArray(value)) for (const v of value) flatten(v, out);
+  else out.push(typeof value === 'number' ? value : NaN);
+}
+
+function arrayShape(value: unknown): number[] {
+  const shape: number[] = [];
+  let level = value;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  return shape;
+}
+
+/** The path [i, j, ...] to the `flat`-th number of a nested array, from its JSON skeleton. */
+function arrayIndex(flat: number, skeleton: string): number[] {
+  const nested: unknown = JSON.parse(skeleton);
+  let seen = 0;
+  const walk = (v: unknown, path: number[]): number[] | undefined => {
+    if (!Array.isArray(v)) return seen++ === flat ? path : undefined;
+    for (let i = 0; i < v.length; i++) {
+      const found = walk(v[i], [...path, i]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(nested, []) ?? [];
+}

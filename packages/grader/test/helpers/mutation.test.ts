@@ -1,0 +1,88 @@
+import { tensor, zeros } from '@rnn-course/core';
+import { describe, expect, it } from 'vitest';
+import { InputMutationError } from '../../src/testing/expect';
+import { expectNoInputMutation } from '../../src/testing/mutation';
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`threw a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected a failure, but the check passed');
+}
+
+describe('expectNoInputMutation', () => {
+  it('passes a function that only reads, and returns its result', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    const result = expectNoInputMutation({ x }, () => x.data.reduce((s, v) => s + v, 0));
+    expect(result).toBe(10);
+  });
+
+  it('names the changed input and its first changed element', () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const Wx = tensor([[0.5, 0.25], [1, 2]]);
+    const error = thrown(() =>
+      expectNoInputMutation({ x, Wx }, () => {
+        Wx.set(0.125, 0, 1);
+        Wx.set(7, 1, 1);
+      }, { what: 'rnnStepForward' }),
+    );
+    expect(error).toBeInstanceOf(InputMutationError);
+    expect(error.message).toBe(
+      'rnnStepForward changed its input Wx: element [0, 1] was 0.25 before the call, 0.125 after ' +
+        '(2 of 4 elements changed). Inputs are read-only: compute results into new tensors ' +
+        '(clone first if you must write).',
+    );
+    expect((error as InputMutationError).input).toBe('Wx');
+    expect((error as InputMutationError).index).toEqual([0, 1]);
+  });
+
+  it('names every changed input', () => {
+    const grads = { dWx: tensor([1, 2]), dWh: tensor([3, 4]), db: tensor([5]) };
+    const error = thrown(() =>
+      expectNoInputMutation(grads, () => {
+        grads.dWx.data[1] = 0;
+        grads.db.data[0] = 0;
+      }),
+    );
+    expect(error.message).toMatch(/^the function under test changed its inputs dWx, db: element \[1\] was 2/);
+  });
+
+  it('catches a change that compares equal: 0 written over -0', () => {
+    const h = tensor([-0, 1]);
+    expect(() => expectNoInputMutation({ h }, () => h.set(0, 0))).toThrow(InputMutationError);
+  });
+
+  it('catches in-place writes to id arrays, with the path of the element', () => {
+    const ids = [[1, 2, 3], [4, 5, 6]];
+    const error = thrown(() =>
+      expectNoInputMutation({ ids }, () => {
+        const row = ids[1];
+        if (row !== undefined) row[2] = 0;
+      }),
+    );
+    expect(error.message).toMatch(/changed its input ids: element \[1, 2\] was 6 before the call, 0 after/);
+  });
+
+  it('catches an id array whose length changed', () => {
+    const ids = [[1, 2, 3]];
+    expect(thrown(() => expectNoInputMutation({ ids }, () => ids[0]?.pop())).message).toMatch(
+      /ids: its nesting or lengths changed/,
+    );
+  });
+
+  it('passes when inputs are left alone even if the result is new', () => {
+    const x = zeros([2, 2]);
+    expect(() => expectNoInputMutation({ x }, () => x.clone())).not.toThrow();
+  });
+
+  it('ends with the hint to read when given one', () => {
+    const x = tensor([1]);
+    const error = thrown(() =>
+      expectNoInputMutation({ x }, () => x.set(2, 0), { hint: 3, exercise: 'rnn/clip-grad-norm' }),
+    );
+    expect(error.message).toMatch(/\nRead hint 3: npm run course -- hint rnn\/clip-grad-norm$/);
+  });
+});

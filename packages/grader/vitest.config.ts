@@ -1,0 +1,14 @@
+/**
+ * The harness's own tests. Each test file starts grading runs (child Vitest processes with
+ * two workers each), so the files run one at a time on this 2-core machine.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
