@@ -26,6 +26,7 @@ const USAGE = `Usage: npm run course -- <command>
   grade [chapter | id]          grade; options:
       --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
       --submission DIR          a student's folder: only its exercise files are used
+      --base solutions|exercises|DIR   fill in the files the folder lacks from here
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
@@ -106,6 +107,7 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       target: { type: 'string' },
       submission: { type: 'string' },
+      base: { type: 'string' },
       json: { type: 'string' },
       gradescope: { type: 'string' },
       junit: { type: 'string' },
@@ -124,7 +126,7 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       filter: positionals,
       ...targetOf(values),
-      ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
+      ...strings(values, ['submission', 'base', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
       quiet: values.quiet === true,

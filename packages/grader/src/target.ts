@@ -3,7 +3,8 @@
  * staged: only its exercise files (those the manifests list, and the files of their chapter
  * folder they import) are copied into `.course/targets/`, inside the repository so that they
  * resolve `@rnn-course/core` like the learner's own files do. A folder outside the repository
- * is staged the same way.
+ * is staged the same way. With a `base`, the files a folder lacks are staged from `solutions/` or
+ * `exercises/` first, and the folder's own files are laid over them.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,6 +20,11 @@ export interface Target {
   readonly dir: string;
   /** The folder the learner knows (differs from `dir` when staged). */
   readonly sourceDir: string;
+  /**
+   * Where the missing-file and import checks look: `sourceDir`, or with a base the staged
+   * copy, in which the base has filled in what the folder lacks.
+   */
+  readonly checkDir: string;
   /** Removes the staged copy, if any. */
   readonly cleanup: () => void;
 }
@@ -30,20 +36,34 @@ export interface Target {
  */
 export function resolveTarget(
   course: Course,
-  opts: { target?: string; submission?: string },
+  opts: { target?: string; submission?: string; base?: string },
 ): Target {
-  if (opts.submission !== undefined) return stage(course, submissionRoot(course, opts.submission));
+  const baseDir = opts.base === undefined ? undefined : folderOf(opts.base);
+  if (opts.submission !== undefined) {
+    return stage(course, submissionRoot(course, opts.submission), baseDir);
+  }
   const target = opts.target ?? process.env.COURSE_TARGET ?? 'exercises';
   if (target === 'exercises' || target === 'solutions') {
     const dir = resolve(repoRoot, target);
-    return { name: target, dir, sourceDir: dir, cleanup: () => {} };
+    return { name: target, dir, sourceDir: dir, checkDir: dir, cleanup: () => {} };
   }
   const dir = userPath(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`target folder not found: ${target} (use exercises, solutions or a folder)`);
   }
-  if (isInside(repoRoot, dir)) return { name: displayPath(dir), dir, sourceDir: dir, cleanup: () => {} };
-  return stage(course, dir);
+  if (baseDir === undefined && isInside(repoRoot, dir)) {
+    return { name: displayPath(dir), dir, sourceDir: dir, checkDir: dir, cleanup: () => {} };
+  }
+  return stage(course, dir, baseDir);
+}
+
+/** `exercises` and `solutions` name the course's folders; anything else is a path. */
+function folderOf(name: string): string {
+  const dir = name === 'exercises' || name === 'solutions' ? resolve(repoRoot, name) : userPath(name);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(`base folder not found: ${name} (use exercises, solutions or a folder)`);
+  }
+  return dir;
 }
 
 function submissionRoot(course: Course, submission: string): string {
@@ -56,24 +76,31 @@ function submissionRoot(course: Course, submission: string): string {
   return !hasFiles(dir) && existsSync(nested) && hasFiles(nested) ? nested : dir;
 }
 
-function stage(course: Course, sourceDir: string): Target {
-  const base = resolve(repoRoot, '.course/targets');
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(join(base, 'target-'));
-  for (const exercise of course.exercises) {
-    const file = join(sourceDir, exercise.file);
-    const chapterDir = join(sourceDir, exercise.file.split('/')[0] ?? '');
-    for (const f of localFiles(file)) {
-      if (!isInside(chapterDir, f)) continue; // the import check reports it
-      const dest = join(dir, relative(sourceDir, f));
-      mkdirSync(dirname(dest), { recursive: true });
-      cpSync(f, dest);
-    }
-  }
+function stage(course: Course, sourceDir: string, baseDir?: string): Target {
+  const staging = resolve(repoRoot, '.course/targets');
+  mkdirSync(staging, { recursive: true });
+  const dir = mkdtempSync(join(staging, 'target-'));
+  if (baseDir !== undefined) copyExerciseFiles(course, baseDir, dir);
+  copyExerciseFiles(course, sourceDir, dir); // the folder's own files win over the base's
   return {
     name: displayPath(sourceDir),
     dir,
     sourceDir,
+    checkDir: baseDir === undefined ? sourceDir : dir,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Copies each exercise file of `from`, with the chapter files it imports, into `to`. */
+function copyExerciseFiles(course: Course, from: string, to: string): void {
+  for (const exercise of course.exercises) {
+    const file = join(from, exercise.file);
+    const chapterDir = join(from, exercise.file.split('/')[0] ?? '');
+    for (const f of localFiles(file)) {
+      if (!isInside(chapterDir, f)) continue; // the import check reports it
+      const dest = join(to, relative(from, f));
+      mkdirSync(dirname(dest), { recursive: true });
+      cpSync(f, dest);
+    }
+  }
 }

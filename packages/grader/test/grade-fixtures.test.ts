@@ -119,6 +119,16 @@ describe('grading the fixture implementations', () => {
     expect(byId(r, 'fixture/sum').status).toBe('passed');
   });
 
+  it('with a base, the files a folder lacks come from the base and its own files win', async () => {
+    // missing-file holds only a correct sum.ts; the base brings scale.ts.
+    const filled = await grade({ manifests, target: target('missing-file'), base: target('correct') });
+    expect(byId(filled, 'fixture/scale').status).toBe('passed');
+    expect(byId(filled, 'fixture/sum').status).toBe('passed');
+    // throws/ holds a scale.ts that throws: laid over a correct base, it is still graded failed.
+    const overlaid = await grade({ manifests, target: target('throws'), base: target('correct') });
+    expect(byId(overlaid, 'fixture/scale').status).toBe('failed');
+  });
+
   it('a submission outside the repository, laid out as a clone, is staged and graded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'student-'));
     try {

@@ -1,6 +1,6 @@
 /**
  * The grader catches the usual mistakes of chapter 1. Each fixture under
- * grading/fixtures/<mistake>/ is a submission-shaped folder holding one exercise file with one
+ * grading/fixtures/<mistake>/ is a submission-shaped folder holding the one exercise file with a
  * known mistake; grading it must fail that exercise (not error, not pass) with a message that
  * points at the cause.
  *
@@ -62,7 +62,8 @@ async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) 
 beforeAll(async () => {
   await inBatches(mistakes, CONCURRENCY, async (m) => {
     try {
-      const report = await grade({ target: resolve(fixtures, m.folder), filter: [m.exercise] });
+      // A fixture holds only its mistaken file; the worked solutions fill in its neighbours.
+      const report = await grade({ target: resolve(fixtures, m.folder), base: 'solutions', filter: [m.exercise] });
       const found = report.exercises.find((e) => e.id === m.exercise);
       reports.set(m.folder, found ?? new Error(`no report for ${m.exercise}`));
     } catch (error) {

@@ -18,6 +18,8 @@ export interface GradeCommandOptions {
   readonly filter: readonly string[];
   readonly target?: string;
   readonly submission?: string;
+  /** Fills in the files a target or submission lacks (see `GradeOptions.base`). */
+  readonly base?: string;
   readonly json?: string;
   readonly gradescope?: string;
   readonly junit?: string;
@@ -34,6 +36,7 @@ export async function gradeCommand(course: Course, opts: GradeCommandOptions, pr
     filter: opts.filter,
     ...(opts.target === undefined ? {} : { target: opts.target }),
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
+    ...(opts.base === undefined ? {} : { base: opts.base }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   });
   writeReports(report, opts);
