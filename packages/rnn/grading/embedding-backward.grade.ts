@@ -10,8 +10,9 @@ import {
   expectGradients,
   expectNoInputMutation,
   expectShape,
-  numericGradients,
   referenceGradients,
+  layerGradients,
+  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { embed } from '@rnn-course/rnn';
 import { embeddingBackward, embeddingForward } from '@target/rnn/embedding';
@@ -30,12 +31,15 @@ const TOL = { reference: 1e-12, numeric: 1e-8 } as const;
 const HINT_ACCUMULATE = 2;
 
 /** The learner's dW, central differences of the learner's forward, the reference's. */
-function gradientsOf(ids: number[][], W: Tensor, dout: Tensor) {
-  const { cache } = embeddingForward(ids, W);
-  const analytic = embeddingBackward(dout, cache) as unknown as Record<string, Tensor>;
-  const numeric = numericGradients((q) => embeddingForward(ids, q['W'] as Tensor).out, { W: W.clone() }, dout);
-  const reference = referenceGradients((w) => embed(w, ids), { W }, dout);
-  return { analytic, numeric, reference };
+function gradientsOf(ids: number[][], W: Tensor, dout: Tensor): LayerGradients {
+  return layerGradients({
+    inputs: { W },
+    dout,
+    forward: (W: Tensor) => embeddingForward(ids, W),
+    output: (r) => r.out,
+    backward: embeddingBackward,
+    reference: (W: Tensor) => embed(W, ids),
+  });
 }
 
 /** Which rows of dW are wrong, and whether they are exactly the rows of repeated ids. */

@@ -10,9 +10,9 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
-  numericGradients,
-  referenceGradients,
   type TimePattern,
+  layerGradients,
+  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { rnnSequence } from '@rnn-course/rnn';
 import { rnnBackward, rnnForward } from '@target/rnn/rnn-sequence';
@@ -57,16 +57,15 @@ function readTimePattern(p: TimePattern): string | undefined {
 }
 
 /** The learner's gradients, central differences of the learner's forward, the reference's. */
-function gradientsOf(p: SequenceInputs, dh: Tensor) {
-  const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
-  const analytic = rnnBackward(dh, cache) as unknown as Record<string, Tensor>;
-  const numeric = numericGradients(
-    (q) => rnnForward(q['x'] as Tensor, q['h0'] as Tensor, q['Wx'] as Tensor, q['Wh'] as Tensor, q['b'] as Tensor).h,
-    { x: p.x.clone(), h0: p.h0.clone(), Wx: p.Wx.clone(), Wh: p.Wh.clone(), b: p.b.clone() },
-    dh,
-  );
-  const reference = referenceGradients(rnnSequence, { ...p }, dh);
-  return { analytic, numeric, reference };
+function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
+  return layerGradients({
+    inputs: { x: p.x, h0: p.h0, Wx: p.Wx, Wh: p.Wh, b: p.b },
+    dout: dh,
+    forward: (x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => rnnForward(x, h0, Wx, Wh, b),
+    output: (r) => r.h,
+    backward: rnnBackward,
+    reference: rnnSequence,
+  });
 }
 
 /**

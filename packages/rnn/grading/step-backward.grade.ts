@@ -9,8 +9,8 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
-  numericGradients,
-  referenceGradients,
+  layerGradients,
+  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { rnnStep } from '@rnn-course/rnn';
 import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
@@ -31,16 +31,15 @@ const HINT_TANH = 2;
 const HINT_FORMULAS = 3;
 
 /** The learner's gradients, central differences of the learner's forward, the reference's. */
-function gradientsOf(p: StepInputs, dnextH: Tensor) {
-  const { cache } = rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-  const analytic = rnnStepBackward(dnextH, cache) as unknown as Record<string, Tensor>;
-  const numeric = numericGradients(
-    (q) => rnnStepForward(q['x'] as Tensor, q['prevH'] as Tensor, q['Wx'] as Tensor, q['Wh'] as Tensor, q['b'] as Tensor).nextH,
-    { x: p.x.clone(), prevH: p.prevH.clone(), Wx: p.Wx.clone(), Wh: p.Wh.clone(), b: p.b.clone() },
-    dnextH,
-  );
-  const reference = referenceGradients(rnnStep, { ...p }, dnextH);
-  return { analytic, numeric, reference };
+function gradientsOf(p: StepInputs, dnextH: Tensor): LayerGradients {
+  return layerGradients({
+    inputs: { x: p.x, prevH: p.prevH, Wx: p.Wx, Wh: p.Wh, b: p.b },
+    dout: dnextH,
+    forward: (x: Tensor, prevH: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => rnnStepForward(x, prevH, Wx, Wh, b),
+    output: (r) => r.nextH,
+    backward: rnnStepBackward,
+    reference: rnnStep,
+  });
 }
 
 /**

@@ -8,8 +8,8 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
-  numericGradients,
-  referenceGradients,
+  layerGradients,
+  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { temporalAffine } from '@rnn-course/rnn';
 import { temporalAffineBackward, temporalAffineForward } from '@target/rnn/temporal-affine';
@@ -27,16 +27,15 @@ const TOL = { reference: 1e-10, numeric: 1e-8 } as const;
 const HINT_SUMS = 2;
 
 /** The learner's gradients, central differences of the learner's forward, the reference's. */
-function gradientsOf(x: Tensor, W: Tensor, b: Tensor, dout: Tensor) {
-  const { cache } = temporalAffineForward(x, W, b);
-  const analytic = temporalAffineBackward(dout, cache) as unknown as Record<string, Tensor>;
-  const numeric = numericGradients(
-    (q) => temporalAffineForward(q['x'] as Tensor, q['W'] as Tensor, q['b'] as Tensor).out,
-    { x: x.clone(), W: W.clone(), b: b.clone() },
+function gradientsOf(x: Tensor, W: Tensor, b: Tensor, dout: Tensor): LayerGradients {
+  return layerGradients({
+    inputs: { x, W, b },
     dout,
-  );
-  const reference = referenceGradients(temporalAffine, { x, W, b }, dout);
-  return { analytic, numeric, reference };
+    forward: (x: Tensor, W: Tensor, b: Tensor) => temporalAffineForward(x, W, b),
+    output: (r) => r.out,
+    backward: temporalAffineBackward,
+    reference: temporalAffine,
+  });
 }
 
 /** What wrong dW or db say: which of the two axes, batch and time, was not summed. */

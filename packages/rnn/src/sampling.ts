@@ -3,7 +3,7 @@
  *
  * Chapter 1, "Sampling with temperature" — packages/rnn/README.md#sampling-with-temperature
  */
-import { assertShape, noGrad, scale, softmax } from '@rnn-course/core';
+import { assertShape, div, noGrad, softmax } from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
 
 /**
@@ -21,7 +21,7 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new RangeError(`sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`);
   }
-  const p = noGrad(() => softmax(scale(logits, 1 / temperature), -1)).data; // [V], stable softmax
+  const p = noGrad(() => softmax(div(logits, temperature), -1)).data; // [V], stable softmax
   const u = rng.uniform();
   let cdf = 0;
   let last = 0;

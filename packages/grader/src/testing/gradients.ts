@@ -195,6 +195,48 @@ export function referenceGradients(
   return grads;
 }
 
+/** The three sets of gradients a backward suite compares (see `layerGradients`). */
+export interface LayerGradients {
+  /** The learner's backward, run on the cache of the learner's forward. */
+  readonly analytic: Record<string, Tensor>;
+  /** Central differences of the learner's own forward. */
+  readonly numeric: Record<string, Tensor>;
+  /** The chapter reference's autograd. */
+  readonly reference: Record<string, Tensor>;
+}
+
+/**
+ * Everything `expectGradients` needs for a layer written CS231n style: runs the learner's
+ * forward and backward, differentiates the learner's forward by central differences, and
+ * backpropagates `dout` through the reference. The learner's inputs are never the ones perturbed.
+ *
+ * @param spec.inputs    the differentiable inputs, in the order `forward` and `reference` take them
+ * @param spec.dout      upstream gradient, the shape of the forward's output
+ * @param spec.forward   the learner's forward, returning its output and a cache
+ * @param spec.output    picks the differentiated output out of the forward's result (e.g. `r => r.h`)
+ * @param spec.backward  the learner's backward; its keys are 'd' + input name
+ * @param spec.reference the reference as a differentiable function of the same inputs
+ * @param spec.h         finite-difference step (default 1e-5)
+ */
+export function layerGradients<R extends { cache: unknown }>(spec: {
+  readonly inputs: Record<string, Tensor>;
+  readonly dout: Tensor;
+  readonly forward: (...inputs: Tensor[]) => R;
+  readonly output: (result: NoInfer<R>) => Tensor;
+  readonly backward: (dout: Tensor, cache: NoInfer<R>['cache']) => object;
+  readonly reference: (...inputs: Tensor[]) => Tensor;
+  readonly h?: number;
+}): LayerGradients {
+  const names = Object.keys(spec.inputs);
+  const args = (record: Record<string, Tensor>): Tensor[] => names.map((n) => record[n] as Tensor);
+  const { cache } = spec.forward(...args(spec.inputs));
+  const analytic = spec.backward(spec.dout, cache) as Record<string, Tensor>;
+  const copies = Object.fromEntries(names.map((n) => [n, (spec.inputs[n] as Tensor).clone()]));
+  const numeric = numericGradients((q) => spec.output(spec.forward(...args(q))), copies, spec.dout, spec.h);
+  const reference = referenceGradients(spec.reference, spec.inputs, spec.dout);
+  return { analytic, numeric, reference };
+}
+
 /**
  * Central differences of a scalar function: d f() / d x, same shape as x (the core's
  * `numericalGradient`, re-exported for suites). f reads x; x is perturbed and restored.

@@ -9,12 +9,14 @@ import {
   tanh,
   tensor,
   timeStep,
+  transpose,
   type Tensor,
 } from '@rnn-course/core';
 import { describe, expect, it } from 'vitest';
 import { GradientError, seeded } from '../../src/testing/expect';
 import {
   expectGradients,
+  layerGradients,
   numericGrad,
   numericGradients,
   referenceGradients,
@@ -295,3 +297,32 @@ describe('expectGradients on constructed errors', () => {
     expect(() => expectGradients({ what: 'f', analytic: { dx } })).toThrow(/give numeric or reference/);
   });
 });
+
+describe('layerGradients', () => {
+  // out = x W, written CS231n style; `bug` scales dW to stand for a wrong backward.
+  const forward = (x: Tensor, W: Tensor) => ({ out: matmul(x, W), cache: { x, W } });
+  const backwardWith = (bug: number) => (dout: Tensor, cache: { x: Tensor; W: Tensor }) => ({
+    dx: matmul(dout, transpose(cache.W)),
+    dW: mul(matmul(transpose(cache.x), dout), bug),
+  });
+  const rng = seeded(7);
+  const x = randn([3, 4], rng);
+  const W = randn([4, 2], rng);
+  const dout = randn([3, 2], rng);
+
+  it('gives the learner, finite-difference and reference gradients under the same names', () => {
+    const g = layerGradients({ inputs: { x, W }, dout, forward, output: (r) => r.out, backward: backwardWith(1), reference: matmul });
+    expect(Object.keys(g.analytic).sort()).toEqual(['dW', 'dx']);
+    expect(Object.keys(g.numeric).sort()).toEqual(['dW', 'dx']);
+    expect(Object.keys(g.reference).sort()).toEqual(['dW', 'dx']);
+    expect(() => expectGradients({ what: 'matmul', ...g })).not.toThrow();
+  });
+
+  it('a wrong backward disagrees with both the numeric and the reference gradient, inputs untouched', () => {
+    const before = W.data.slice();
+    const g = layerGradients({ inputs: { x, W }, dout, forward, output: (r) => r.out, backward: backwardWith(2), reference: matmul });
+    expect(W.data).toEqual(before);
+    expect(thrown(() => expectGradients({ what: 'matmul', ...g })).message).toContain('dW');
+  });
+});
+
