@@ -52,6 +52,38 @@ export function seasonalSeries(options: SeasonalSeriesOptions): Float64Array {
   return y;
 }
 
+/** A straight line y = intercept + slope * t, as returned by {@link fitLine}. */
+export interface Line {
+  intercept: number;
+  slope: number;
+}
+
+/**
+ * The least-squares line through the points (t, values[t]), t = 0, 1, ...:
+ *
+ *   slope = sum (t - t̄)(y_t - ȳ) / sum (t - t̄)^2,  intercept = ȳ - slope * t̄
+ *
+ * Fitted on the training part of a series, it is the trend a forecast removes before training
+ * and adds back afterwards.
+ *
+ * @param values `[n]`, at least two
+ */
+export function fitLine(values: ArrayLike<number>): Line {
+  const n = values.length;
+  if (n < 2) throw new RangeError(`fitLine: needs at least two values, received ${n}`);
+  const tMean = (n - 1) / 2;
+  let yMean = 0;
+  for (let t = 0; t < n; t++) yMean += (values[t] as number) / n;
+  let sty = 0;
+  let stt = 0;
+  for (let t = 0; t < n; t++) {
+    sty += (t - tMean) * ((values[t] as number) - yMean);
+    stt += (t - tMean) ** 2;
+  }
+  const slope = sty / stt;
+  return { intercept: yMean - slope * tMean, slope };
+}
+
 /**
  * The State of the Union addresses that form the course's text corpus: Franklin D. Roosevelt
  * (1934-1945), John F. Kennedy (1961-1963) and Lyndon B. Johnson (1964-1969), about 550 kB of

@@ -3,7 +3,8 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
- * - datasets: a seeded seasonal time series and the State of the Union text corpus
+ * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
+ *   text corpus
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
 export { progress, formatDuration } from './progress';
@@ -26,12 +27,13 @@ export type {
 } from './figures';
 export {
   seasonalSeries,
+  fitLine,
   loadCorpus,
   splitText,
   normaliseWhitespace,
   sotuDataDir,
   CORPUS_FILES,
 } from './datasets';
-export type { SeasonalSeriesOptions, Corpus } from './datasets';
+export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
 export { parseLabArgs, usage, labCommand, isMain, runIfMain, ArgsError } from './args';
 export type { Impl, LabArgs } from './args';

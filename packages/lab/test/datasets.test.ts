@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORPUS_FILES, loadCorpus, normaliseWhitespace, seasonalSeries, splitText } from '../src/datasets';
+import { CORPUS_FILES, fitLine, loadCorpus, normaliseWhitespace, seasonalSeries, splitText } from '../src/datasets';
 
 describe('seasonalSeries', () => {
   it('is a pure function of its options', () => {
@@ -23,6 +23,25 @@ describe('seasonalSeries', () => {
     for (let t = 0; t < 4000; t++) ss += ((noisy[t] as number) - (clean[t] as number)) ** 2;
     expect(Math.sqrt(ss / 4000)).toBeGreaterThan(0.18);
     expect(Math.sqrt(ss / 4000)).toBeLessThan(0.22);
+  });
+});
+
+describe('fitLine', () => {
+  it('recovers the intercept and slope of points on a line', () => {
+    const line = fitLine(Array.from({ length: 10 }, (_, t) => 3 - 0.5 * t));
+    expect(line.intercept).toBeCloseTo(3, 12);
+    expect(line.slope).toBeCloseTo(-0.5, 12);
+  });
+
+  it('finds the trend of a noisy series without seasons within a few percent', () => {
+    const { intercept, slope } = fitLine(seasonalSeries({ length: 1000, amplitudes: [0, 0], noise: 0.1 }));
+    expect(slope).toBeGreaterThan(0.0039);
+    expect(slope).toBeLessThan(0.0041);
+    expect(Math.abs(intercept)).toBeLessThan(0.02);
+  });
+
+  it('needs at least two values', () => {
+    expect(() => fitLine([1])).toThrow(RangeError);
   });
 });
 
