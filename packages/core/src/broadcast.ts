@@ -44,13 +44,24 @@ export function broadcastOffsets(outShape: Shape, inShape: Shape): Int32Array | 
     const j = i - (n - inShape.length);
     return j < 0 || inShape[j] === 1 ? 0 : inStrides[j]!;
   });
-  const size = shapeSize(outShape);
-  const offsets = new Int32Array(size);
+  return stridedOffsets(outShape, strides);
+}
+
+/**
+ * Walks `outShape` in row-major order and gives, for each position, the flat offset
+ * Σ index[axis] · strides[axis] into some other array: the one walk behind broadcasting
+ * (stride 0 repeats an axis) and permuting (strides reordered).
+ *
+ * @returns Int32Array of length size(outShape)
+ */
+export function stridedOffsets(outShape: Shape, strides: readonly number[]): Int32Array {
+  const n = outShape.length;
+  const offsets = new Int32Array(shapeSize(outShape));
   const counter = new Array<number>(n).fill(0);
   let off = 0;
-  for (let k = 0; k < size; k++) {
+  for (let k = 0; k < offsets.length; k++) {
     offsets[k] = off;
-    // Advance the odometer by one position, updating the input offset incrementally.
+    // Advance the odometer by one position, updating the offset incrementally.
     for (let axis = n - 1; axis >= 0; axis--) {
       counter[axis]!++;
       off += strides[axis]!;

@@ -9,6 +9,7 @@
  * contiguous in row-major order.
  */
 import { accumulate, record } from '../autograd';
+import { stridedOffsets } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, normalizeAxis, sameShape, shapeSize, stridesOf } from '../tensor';
 import type { Shape } from '../tensor';
@@ -48,23 +49,11 @@ export function reshape(a: Tensor, shape: Shape): Tensor {
 
 /** The values of `data` (of `shape`) with axes reordered: output axis i is input axis axes[i]. */
 function permuteData(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
-  const n = shape.length;
   const inStrides = stridesOf(shape);
   const outShape = axes.map((ax) => shape[ax]!);
-  const strides = axes.map((ax) => inStrides[ax]!);
+  const offsets = stridedOffsets(outShape, axes.map((ax) => inStrides[ax]!));
   const out = new Float64Array(data.length);
-  const counter = new Array<number>(n).fill(0);
-  let off = 0;
-  for (let k = 0; k < out.length; k++) {
-    out[k] = data[off]!;
-    for (let axis = n - 1; axis >= 0; axis--) {
-      counter[axis]!++;
-      off += strides[axis]!;
-      if (counter[axis]! < outShape[axis]!) break;
-      off -= strides[axis]! * counter[axis]!;
-      counter[axis] = 0;
-    }
-  }
+  for (let k = 0; k < out.length; k++) out[k] = data[offsets[k]!]!;
   return out;
 }
 
