@@ -13,17 +13,8 @@ import {
   WrongShapeError,
   WrongTypeError,
 } from '../../src/testing/expect';
+import { thrown } from './fixtures/thrown';
 
-/** The error `fn` throws (the test fails if it throws nothing). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected a failure, but the check passed');
-}
 
 afterEach(() => {
   setCurrentExercise(undefined);

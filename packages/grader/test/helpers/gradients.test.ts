@@ -23,16 +23,8 @@ import {
   type TimePattern,
 } from '../../src/testing/gradients';
 import { rnnBackward, rnnForward, type RnnBug } from './fixtures/tiny-rnn';
+import { thrown } from './fixtures/thrown';
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected a failure, but the check passed');
-}
 
 /** The reference RNN by the core's autograd: h_t = tanh(x_t Wx + h_{t-1} Wh + b). */
 function referenceRnn(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {

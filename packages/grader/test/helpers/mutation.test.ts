@@ -2,16 +2,8 @@ import { tensor, zeros } from '@rnn-course/core';
 import { describe, expect, it } from 'vitest';
 import { InputMutationError } from '../../src/testing/expect';
 import { expectNoInputMutation } from '../../src/testing/mutation';
+import { thrown } from './fixtures/thrown';
 
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected a failure, but the check passed');
-}
 
 describe('expectNoInputMutation', () => {
   it('passes a function that only reads, and returns its result', () => {
