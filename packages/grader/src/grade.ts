@@ -24,8 +24,8 @@ export interface GradeOptions {
   readonly submission?: string;
   /**
    * Fills in the exercise files the target folder lacks from `solutions`, `exercises` or a folder, so a
-   * folder holding one file (a mistake fixture, a single-file hand-in) grades with working
-   * neighbours. Also a folder. Without it a missing file is `not-started`.
+   * folder holding one file (a mistake staged by `stageEdited`, a single-file hand-in) grades with
+   * working neighbours. Also a folder. Without it a missing file is `not-started`.
    */
   readonly base?: string;
   /** Chapter ids or exercise ids; everything when absent. */

@@ -1,6 +1,7 @@
 /**
  * `@rnn-course/grader`: the course's grading harness. Chapter manifests use `defineChapter`;
- * tools and the harness's tests use `grade`, `verify` and the report formats. Grading suites
+ * tools and the harness's tests use `grade`, `verify` and the report formats, and a chapter's
+ * tests stage known mistakes as edits of its solutions with `stageEdited`. Grading suites
  * import their helpers from `@rnn-course/grader/testing` instead.
  */
 export { defineChapter } from './manifest';
@@ -24,3 +25,5 @@ export { toCsv } from './format/csv';
 export { gradeBatch, parseShard, studentsOf } from './commands/batch';
 export { resetExercise } from './commands/reset';
 export { todoLine } from './stub';
+export { applyEdits, stageEdited } from './stage-edited';
+export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';

@@ -11,10 +11,16 @@ export const repoRoot: string = resolve(fileURLToPath(new URL('.', import.meta.u
 /** The folder this package lives in, `packages/grader`. */
 export const graderRoot: string = resolve(repoRoot, 'packages/grader');
 
-/** The learner's state: hints seen, backups, staged submissions. `COURSE_STATE_DIR` overrides. */
+/** The learner's state: hints seen, backups. `COURSE_STATE_DIR` overrides. */
 export function stateDir(): string {
   return process.env.COURSE_STATE_DIR ?? resolve(repoRoot, '.course');
 }
+
+/**
+ * Where staged copies go (`.course/targets/`, gitignored): always inside the repository, so that
+ * a staged file resolves `@rnn-course/core` like the learner's own files do.
+ */
+export const targetsDir: string = resolve(repoRoot, '.course/targets');
 
 /** A path from the repository root, absolute paths pass through. */
 export function fromRoot(path: string): string {

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'no
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Course } from './course';
 import { localFiles } from './imports';
-import { displayPath, isInside, repoRoot, userPath } from './paths';
+import { displayPath, isInside, repoRoot, targetsDir, userPath } from './paths';
 
 /** A resolved target. */
 export interface Target {
@@ -38,7 +38,7 @@ export function resolveTarget(
   course: Course,
   opts: { target?: string; submission?: string; base?: string },
 ): Target {
-  const baseDir = opts.base === undefined ? undefined : folderOf(opts.base);
+  const baseDir = opts.base === undefined ? undefined : folderOf(opts.base, 'base');
   if (opts.submission !== undefined) {
     return stage(course, submissionRoot(course, opts.submission), baseDir);
   }
@@ -57,11 +57,14 @@ export function resolveTarget(
   return stage(course, dir, baseDir);
 }
 
-/** `exercises` and `solutions` name the course's folders; anything else is a path. */
-function folderOf(name: string): string {
+/**
+ * `exercises` and `solutions` name the course's folders; anything else is a path. `role` names
+ * the folder in the error, e.g. `base`.
+ */
+export function folderOf(name: string, role: string): string {
   const dir = name === 'exercises' || name === 'solutions' ? resolve(repoRoot, name) : userPath(name);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`base folder not found: ${name} (use exercises, solutions or a folder)`);
+    throw new Error(`${role} folder not found: ${name} (use exercises, solutions or a folder)`);
   }
   return dir;
 }
@@ -77,9 +80,8 @@ function submissionRoot(course: Course, submission: string): string {
 }
 
 function stage(course: Course, sourceDir: string, baseDir?: string): Target {
-  const staging = resolve(repoRoot, '.course/targets');
-  mkdirSync(staging, { recursive: true });
-  const dir = mkdtempSync(join(staging, 'target-'));
+  mkdirSync(targetsDir, { recursive: true });
+  const dir = mkdtempSync(join(targetsDir, 'target-'));
   if (baseDir !== undefined) copyExerciseFiles(course, baseDir, dir);
   copyExerciseFiles(course, sourceDir, dir); // the folder's own files win over the base's
   return {

@@ -1,51 +1,23 @@
 /**
- * The grader catches the usual mistakes of chapter 1. Each fixture under
- * grading/fixtures/<mistake>/ is a submission-shaped folder holding the one exercise file with a
- * known mistake; grading it must fail that exercise (not error, not pass) with a message that
- * points at the cause.
+ * The grader catches the usual mistakes of chapter 1. Each mistake in grading/mistakes.ts is a
+ * small edit of a worked solution; staged with `stageEdited` and graded with the solutions as
+ * its neighbours, it must fail its exercise (not error, not pass) with a message that points at
+ * the cause.
  *
- * Every fixture is graded by the course's own grader, in its own Vitest process; the runs go
- * a few at a time in `beforeAll`, and each test then reads its fixture's report.
+ * Every mistake is graded by the course's own grader, in its own Vitest process; the runs go
+ * a few at a time in `beforeAll`, and each test then reads its mistake's report.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { grade, type ExerciseReport } from '@rnn-course/grader';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { applyEdits, grade, stageEdited, type ExerciseReport } from '@rnn-course/grader';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mistakes } from '../grading/mistakes';
 
-const fixtures = resolve(fileURLToPath(new URL('.', import.meta.url)), '../grading/fixtures');
-
-/** One mistake: its folder, the exercise it breaks, and what the message must mention. */
-interface Mistake {
-  folder: string;
-  exercise: string;
-  /** Every pattern must match the exercise's failure message. */
-  points: RegExp[];
-}
-
-const mistakes: Mistake[] = [
-  { folder: 'no-gradient-from-next-step', exercise: 'rnn/sequence-backward', points: [/step t\+1/, /right at (the last )?step 4/] },
-  { folder: 'dwh-uses-current-h', exercise: 'rnn/step-backward', points: [/h_\{t-1\}/, /dWh/] },
-  { folder: 'dwh-uses-current-h-in-sequence', exercise: 'rnn/sequence-backward', points: [/h_\{t-1\}/, /dWh/] },
-  { folder: 'tanh-derivative-on-preactivation', exercise: 'rnn/step-backward', points: [/pre-activation/, /1 − h_t²/] },
-  { folder: 'db-not-summed-over-batch', exercise: 'rnn/step-backward', points: [/summed over the batch/, /\bdb\b/] },
-  { folder: 'temporal-affine-db-not-summed-over-batch', exercise: 'rnn/temporal-affine-backward', points: [/not over the batch/, /\bdb\b/] },
-  { folder: 'param-grads-overwritten-over-time', exercise: 'rnn/sequence-backward', points: [/summed over time/] },
-  { folder: 'embedding-overwrites-repeated-ids', exercise: 'rnn/embedding-backward', points: [/accumulate/, /more than once/] },
-  { folder: 'loss-mean-over-tokens', exercise: 'rnn/temporal-softmax-loss', points: [/normalis/, /batch size/] },
-  { folder: 'softmax-without-max', exercise: 'rnn/temporal-softmax-loss', points: [/overflow/, /NaN|Infinity/, /maximum/] },
-  { folder: 'clip-each-tensor-separately', exercise: 'rnn/clip-grad-norm', points: [/global norm/, /own norm/] },
-  { folder: 'temperature-after-softmax', exercise: 'rnn/sample-temperature', points: [/before the softmax/, /temperature/] },
-  { folder: 'sampling-without-max', exercise: 'rnn/sample-temperature', points: [/overflow/, /maximum/] },
-  { folder: 'tbptt-hnext-not-carried', exercise: 'rnn/tbptt-step', points: [/hNext/, /last/] },
-  { folder: 'tbptt-ignores-hprev', exercise: 'rnn/tbptt-step', points: [/hPrev/, /zeros/] },
-  { folder: 'sequence-forward-restarts-from-h0', exercise: 'rnn/sequence-forward', points: [/h_\{t-1\}/, /h0/] },
-  { folder: 'gradient-norms-without-tanh-derivative', exercise: 'rnn/gradient-norms', points: [/tanh derivative/, /diag\(1 − h_k²\)/] },
-];
+const solutions = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../solutions');
 
 /** Grading runs at once: each is a Vitest process with two workers, on a two-core machine. */
 const CONCURRENCY = 4;
-
-const reports = new Map<string, ExerciseReport | Error>();
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -59,23 +31,45 @@ async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-beforeAll(async () => {
-  await inBatches(mistakes, CONCURRENCY, async (m) => {
-    try {
-      // A fixture holds only its mistaken file; the worked solutions fill in its neighbours.
-      const report = await grade({ target: resolve(fixtures, m.folder), base: 'solutions', filter: [m.exercise] });
-      const found = report.exercises.find((e) => e.id === m.exercise);
-      reports.set(m.folder, found ?? new Error(`no report for ${m.exercise}`));
-    } catch (error) {
-      reports.set(m.folder, error instanceof Error ? error : new Error(String(error)));
+describe('every mistake is an edit of the current solutions', () => {
+  test('each edit finds its text exactly once in the solution it edits', () => {
+    for (const m of mistakes) {
+      const solution = readFileSync(resolve(solutions, m.file), 'utf8');
+      expect(() => applyEdits(solution, m.edits, m.file), m.name).not.toThrow();
     }
   });
-}, 300_000);
 
-describe('grading fails each mistake fixture with a message that points at the cause', () => {
+  test('the mistakes have distinct names', () => {
+    expect(new Set(mistakes.map((m) => m.name)).size).toBe(mistakes.length);
+  });
+});
+
+describe('grading fails each mistake with a message that points at the cause', () => {
+  const reports = new Map<string, ExerciseReport | Error>(); // by mistake name
+  const cleanups: (() => void)[] = [];
+
+  beforeAll(async () => {
+    await inBatches(mistakes, CONCURRENCY, async (m) => {
+      try {
+        // The staged folder holds only the mistaken file; the worked solutions fill in its neighbours.
+        const staged = stageEdited({ from: 'solutions', file: m.file, edits: m.edits });
+        cleanups.push(staged.cleanup);
+        const report = await grade({ target: staged.dir, base: 'solutions', filter: [m.exercise] });
+        const found = report.exercises.find((e) => e.id === m.exercise);
+        reports.set(m.name, found ?? new Error(`no report for ${m.exercise}`));
+      } catch (error) {
+        reports.set(m.name, error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }, 300_000);
+
+  afterAll(() => {
+    for (const cleanup of cleanups) cleanup();
+  });
+
   for (const m of mistakes) {
-    test(`${m.folder} fails ${m.exercise}`, { timeout: 120_000 }, () => {
-      const report = reports.get(m.folder);
+    test(`${m.name} fails ${m.exercise}`, { timeout: 120_000 }, () => {
+      const report = reports.get(m.name);
       if (report instanceof Error) throw report;
       expect(report, 'the exercise was graded').toBeDefined();
       const r = report as ExerciseReport;

@@ -1,0 +1,237 @@
+/**
+ * The usual mistakes of chapter 1, each written as a small edit of the worked solution in
+ * `solutions/<file>`. test/mistakes.test.ts stages each one with `stageEdited`, grades it with
+ * the solutions as its neighbours, and asserts that its exercise fails with a message matching
+ * `points`. An edit whose `find` no longer occurs exactly once in the solution fails that test.
+ */
+import type { Edit } from '@rnn-course/grader';
+
+/** One known mistake: what it breaks, how to make it, and what the message must mention. */
+export interface Mistake {
+  readonly name: string;
+  /** The exercise it fails, e.g. `rnn/step-backward`. */
+  readonly exercise: string;
+  /** The file it edits, relative to `solutions/`. */
+  readonly file: string;
+  readonly edits: readonly Edit[];
+  /** Every pattern must match the exercise's failure message. */
+  readonly points: readonly RegExp[];
+}
+
+export const mistakes: readonly Mistake[] = [
+  // BPTT forgets the gradient arriving at h_t from step t+1 (eq. 1.4): only the last step is right.
+  {
+    name: 'no-gradient-from-next-step',
+    exercise: 'rnn/sequence-backward',
+    file: 'rnn/rnn-sequence.ts',
+    edits: [
+      {
+        find: 'const dht = add(timeStep(dh, t), dnext); // [N, H]',
+        replace: 'const dht = timeStep(dh, t); // MISTAKE: dnext, the gradient from step t+1, is not added',
+      },
+    ],
+    points: [/step t\+1/, /right at (the last )?step 4/],
+  },
+  // dWh of one step multiplies da by h_t (nextH), the step's output, where eq. 1.3 needs h_{t−1}.
+  {
+    name: 'dwh-uses-current-h',
+    exercise: 'rnn/step-backward',
+    file: 'rnn/rnn-step.ts',
+    edits: [
+      {
+        find: 'const dWh = matmul(transpose(prevH), da); // [H, N]·[N, H] = [H, H], uses h_{t−1}, not h_t',
+        replace: 'const dWh = matmul(transpose(nextH), da); // MISTAKE: h_t where h_{t−1} belongs',
+      },
+    ],
+    points: [/h_\{t-1\}/, /dWh/],
+  },
+  // The same through time: each step is handed h_t as its h_{t−1}, so dWh sums h_tᵀ da.
+  {
+    name: 'dwh-uses-current-h-in-sequence',
+    exercise: 'rnn/sequence-backward',
+    file: 'rnn/rnn-sequence.ts',
+    edits: [
+      {
+        find: 'const g = rnnStepBackward(dht, cache.steps[t] as RnnStepCache);',
+        replace:
+          'const step = cache.steps[t] as RnnStepCache;\n' +
+          '    const g = rnnStepBackward(dht, { ...step, prevH: step.nextH }); // MISTAKE: dWh from h_t, not h_{t−1}',
+      },
+    ],
+    points: [/h_\{t-1\}/, /dWh/],
+  },
+  // The tanh derivative taken as 1 − a² of the pre-activation a, where it is 1 − tanh(a)² = 1 − h_t².
+  {
+    name: 'tanh-derivative-on-preactivation',
+    exercise: 'rnn/step-backward',
+    file: 'rnn/rnn-step.ts',
+    edits: [
+      { find: 'readonly nextH: Tensor; // [N, H]', replace: 'readonly nextH: Tensor; // [N, H]\n  readonly a: Tensor; // [N, H] the pre-activation' },
+      { find: 'cache: { x, prevH, Wx, Wh, nextH } };', replace: 'cache: { x, prevH, Wx, Wh, nextH, a } };' },
+      {
+        find: 'const da = mul(dnextH, sub(onesLike(nextH), square(nextH))); // [N, H]',
+        replace: 'const da = mul(dnextH, sub(onesLike(cache.a), square(cache.a))); // MISTAKE: 1 − a², not 1 − tanh(a)²',
+      },
+    ],
+    points: [/pre-activation/, /1 − h_t²/],
+  },
+  // db of one step left per example, [N, H], instead of summed over the batch to [H].
+  {
+    name: 'db-not-summed-over-batch',
+    exercise: 'rnn/step-backward',
+    file: 'rnn/rnn-step.ts',
+    edits: [{ find: 'const db = sum(da, 0); // [H]', replace: 'const db = da; // MISTAKE: [N, H], not summed over the batch' }],
+    points: [/summed over the batch/, /\bdb\b/],
+  },
+  // db of the temporal affine layer summed over time but not over the batch: [N, V], not [V].
+  {
+    name: 'temporal-affine-db-not-summed-over-batch',
+    exercise: 'rnn/temporal-affine-backward',
+    file: 'rnn/temporal-affine.ts',
+    edits: [{ find: 'const db = sum(dout2, 0); // [V]', replace: 'const db = sum(dout, 1); // MISTAKE: [N, V], summed over time only' }],
+    points: [/not over the batch/, /\bdb\b/],
+  },
+  // The parameter gradients overwritten at every step instead of summed over time (eq. 1.5).
+  {
+    name: 'param-grads-overwritten-over-time',
+    exercise: 'rnn/sequence-backward',
+    file: 'rnn/rnn-sequence.ts',
+    edits: [
+      { find: 'dWx = add(dWx, g.dWx);', replace: 'dWx = g.dWx; // MISTAKE: overwritten, not summed over time' },
+      { find: 'dWh = add(dWh, g.dWh);', replace: 'dWh = g.dWh;' },
+      { find: 'db = add(db, g.db);', replace: 'db = g.db;' },
+    ],
+    points: [/summed over time/],
+  },
+  // dW[id] overwritten, so an id that occurs several times keeps only its last gradient.
+  {
+    name: 'embedding-overwrites-repeated-ids',
+    exercise: 'rnn/embedding-backward',
+    file: 'rnn/embedding.ts',
+    edits: [
+      {
+        find: 'dW.data[id * D + d]! += dout.data[src + d]!;',
+        replace: 'dW.data[id * D + d] = dout.data[src + d]!; // MISTAKE: = where += belongs',
+      },
+    ],
+    points: [/accumulate/, /more than once/],
+  },
+  // The loss and its gradient divided by the number of unmasked tokens where the chapter divides by N.
+  {
+    name: 'loss-mean-over-tokens',
+    exercise: 'rnn/temporal-softmax-loss',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: 'let loss = 0;',
+        replace: 'let loss = 0;\n  const count = mask.flat().reduce((s, m) => s + m, 0); // MISTAKE: divides by the unmasked tokens, not N',
+      },
+      { find: '(m * (logSumExp - z[row + y]!)) / N;', replace: '(m * (logSumExp - z[row + y]!)) / count;' },
+      { find: '(m * (p - (v === y ? 1 : 0))) / N;', replace: '(m * (p - (v === y ? 1 : 0))) / count;' },
+    ],
+    points: [/normalis/, /batch size/],
+  },
+  // The softmax of the loss exponentiates the raw logits: exp overflows for logits near 1000.
+  {
+    name: 'softmax-without-max',
+    exercise: 'rnn/temporal-softmax-loss',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);',
+        replace: 'max = 0; // MISTAKE: the row\'s maximum is not subtracted',
+      },
+    ],
+    points: [/overflow/, /NaN|Infinity/, /maximum/],
+  },
+  // Each gradient clipped by its own norm instead of all of them by one factor from the global norm.
+  {
+    name: 'clip-each-tensor-separately',
+    exercise: 'rnn/clip-grad-norm',
+    file: 'rnn/clip-grad-norm.ts',
+    edits: [
+      {
+        find: 'clipped[name] = fromData(g.data.map((v) => v * factor), g.shape); // same shape, new data',
+        replace:
+          'const own = Math.sqrt(g.data.reduce((s, v) => s + v * v, 0)); // MISTAKE: this tensor\'s norm, not the global one\n' +
+          '    clipped[name] = fromData(g.data.map((v) => v * Math.min(1, maxNorm / (own + 1e-6))), g.shape);',
+      },
+    ],
+    points: [/global norm/, /own norm/],
+  },
+  // The temperature divides the probabilities after exp, and normalising undoes it: every τ samples like τ = 1.
+  {
+    name: 'temperature-after-softmax',
+    exercise: 'rnn/sample-temperature',
+    file: 'rnn/sampling.ts',
+    edits: [
+      { find: 'const z = Array.from(logits.data, (v) => v / temperature);', replace: 'const z = Array.from(logits.data);' },
+      {
+        find: 'const e = z.map((v) => Math.exp(v - max));',
+        replace: 'const e = z.map((v) => Math.exp(v - max) / temperature); // MISTAKE: τ applied after exp',
+      },
+    ],
+    points: [/before the softmax/, /temperature/],
+  },
+  // The softmax of logits / τ without subtracting the maximum: exp overflows at small temperatures.
+  {
+    name: 'sampling-without-max',
+    exercise: 'rnn/sample-temperature',
+    file: 'rnn/sampling.ts',
+    edits: [{ find: 'const max = Math.max(...z);', replace: 'const max = 0; // MISTAKE: the maximum of z is not subtracted' }],
+    points: [/overflow/, /maximum/],
+  },
+  // hNext is the chunk's first hidden state, not its last, so the next chunk does not continue from it.
+  {
+    name: 'tbptt-hnext-not-carried',
+    exercise: 'rnn/tbptt-step',
+    file: 'rnn/tbptt.ts',
+    edits: [
+      {
+        find: 'const hNext = timeStep(rnn.h, T - 1).detach(); // [N, H]',
+        replace: 'const hNext = timeStep(rnn.h, 0).detach(); // MISTAKE: step 0, not T − 1',
+      },
+    ],
+    points: [/hNext/, /last/],
+  },
+  // Every chunk starts from zeros instead of hPrev, so nothing is carried between chunks.
+  {
+    name: 'tbptt-ignores-hprev',
+    exercise: 'rnn/tbptt-step',
+    file: 'rnn/tbptt.ts',
+    edits: [
+      { find: "import { assertShape, timeStep } from '@rnn-course/core';", replace: "import { assertShape, timeStep, zerosLike } from '@rnn-course/core';" },
+      {
+        find: 'const rnn = rnnForward(emb.out, hPrev, Wx, Wh, b); // [N, T, H]',
+        replace: 'const rnn = rnnForward(emb.out, zerosLike(hPrev), Wx, Wh, b); // MISTAKE: zeros, not hPrev',
+      },
+    ],
+    points: [/hPrev/, /zeros/],
+  },
+  // Every step of the forward starts from h0 instead of h_{t−1}: step 0 is right, every later step wrong.
+  {
+    name: 'sequence-forward-restarts-from-h0',
+    exercise: 'rnn/sequence-forward',
+    file: 'rnn/rnn-sequence.ts',
+    edits: [
+      {
+        find: 'rnnStepForward(timeStep(x, t), prevH, Wx, Wh, b); // [N, H]',
+        replace: 'rnnStepForward(timeStep(x, t), h0, Wx, Wh, b); // MISTAKE: h0, not h_{t−1}',
+      },
+    ],
+    points: [/h_\{t-1\}/, /h0/],
+  },
+  // The Jacobian of one step taken as Whᵀ alone, without the tanh derivative diag(1 − h_k²) (eq. 1.14).
+  {
+    name: 'gradient-norms-without-tanh-derivative',
+    exercise: 'rnn/gradient-norms',
+    file: 'rnn/gradient-norms.ts',
+    edits: [
+      {
+        find: 'J = matmul(J, step); // [H, H]',
+        replace: 'J = matmul(J, WhT); // MISTAKE: Whᵀ alone, without the tanh derivative diag(1 − h_k²)',
+      },
+    ],
+    points: [/tanh derivative/, /diag\(1 − h_k²\)/],
+  },
+];
