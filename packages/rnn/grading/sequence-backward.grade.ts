@@ -124,25 +124,26 @@ function readParameterMistake(g: Record<string, unknown>, ref: Record<string, Te
   return { text: lines.join('\n'), hint: HINT_SUMS };
 }
 
+/**
+ * The learner's BPTT gradients against finite differences and the reference (dx read per time
+ * step), with the chapter's reading of a failure and `hint` pointed at when nothing more specific
+ * applies.
+ */
+function expectBptt(what: string, p: SequenceInputs, dh: Tensor, hint: number): void {
+  const { analytic, numeric, reference } = gradientsOf(p, dh);
+  explained(
+    () =>
+      expectGradients({ what, analytic, numeric, reference, timeAxis: { dx: 1 }, tol: TOL, diagnose: readTimePattern }),
+    () => readParameterMistake(analytic, reference, p, dh),
+    hint,
+  );
+}
+
 exercise('rnn/sequence-backward', () => {
   check('BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)', 3, () => {
     const p = sequenceInputs(401, 2, 5, 3, 4);
     const dh = normal(402, [2, 5, 4]);
-    const { analytic, numeric, reference } = gradientsOf(p, dh);
-    explained(
-      () =>
-        expectGradients({
-          what: 'rnnBackward',
-          analytic,
-          numeric,
-          reference,
-          timeAxis: { dx: 1 },
-          tol: TOL,
-          diagnose: readTimePattern,
-        }),
-      () => readParameterMistake(analytic, reference, p, dh),
-      HINT_SUMS,
-    );
+    expectBptt('rnnBackward', p, dh, HINT_SUMS);
   });
 
   // A loss at the last step only: every earlier gradient is carried back from t+1 and nothing
@@ -152,21 +153,7 @@ exercise('rnn/sequence-backward', () => {
     const dh = zeros([3, 6, 5]); // [N, T, H], zero except at t = T-1
     const last = normal(404, [3, 5]); // [N, H], the loss gradient at step T-1
     for (let n = 0; n < 3; n++) dh.data.set(last.data.subarray(n * 5, (n + 1) * 5), (n * 6 + 5) * 5);
-    const { analytic, numeric, reference } = gradientsOf(p, dh);
-    explained(
-      () =>
-        expectGradients({
-          what: 'rnnBackward (loss at the last step only)',
-          analytic,
-          numeric,
-          reference,
-          timeAxis: { dx: 1 },
-          tol: TOL,
-          diagnose: readTimePattern,
-        }),
-      () => readParameterMistake(analytic, reference, p, dh),
-      HINT_CARRY,
-    );
+    expectBptt('rnnBackward (loss at the last step only)', p, dh, HINT_CARRY);
   });
 
   // Same tolerances. T = 1 has no recurrence: BPTT reduces to one step backward (dh0 = dprevH);
@@ -178,21 +165,7 @@ exercise('rnn/sequence-backward', () => {
     ] as const) {
       const p = sequenceInputs(seed, N, T, D, H);
       const dh = normal(seed + 1, [N, T, H]);
-      const { analytic, numeric, reference } = gradientsOf(p, dh);
-      explained(
-        () =>
-          expectGradients({
-            what: `rnnBackward (N = ${N}, T = ${T})`,
-            analytic,
-            numeric,
-            reference,
-            timeAxis: { dx: 1 },
-            tol: TOL,
-            diagnose: readTimePattern,
-          }),
-        () => readParameterMistake(analytic, reference, p, dh),
-        HINT_SUMS,
-      );
+      expectBptt(`rnnBackward (N = ${N}, T = ${T})`, p, dh, HINT_SUMS);
     }
   });
 
