@@ -25,7 +25,13 @@ import type { Tensor } from '@rnn-course/core';
  * @returns `number[]` of length T: entry t = ‖∂h_{T−1}/∂h_t‖_F
  * @throws ShapeError naming `hiddenGradientNorms` when x is not a batch of one
  */
-export function hiddenGradientNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): number[] {
+export function hiddenGradientNorms(
+  x: Tensor,
+  h0: Tensor,
+  Wx: Tensor,
+  Wh: Tensor,
+  b: Tensor,
+): number[] {
   // TODO: run the sequence forward, then multiply the per-step Jacobians from T−1 backwards,
   // recording the norm of the product at every t.
   notImplemented('rnn/gradient-norms');

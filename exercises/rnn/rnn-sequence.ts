@@ -16,7 +16,12 @@ import type { RnnStepCache } from './rnn-step';
  */
 export interface RnnCache {
   readonly steps: readonly RnnStepCache[]; // T caches
-  readonly shape: { readonly N: number; readonly T: number; readonly D: number; readonly H: number };
+  readonly shape: {
+    readonly N: number;
+    readonly T: number;
+    readonly D: number;
+    readonly H: number;
+  };
 }
 
 /** The gradients of a sequence, one per input of `rnnForward`. */

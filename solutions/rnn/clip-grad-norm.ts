@@ -28,7 +28,8 @@ export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,
   maxNorm: number,
 ): { grads: Record<string, Tensor>; totalNorm: number } {
-  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
+  if (!(maxNorm > 0))
+    throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
   let sumSquares = 0;
   for (const g of Object.values(grads)) {
     for (let i = 0; i < g.size; i++) sumSquares += g.data[i]! * g.data[i]!;
@@ -38,7 +39,8 @@ export function clipGradNorm(
   const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));
   const clipped: Record<string, Tensor> = {};
   for (const [name, g] of Object.entries(grads)) {
-    clipped[name] = fromData(g.data.map((v) => v * factor), g.shape); // same shape, new data
+    const scaled = g.data.map((v) => v * factor); // new data, never the input's
+    clipped[name] = fromData(scaled, g.shape);
   }
   return { grads: clipped, totalNorm };
 }

@@ -35,11 +35,14 @@ export function embeddingForward(
   const out = new Float64Array(N * T * D); // [N, T, D]
   for (let n = 0; n < N; n++) {
     const row = ids[n] as readonly number[];
-    if (row.length !== T) throw new ShapeError('embeddingForward', `ids [${N}][${T}]`, [n, row.length]);
+    if (row.length !== T)
+      throw new ShapeError('embeddingForward', `ids [${N}][${T}]`, [n, row.length]);
     for (let t = 0; t < T; t++) {
       const id = row[t] as number;
       if (!Number.isInteger(id) || id < 0 || id >= V) {
-        throw new RangeError(`embeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`);
+        throw new RangeError(
+          `embeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,
+        );
       }
       // Copy row `id` of W into position (n, t).
       out.set(W.data.subarray(id * D, (id + 1) * D), (n * T + t) * D);

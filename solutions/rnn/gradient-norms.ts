@@ -26,7 +26,13 @@ import { rnnForward } from './rnn-sequence';
  * @returns `number[]` of length T: entry t = ‖∂h_{T−1}/∂h_t‖_F
  * @throws ShapeError naming `hiddenGradientNorms` when x is not a batch of one
  */
-export function hiddenGradientNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): number[] {
+export function hiddenGradientNorms(
+  x: Tensor,
+  h0: Tensor,
+  Wx: Tensor,
+  Wh: Tensor,
+  b: Tensor,
+): number[] {
   assertShape('hiddenGradientNorms', x, [1, null, null], 'x');
   const T = x.shape[1] as number;
   const H = Wh.shape[0] as number;
@@ -35,7 +41,9 @@ export function hiddenGradientNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tenso
 
   const WhT = transpose(Wh); // [H, H]
   // J = ∂h_{T−1}/∂h_t, starting from the identity at t = T−1.
-  let J = tensor(Array.from({ length: H }, (_, i) => Array.from({ length: H }, (_, j) => (i === j ? 1 : 0))));
+  let J = tensor(
+    Array.from({ length: H }, (_, i) => Array.from({ length: H }, (_, j) => (i === j ? 1 : 0))),
+  );
   const norms = new Array<number>(T);
   for (let t = T - 1; t >= 0; t--) {
     norms[t] = frobenius(J);

@@ -12,7 +12,12 @@ import type { RnnStepCache } from './rnn-step';
 /** What `rnnBackward` needs: the cache of every step, in time order. */
 export interface RnnCache {
   readonly steps: readonly RnnStepCache[]; // T caches
-  readonly shape: { readonly N: number; readonly T: number; readonly D: number; readonly H: number };
+  readonly shape: {
+    readonly N: number;
+    readonly T: number;
+    readonly D: number;
+    readonly H: number;
+  };
 }
 
 /** The gradients of a sequence, one per input of `rnnForward`. */

@@ -4,7 +4,18 @@
  * Chapter 1, "The forward pass" and "Backpropagation through time".
  * Row-vector convention: a batch of inputs is `x [N, D]`, `Wx` is `[D, H]`.
  */
-import { add, assertShape, matmul, mul, onesLike, square, sub, sum, tanh, transpose } from '@rnn-course/core';
+import {
+  add,
+  assertShape,
+  matmul,
+  mul,
+  onesLike,
+  square,
+  sub,
+  sum,
+  tanh,
+  transpose,
+} from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /** What `rnnStepBackward` needs from the forward pass. */

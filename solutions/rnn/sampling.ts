@@ -28,7 +28,9 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
   const V = logits.shape[0] as number;
   if (V < 1) throw new RangeError('sampleWithTemperature: logits must hold at least one score');
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`);
+    throw new RangeError(
+      `sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`,
+    );
   }
   // Stable softmax of z = logits / τ: subtract the max so the largest exponent is 0.
   const z = Array.from(logits.data, (v) => v / temperature);

@@ -44,7 +44,9 @@ export function temporalSoftmaxLoss(
       const m = (mask[n] as readonly number[])[t] as number;
       const y = (targets[n] as readonly number[])[t] as number;
       if (!Number.isInteger(y) || y < 0 || y >= V) {
-        throw new RangeError(`temporalSoftmaxLoss: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`);
+        throw new RangeError(
+          `temporalSoftmaxLoss: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
+        );
       }
       const row = (n * T + t) * V;
       // Stable softmax: softmax(z) = softmax(z − max z), so every exponent is <= 0.
@@ -69,7 +71,8 @@ export function temporalSoftmaxLoss(
 function checkGrid(name: string, grid: readonly (readonly number[])[], N: number, T: number): void {
   const ragged = grid.findIndex((row) => row.length !== T);
   if (grid.length !== N || ragged >= 0) {
-    const received = grid.length !== N ? [grid.length] : [grid.length, (grid[ragged] as readonly number[]).length];
+    const received =
+      grid.length !== N ? [grid.length] : [grid.length, (grid[ragged] as readonly number[]).length];
     throw new ShapeError('temporalSoftmaxLoss', `${name} [${N}][${T}]`, received);
   }
 }

@@ -73,7 +73,7 @@ console.log('\n--- correct backward');
 console.log(formatGradcheckReport(gradcheck(right, inputs, { names })));
 console.log('\n--- tanh derivative written as 1 - out');
 console.log(formatGradcheckReport(gradcheck(wrongDerivative, inputs, { names })));
-console.log('\n--- dW = xᵀ dout (forgets tanh\')');
+console.log("\n--- dW = xᵀ dout (forgets tanh')");
 console.log(formatGradcheckReport(gradcheck(wrongdW, inputs, { names })));
 console.log('\n--- tanh derivative written as 1 - out, random-direction mode');
 const randomDirection = { names, mode: 'random-direction' } as const;

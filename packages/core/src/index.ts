@@ -4,12 +4,25 @@
 
 // Errors: shape mismatches name the op and both shapes; stubs throw NotImplementedError.
 export {
-  ShapeError, NotImplementedError, notImplemented, assertShape, formatShape,
+  ShapeError,
+  NotImplementedError,
+  notImplemented,
+  assertShape,
+  formatShape,
 } from './errors';
 
 // Tensors: float64, row-major; creation and printing.
 export {
-  Tensor, tensor, fromData, zeros, ones, full, zerosLike, onesLike, arange, linspace,
+  Tensor,
+  tensor,
+  fromData,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  linspace,
 } from './tensor';
 export { shapeSize, stridesOf, sameShape, normalizeAxis } from './tensor';
 export type { Shape, NestedArray, TensorOptions, BackwardFn } from './tensor';
@@ -25,7 +38,22 @@ export { broadcastShapes, broadcastOffsets, sumToShape } from './broadcast';
 
 // Elementwise ops (binary ones broadcast like numpy).
 export {
-  add, sub, mul, div, neg, scale, exp, log, sqrt, square, pow, abs, tanh, sigmoid, sigmoidOf, relu,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  scale,
+  exp,
+  log,
+  sqrt,
+  square,
+  pow,
+  abs,
+  tanh,
+  sigmoid,
+  sigmoidOf,
+  relu,
 } from './ops/elementwise';
 // Reductions over axes.
 export { sum, mean, max } from './ops/reduce';
@@ -40,7 +68,14 @@ export { crossEntropy } from './ops/loss';
 export type { CrossEntropyOptions, Reduction } from './ops/loss';
 // Sequences [N, T, D]: time steps, embeddings, one-hot codes, masks.
 export {
-  timeStep, stepsToSequence, embedding, gatherRows, oneHot, sequenceMask, paddingMask, flattenIds,
+  timeStep,
+  stepsToSequence,
+  embedding,
+  gatherRows,
+  oneHot,
+  sequenceMask,
+  paddingMask,
+  flattenIds,
 } from './ops/sequence';
 export type { Ids } from './ops/sequence';
 
@@ -54,7 +89,10 @@ export type { CustomOpSpec } from './custom-op';
 
 // Checking gradients and comparing values.
 export {
-  numericalGradient, numericalGradientOfOutput, gradcheck, formatGradcheckReport,
+  numericalGradient,
+  numericalGradientOfOutput,
+  gradcheck,
+  formatGradcheckReport,
 } from './gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
 export { allClose, maxRelError } from './compare';

@@ -95,7 +95,10 @@ export class Adam {
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     const { lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = opts;
     if (!(lr >= 0)) throw new RangeError(`Adam: lr must be >= 0, received ${lr}`);
-    for (const [name, beta] of [['beta1', beta1], ['beta2', beta2]] as const) {
+    for (const [name, beta] of [
+      ['beta1', beta1],
+      ['beta2', beta2],
+    ] as const) {
       if (!(beta >= 0 && beta < 1)) {
         throw new RangeError(`Adam: ${name} must be in [0, 1), received ${beta}`);
       }

@@ -45,15 +45,26 @@ describe('backward', () => {
 
   it('takes an upstream gradient for a non-scalar output', () => {
     const x = tensor([[1, 2]], { requiresGrad: true });
-    const W = tensor([[1, 0, 2], [0, 1, 3]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [1, 0, 2],
+        [0, 1, 3],
+      ],
+      { requiresGrad: true },
+    );
     matmul(x, W).backward(tensor([[1, 1, 1]]));
     expect(x.grad!.toArray()).toEqual([[3, 4]]);
-    expect(W.grad!.toArray()).toEqual([[1, 1, 1], [2, 2, 2]]);
+    expect(W.grad!.toArray()).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
   });
 
   it('needs a grad argument for a non-scalar output, of the right shape', () => {
     const y = mul(tensor([1, 2], { requiresGrad: true }), 2);
-    expect(() => y.backward()).toThrow(/backward: expected a one-element tensor, or a grad argument, received shape \[2\]/);
+    expect(() => y.backward()).toThrow(
+      /backward: expected a one-element tensor, or a grad argument, received shape \[2\]/,
+    );
     expect(() => y.backward(tensor([1]))).toThrow(/backward: expected grad \[2\], received \[1\]/);
   });
 

@@ -51,9 +51,14 @@ describe('clipGradNorm', () => {
 
 describe('errors', () => {
   it('assertShape names the op, the tensor and both shapes; null is a wildcard', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(() => assertShape('rnnStepForward', x, [null, 3], 'x')).not.toThrow();
-    expect(() => assertShape('rnnStepForward', x, [null, 4], 'x')).toThrow('rnnStepForward: expected x [*, 4], received [2, 3]');
+    expect(() => assertShape('rnnStepForward', x, [null, 4], 'x')).toThrow(
+      'rnnStepForward: expected x [*, 4], received [2, 3]',
+    );
     expect(() => assertShape('op', x, [2])).toThrow('op: expected [2], received [2, 3]');
   });
 

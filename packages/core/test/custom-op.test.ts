@@ -56,7 +56,9 @@ describe('customOp', () => {
     sum(rnnStep(x, h1, Wx, Wh, b)).backward();
     const handWritten = Wh.grad!.clone();
     // the same two steps through autograd alone
-    const [x2, h02, Wx2, Wh2, b2] = [x, h0, Wx, Wh, b].map((t) => new Tensor(t.data.slice(), t.shape, true)) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [x2, h02, Wx2, Wh2, b2] = [x, h0, Wx, Wh, b].map(
+      (t) => new Tensor(t.data.slice(), t.shape, true),
+    ) as [Tensor, Tensor, Tensor, Tensor, Tensor];
     const step = (h: Tensor): Tensor => tanh(add(add(matmul(x2, Wx2), matmul(h, Wh2)), b2));
     sum(step(step(h02))).backward();
     expect(maxRelError(handWritten, Wh2.grad!)).toBeLessThan(1e-12);
@@ -94,8 +96,13 @@ describe('customOp', () => {
       forward: (x, W) => ({ out: matmul(x!, W!), cache: null }),
       backward: () => ({ dx: tensor([[0, 0]]) }),
     });
-    const y = op(tensor([[1, 2]], { requiresGrad: true }), tensor([[1], [2]], { requiresGrad: true }));
-    expect(() => sum(y).backward()).toThrow("affine: backward returned no gradient 'dW' for input W [2, 1] (keys returned: dx)");
+    const y = op(
+      tensor([[1, 2]], { requiresGrad: true }),
+      tensor([[1], [2]], { requiresGrad: true }),
+    );
+    expect(() => sum(y).backward()).toThrow(
+      "affine: backward returned no gradient 'dW' for input W [2, 1] (keys returned: dx)",
+    );
   });
 
   it('a wrong-shaped gradient throws, naming the op, the key and both shapes', () => {
@@ -105,11 +112,18 @@ describe('customOp', () => {
       forward: (x, W) => ({ out: matmul(x!, W!), cache: null }),
       backward: () => ({ dx: tensor([[0, 0]]), dW: tensor([[0, 0]]) }),
     });
-    const y = op(tensor([[1, 2]], { requiresGrad: true }), tensor([[1], [2]], { requiresGrad: true }));
-    expect(() => sum(y).backward()).toThrow("affine: expected gradient 'dW' of shape [2, 1] (the shape of W), received [1, 2]");
+    const y = op(
+      tensor([[1, 2]], { requiresGrad: true }),
+      tensor([[1], [2]], { requiresGrad: true }),
+    );
+    expect(() => sum(y).backward()).toThrow(
+      "affine: expected gradient 'dW' of shape [2, 1] (the shape of W), received [1, 2]",
+    );
   });
 
   it('checks the number of inputs', () => {
-    expect(() => rnnStep(tensor([1]))).toThrow('rnnStep: expected 5 inputs (x, prevH, Wx, Wh, b), received 1');
+    expect(() => rnnStep(tensor([1]))).toThrow(
+      'rnnStep: expected 5 inputs (x, prevH, Wx, Wh, b), received 1',
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { customOp } from '../src/custom-op';
-import { formatGradcheckReport, gradcheck, numericalGradient, numericalGradientOfOutput } from '../src/gradcheck';
+import {
+  formatGradcheckReport,
+  gradcheck,
+  numericalGradient,
+  numericalGradientOfOutput,
+} from '../src/gradcheck';
 import { Rng, randn } from '../src/random';
 import { tensor } from '../src/tensor';
 import type { Tensor } from '../src/tensor';
@@ -25,7 +30,10 @@ const brokenTanh = customOp({
 
 describe('numericalGradient', () => {
   it('matches d/dx of sum(x^3) = 3x^2 and restores x', () => {
-    const x = tensor([[0.5, -1], [2, 0.1]]);
+    const x = tensor([
+      [0.5, -1],
+      [2, 0.1],
+    ]);
     const before = x.data.slice();
     const g = numericalGradient(() => sum(mul(mul(x, x), x)).item(), x);
     for (let i = 0; i < 4; i++) expect(g.data[i]).toBeCloseTo(3 * before[i]! ** 2, 8);

@@ -4,16 +4,77 @@ import * as core from '../src/index';
 describe('the public API (src/index.ts)', () => {
   it('exports every function and class the course contract lists', () => {
     const names = [
-      'ShapeError', 'NotImplementedError', 'notImplemented', 'assertShape',
-      'Tensor', 'tensor', 'fromData', 'zeros', 'ones', 'full', 'zerosLike', 'onesLike', 'arange',
-      'linspace', 'Rng', 'randn', 'randu', 'noGrad', 'isGradEnabled',
-      'add', 'sub', 'mul', 'div', 'neg', 'exp', 'log', 'sqrt', 'square', 'abs', 'tanh', 'sigmoid',
-      'relu', 'pow', 'scale', 'matmul', 'transpose', 'permute', 'reshape', 'sum', 'mean', 'max',
-      'softmax', 'logSoftmax', 'concat', 'stack', 'split', 'narrow', 'timeStep', 'stepsToSequence',
-      'embedding', 'gatherRows', 'oneHot', 'crossEntropy', 'clipGradNorm', 'allClose',
-      'maxRelError', 'format', 'customOp', 'numericalGradient', 'numericalGradientOfOutput',
-      'gradcheck', 'uniformRnnInit', 'xavierUniform', 'orthogonal', 'SGD', 'Adam',
-      'shuffledIndices', 'batches', 'referenceKernel', 'blockedKernel', 'setMatmulKernel',
+      'ShapeError',
+      'NotImplementedError',
+      'notImplemented',
+      'assertShape',
+      'Tensor',
+      'tensor',
+      'fromData',
+      'zeros',
+      'ones',
+      'full',
+      'zerosLike',
+      'onesLike',
+      'arange',
+      'linspace',
+      'Rng',
+      'randn',
+      'randu',
+      'noGrad',
+      'isGradEnabled',
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'neg',
+      'exp',
+      'log',
+      'sqrt',
+      'square',
+      'abs',
+      'tanh',
+      'sigmoid',
+      'relu',
+      'pow',
+      'scale',
+      'matmul',
+      'transpose',
+      'permute',
+      'reshape',
+      'sum',
+      'mean',
+      'max',
+      'softmax',
+      'logSoftmax',
+      'concat',
+      'stack',
+      'split',
+      'narrow',
+      'timeStep',
+      'stepsToSequence',
+      'embedding',
+      'gatherRows',
+      'oneHot',
+      'crossEntropy',
+      'clipGradNorm',
+      'allClose',
+      'maxRelError',
+      'format',
+      'customOp',
+      'numericalGradient',
+      'numericalGradientOfOutput',
+      'gradcheck',
+      'uniformRnnInit',
+      'xavierUniform',
+      'orthogonal',
+      'SGD',
+      'Adam',
+      'shuffledIndices',
+      'batches',
+      'referenceKernel',
+      'blockedKernel',
+      'setMatmulKernel',
       'getMatmulKernel',
     ];
     const missing = names.filter((n) => (core as Record<string, unknown>)[n] === undefined);
@@ -21,7 +82,10 @@ describe('the public API (src/index.ts)', () => {
   });
 
   it('format(t) and t.toString() are the same print', () => {
-    const t = core.tensor([[1, 2], [3, 4]]);
+    const t = core.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(core.format(t)).toBe(t.toString());
   });
 
@@ -38,7 +102,8 @@ describe('the public API (src/index.ts)', () => {
       b.zeroGrad();
       core.crossEntropy(core.add(core.matmul(x, W), b), targets).backward();
       core.noGrad(() => {
-        for (const p of [W, b]) for (let i = 0; i < p.size; i++) p.data[i]! -= 0.5 * p.grad!.data[i]!;
+        for (const p of [W, b])
+          for (let i = 0; i < p.size; i++) p.data[i]! -= 0.5 * p.grad!.data[i]!;
       });
     }
     expect(lossAt()).toBeLessThan(before * 0.8);

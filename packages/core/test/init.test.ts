@@ -59,9 +59,9 @@ describe('uniformRnnInit', () => {
     expect(s.min).toBeLessThan(-0.999 * k);
     expect(s.max).toBeGreaterThan(0.999 * k);
     // Standard error of the mean: k / sqrt(3 * 1e5) ≈ 1.8e-3 k; allow 5 standard errors.
-    expect(Math.abs(s.mean)).toBeLessThan(5 * k / Math.sqrt(3e5));
+    expect(Math.abs(s.mean)).toBeLessThan((5 * k) / Math.sqrt(3e5));
     // Var of U(-k, k) is k^2 / 3; the sample variance is within 1% for 1e5 draws.
-    expect(s.variance / (k * k / 3)).toBeCloseTo(1, 2);
+    expect(s.variance / ((k * k) / 3)).toBeCloseTo(1, 2);
   });
 
   it('uses the hidden size, not the number of columns, for an LSTM-shaped [D, 4H] weight', () => {
@@ -97,7 +97,7 @@ describe('xavierUniform', () => {
     expect(s.min).toBeGreaterThanOrEqual(-a);
     expect(s.max).toBeLessThan(a);
     expect(s.max).toBeGreaterThan(0.999 * a);
-    expect(Math.abs(s.mean)).toBeLessThan(5 * a / Math.sqrt(3 * fanIn * fanOut));
+    expect(Math.abs(s.mean)).toBeLessThan((5 * a) / Math.sqrt(3 * fanIn * fanOut));
     expect(s.variance / (2 / (fanIn + fanOut))).toBeCloseTo(1, 2);
   });
 

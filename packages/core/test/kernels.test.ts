@@ -1,12 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxRelError } from '../src/compare';
-import { blockedKernel, getMatmulKernel, referenceKernel, setMatmulKernel } from '../src/kernels/matmul';
+import {
+  blockedKernel,
+  getMatmulKernel,
+  referenceKernel,
+  setMatmulKernel,
+} from '../src/kernels/matmul';
 import type { MatmulKernel } from '../src/kernels/matmul';
 import { Rng, randn } from '../src/random';
 import { matmul } from '../src/ops/matmul';
 import { sum } from '../src/ops/reduce';
 
-function run(kernel: MatmulKernel, a: Float64Array, b: Float64Array, M: number, K: number, N: number): Float64Array {
+function run(
+  kernel: MatmulKernel,
+  a: Float64Array,
+  b: Float64Array,
+  M: number,
+  K: number,
+  N: number,
+): Float64Array {
   const out = new Float64Array(M * N).fill(NaN); // the kernel must overwrite every entry
   kernel.matmul(a, b, out, M, K, N);
   return out;
@@ -62,7 +74,9 @@ describe('matmul kernels', () => {
     ] as const) {
       const a = randn([M, K], rng).data;
       const b = randn([K, N], rng).data;
-      expect(bitDiffs(run(referenceKernel, a, b, M, K, N), run(blockedKernel, a, b, M, K, N))).toBe(0);
+      expect(bitDiffs(run(referenceKernel, a, b, M, K, N), run(blockedKernel, a, b, M, K, N))).toBe(
+        0,
+      );
     }
   });
 
@@ -99,7 +113,9 @@ describe('matmul kernels', () => {
     ] as const) {
       const a = randn([M, K], rng).data;
       const b = randn([K, N], rng).data;
-      expect(bitDiffs(run(referenceKernel, a, b, M, K, N), run(blockedKernel, a, b, M, K, N))).toBe(0);
+      expect(bitDiffs(run(referenceKernel, a, b, M, K, N), run(blockedKernel, a, b, M, K, N))).toBe(
+        0,
+      );
     }
   });
 
@@ -128,6 +144,7 @@ describe('matmul kernels', () => {
       sum(y).backward();
       return [y, x.grad!, W.grad!];
     });
-    for (let i = 0; i < 3; i++) expect(maxRelError(results[0]![i]!, results[1]![i]!)).toBeLessThan(1e-12);
+    for (let i = 0; i < 3; i++)
+      expect(maxRelError(results[0]![i]!, results[1]![i]!)).toBeLessThan(1e-12);
   });
 });

@@ -3,7 +3,23 @@ import { formatGradcheckReport, gradcheck } from '../src/gradcheck';
 import type { GradcheckOptions } from '../src/gradcheck';
 import { Rng, randn, randu } from '../src/random';
 import type { Tensor } from '../src/tensor';
-import { abs, add, div, exp, log, mul, neg, pow, relu, scale, sigmoid, sqrt, square, sub, tanh } from '../src/ops/elementwise';
+import {
+  abs,
+  add,
+  div,
+  exp,
+  log,
+  mul,
+  neg,
+  pow,
+  relu,
+  scale,
+  sigmoid,
+  sqrt,
+  square,
+  sub,
+  tanh,
+} from '../src/ops/elementwise';
 import { max, mean, sum } from '../src/ops/reduce';
 import { concat, narrow, permute, reshape, split, stack, transpose } from '../src/ops/shape';
 import { matmul } from '../src/ops/matmul';
@@ -16,10 +32,15 @@ const rng = new Rng(2024);
 /** A standard-normal tensor that requires grad. */
 const r = (...shape: number[]): Tensor => randn(shape, rng, { requiresGrad: true });
 /** A positive tensor in [0.5, 2) that requires grad (for log, sqrt, div, pow). */
-const pos = (...shape: number[]): Tensor => randu(shape, rng, { low: 0.5, high: 2, requiresGrad: true });
+const pos = (...shape: number[]): Tensor =>
+  randu(shape, rng, { low: 0.5, high: 2, requiresGrad: true });
 
 /** Asserts gradcheck passes, printing the per-input report when it does not. */
-function expectGradOk(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opts: GradcheckOptions = {}): void {
+function expectGradOk(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  opts: GradcheckOptions = {},
+): void {
   const report = gradcheck(f, inputs, { rng: new Rng(1), ...opts });
   expect(report.ok, formatGradcheckReport(report)).toBe(true);
   for (const input of report.inputs) expect(input.maxRelError).toBeLessThan(1e-6);
@@ -45,7 +66,13 @@ describe('gradcheck of elementwise ops (float64, eps 1e-6)', () => {
   }
 
   it('relu and abs on mixed signs (away from the kink at 0)', () => {
-    const x = tensor([[-1.5, 0.3], [2, -0.7]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [-1.5, 0.3],
+        [2, -0.7],
+      ],
+      { requiresGrad: true },
+    );
     expectGradOk(relu, [x]);
     expectGradOk(abs, [x]);
   });
@@ -58,8 +85,10 @@ describe('gradcheck of elementwise ops (float64, eps 1e-6)', () => {
   ];
   for (const [name, f] of binaryCases) {
     it(`${name}, same shapes`, () => expectGradOk(f, [r(2, 3), pos(2, 3)]));
-    it(`${name}, broadcasting [N, T, H] with [H] (bias)`, () => expectGradOk(f, [r(2, 3, 4), pos(4)]));
-    it(`${name}, broadcasting [2, 1, 4] with [3, 1] both ways`, () => expectGradOk(f, [pos(2, 1, 4), pos(3, 1)]));
+    it(`${name}, broadcasting [N, T, H] with [H] (bias)`, () =>
+      expectGradOk(f, [r(2, 3, 4), pos(4)]));
+    it(`${name}, broadcasting [2, 1, 4] with [3, 1] both ways`, () =>
+      expectGradOk(f, [pos(2, 1, 4), pos(3, 1)]));
     it(`${name}, with a scalar tensor`, () => expectGradOk(f, [r(2, 3), pos()]));
   }
 
@@ -100,10 +129,13 @@ describe('gradcheck of shape ops', () => {
   });
   it('narrow and split (a gate block)', () => {
     expectGradOk((a) => narrow(a, 1, 2, 2), [r(3, 8)]);
-    expectGradOk((a) => {
-      const [i, f, g, o] = split(a, 2, 1) as [Tensor, Tensor, Tensor, Tensor];
-      return add(mul(sigmoid(i), tanh(g)), mul(sigmoid(f), sigmoid(o)));
-    }, [r(3, 8)]);
+    expectGradOk(
+      (a) => {
+        const [i, f, g, o] = split(a, 2, 1) as [Tensor, Tensor, Tensor, Tensor];
+        return add(mul(sigmoid(i), tanh(g)), mul(sigmoid(f), sigmoid(o)));
+      },
+      [r(3, 8)],
+    );
   });
   it('timeStep and stepsToSequence', () => {
     expectGradOk((x) => timeStep(x, 1), [r(2, 3, 4)]);
@@ -115,7 +147,8 @@ describe('gradcheck of matmul', () => {
   it('[M, K] x [K, N]', () => expectGradOk(matmul, [r(3, 5), r(5, 2)]));
   it('[N, T, H] x [H, V] (temporal affine)', () => expectGradOk(matmul, [r(2, 3, 4), r(4, 5)]));
   it('batched [B, M, K] x [B, K, N]', () => expectGradOk(matmul, [r(2, 3, 4), r(2, 4, 2)]));
-  it('broadcast batch axes [2, 1, M, K] x [3, K, N]', () => expectGradOk(matmul, [r(2, 1, 3, 4), r(3, 4, 2)]));
+  it('broadcast batch axes [2, 1, M, K] x [3, K, N]', () =>
+    expectGradOk(matmul, [r(2, 1, 3, 4), r(3, 4, 2)]));
   it('vector operands [K] x [K, N] and [M, K] x [K]', () => {
     expectGradOk(matmul, [r(4), r(4, 3)]);
     expectGradOk(matmul, [r(3, 4), r(4)]);
@@ -135,15 +168,31 @@ describe('gradcheck of softmax, logSoftmax, crossEntropy, embedding', () => {
     expectGradOk((a) => logSoftmax(a, 0), [r(2, 3, 4)]);
   });
   it('crossEntropy with each reduction and with a mask', () => {
-    const targets = [[0, 3, 1], [2, 2, 0]];
-    const mask = tensor([[1, 1, 0], [1, 0, 0]]);
+    const targets = [
+      [0, 3, 1],
+      [2, 2, 0],
+    ];
+    const mask = tensor([
+      [1, 1, 0],
+      [1, 0, 0],
+    ]);
     expectGradOk((x) => crossEntropy(x, targets), [r(2, 3, 4)]);
     expectGradOk((x) => crossEntropy(x, targets, { reduction: 'sum' }), [r(2, 3, 4)]);
-    expectGradOk((x) => crossEntropy(x, targets, { mask, reduction: 'sumOverTimeMeanOverBatch' }), [r(2, 3, 4)]);
+    expectGradOk(
+      (x) => crossEntropy(x, targets, { mask, reduction: 'sumOverTimeMeanOverBatch' }),
+      [r(2, 3, 4)],
+    );
     expectGradOk((x) => crossEntropy(x, targets, { mask }), [r(2, 3, 4)]);
   });
   it('embedding with repeated ids', () => {
-    expectGradOk((W) => embedding(W, [[1, 3, 1], [0, 1, 4]]), [r(5, 3)]);
+    expectGradOk(
+      (W) =>
+        embedding(W, [
+          [1, 3, 1],
+          [0, 1, 4],
+        ]),
+      [r(5, 3)],
+    );
     expectGradOk((W) => gatherRows(W, [2, 2, 0]), [r(4, 2)]);
   });
 });

@@ -7,9 +7,21 @@ import { add, div, mul, sigmoid, sub } from '../src/ops/elementwise';
 import { max, mean, sum } from '../src/ops/reduce';
 import { concat, narrow, permute, reshape, split, stack, transpose } from '../src/ops/shape';
 import { matmul } from '../src/ops/matmul';
-import { embedding, gatherRows, oneHot, paddingMask, sequenceMask, stepsToSequence, timeStep } from '../src/ops/sequence';
+import {
+  embedding,
+  gatherRows,
+  oneHot,
+  paddingMask,
+  sequenceMask,
+  stepsToSequence,
+  timeStep,
+} from '../src/ops/sequence';
 
-const m23 = () => tensor([[1, 2, 3], [4, 5, 6]]);
+const m23 = () =>
+  tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 describe('elementwise values', () => {
   it('broadcasts a bias over [N, T, H]', () => {
@@ -22,7 +34,11 @@ describe('elementwise values', () => {
   it('broadcasts [3, 1] against [4] to [3, 4]', () => {
     const y = mul(tensor([[1], [2], [3]]), tensor([1, 10, 100, 1000]));
     expect(y.shape).toEqual([3, 4]);
-    expect(y.toArray()).toEqual([[1, 10, 100, 1000], [2, 20, 200, 2000], [3, 30, 300, 3000]]);
+    expect(y.toArray()).toEqual([
+      [1, 10, 100, 1000],
+      [2, 20, 200, 2000],
+      [3, 30, 300, 3000],
+    ]);
   });
 
   it('takes numbers on either side', () => {
@@ -50,7 +66,15 @@ describe('reductions', () => {
 
   it('mean and max', () => {
     expect(mean(m23(), 1).toArray()).toEqual([2, 5]);
-    expect(max(tensor([[1, 7, 3], [9, 2, 9]]), 1).toArray()).toEqual([7, 9]);
+    expect(
+      max(
+        tensor([
+          [1, 7, 3],
+          [9, 2, 9],
+        ]),
+        1,
+      ).toArray(),
+    ).toEqual([7, 9]);
     expect(max(m23()).item()).toBe(6);
   });
 
@@ -69,11 +93,19 @@ describe('reductions', () => {
 describe('shape ops', () => {
   it('reshape keeps row-major order and infers -1', () => {
     const y = reshape(m23(), [3, -1]);
-    expect(y.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(y.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   it('transpose swaps the last two axes', () => {
-    expect(transpose(m23()).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(transpose(m23()).toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
     const x = randn([2, 3, 4], new Rng(0));
     const t = transpose(x);
     expect(t.shape).toEqual([2, 4, 3]);
@@ -90,11 +122,20 @@ describe('shape ops', () => {
   it('concat, stack, split and narrow agree with each other', () => {
     const a = m23();
     const b = tensor([[7], [8]]);
-    expect(concat([a, b], 1).toArray()).toEqual([[1, 2, 3, 7], [4, 5, 6, 8]]);
+    expect(concat([a, b], 1).toArray()).toEqual([
+      [1, 2, 3, 7],
+      [4, 5, 6, 8],
+    ]);
     expect(stack([a, a], 1).shape).toEqual([2, 2, 3]);
     expect(stack([a, a], -1).shape).toEqual([2, 3, 2]);
     const parts = split(a, [1, 2], 1);
-    expect(parts.map((p) => p.toArray())).toEqual([[[1], [4]], [[2, 3], [5, 6]]]);
+    expect(parts.map((p) => p.toArray())).toEqual([
+      [[1], [4]],
+      [
+        [2, 3],
+        [5, 6],
+      ],
+    ]);
     expect(split(arange(5), 2, 0).map((p) => p.size)).toEqual([2, 2, 1]);
     expect(narrow(a, 0, 1, 1).toArray()).toEqual([[4, 5, 6]]);
   });
@@ -111,8 +152,18 @@ describe('shape ops', () => {
 
 describe('matmul values', () => {
   it('multiplies [2, 3] x [3, 2]', () => {
-    const y = matmul(m23(), tensor([[1, 0], [0, 1], [1, 1]]));
-    expect(y.toArray()).toEqual([[4, 5], [10, 11]]);
+    const y = matmul(
+      m23(),
+      tensor([
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ]),
+    );
+    expect(y.toArray()).toEqual([
+      [4, 5],
+      [10, 11],
+    ]);
   });
 
   it('batched product equals per-batch products', () => {
@@ -125,7 +176,9 @@ describe('matmul values', () => {
       const ai = narrow(a, 0, i, 1);
       const bi = narrow(b, 0, i, 1);
       const yi = matmul(reshape(ai, [2, 4]), reshape(bi, [4, 5]));
-      expect(allClose(reshape(narrow(y, 0, i, 1), [2, 5]), yi, { rtol: 1e-14, atol: 0 })).toBe(true);
+      expect(allClose(reshape(narrow(y, 0, i, 1), [2, 5]), yi, { rtol: 1e-14, atol: 0 })).toBe(
+        true,
+      );
     }
   });
 
@@ -135,25 +188,60 @@ describe('matmul values', () => {
   });
 
   it('vector operands drop their axis', () => {
-    expect(matmul(tensor([1, 2]), tensor([[1, 2, 3], [4, 5, 6]])).toArray()).toEqual([9, 12, 15]);
+    expect(
+      matmul(
+        tensor([1, 2]),
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ).toArray(),
+    ).toEqual([9, 12, 15]);
     expect(matmul(m23(), tensor([1, 0, -1])).toArray()).toEqual([-2, -2]);
   });
 });
 
 describe('sequence helpers', () => {
   it('embedding picks rows of W, shape [N, T, D]', () => {
-    const W = tensor([[0, 0], [1, 1], [2, 2]]);
-    const out = embedding(W, [[2, 0], [1, 1]]);
+    const W = tensor([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ]);
+    const out = embedding(W, [
+      [2, 0],
+      [1, 1],
+    ]);
     expect(out.shape).toEqual([2, 2, 2]);
-    expect(out.toArray()).toEqual([[[2, 2], [0, 0]], [[1, 1], [1, 1]]]);
+    expect(out.toArray()).toEqual([
+      [
+        [2, 2],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [1, 1],
+      ],
+    ]);
     expect(embedding(W, new Int32Array([1, 2, 0, 0]), [2, 2]).shape).toEqual([2, 2, 2]);
     expect(gatherRows(W, [2]).toArray()).toEqual([[2, 2]]);
   });
 
   it('embedding accumulates the gradient of repeated ids', () => {
-    const W = tensor([[0, 0], [1, 1], [2, 2]], { requiresGrad: true });
+    const W = tensor(
+      [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+      ],
+      { requiresGrad: true },
+    );
     sum(embedding(W, [[1, 1, 2]])).backward();
-    expect(W.grad!.toArray()).toEqual([[0, 0], [2, 2], [1, 1]]);
+    expect(W.grad!.toArray()).toEqual([
+      [0, 0],
+      [2, 2],
+      [1, 1],
+    ]);
   });
 
   it('embedding rejects ids out of range and ragged ids', () => {
@@ -164,8 +252,17 @@ describe('sequence helpers', () => {
   });
 
   it('oneHot, sequenceMask and paddingMask', () => {
-    expect(oneHot([[1, 0]], 3).toArray()).toEqual([[[0, 1, 0], [1, 0, 0]]]);
-    expect(sequenceMask([2, 0, 3], 3).toArray()).toEqual([[1, 1, 0], [0, 0, 0], [1, 1, 1]]);
+    expect(oneHot([[1, 0]], 3).toArray()).toEqual([
+      [
+        [0, 1, 0],
+        [1, 0, 0],
+      ],
+    ]);
+    expect(sequenceMask([2, 0, 3], 3).toArray()).toEqual([
+      [1, 1, 0],
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
     expect(paddingMask([[5, 0, 0]], 0).toArray()).toEqual([[1, 0, 0]]);
   });
 });
@@ -182,14 +279,22 @@ describe('shape errors name the op and both shapes', () => {
     );
   });
   it('matmul batch axes that do not broadcast', () => {
-    expect(() => matmul(randn([2, 3, 4], new Rng(0)), randn([3, 4, 5], new Rng(0)))).toThrow(/matmul: .*\[2\] and \[3\]/);
+    expect(() => matmul(randn([2, 3, 4], new Rng(0)), randn([3, 4, 5], new Rng(0)))).toThrow(
+      /matmul: .*\[2\] and \[3\]/,
+    );
   });
   it('reshape to a different size', () => {
-    expect(() => reshape(m23(), [4, 2])).toThrow('reshape: expected a shape with 6 elements like [2, 3], received [4, 2]');
+    expect(() => reshape(m23(), [4, 2])).toThrow(
+      'reshape: expected a shape with 6 elements like [2, 3], received [4, 2]',
+    );
   });
   it('concat and stack of mismatched shapes', () => {
-    expect(() => concat([m23(), tensor([[1, 2]])], 0)).toThrow(/concat: expected shapes equal to \[2, 3\] except in axis 0, received \[1, 2\]/);
-    expect(() => stack([m23(), tensor([1])], 0)).toThrow(/stack: expected every tensor of shape \[2, 3\], received \[1\]/);
+    expect(() => concat([m23(), tensor([[1, 2]])], 0)).toThrow(
+      /concat: expected shapes equal to \[2, 3\] except in axis 0, received \[1, 2\]/,
+    );
+    expect(() => stack([m23(), tensor([1])], 0)).toThrow(
+      /stack: expected every tensor of shape \[2, 3\], received \[1\]/,
+    );
   });
   it('narrow and split out of range', () => {
     expect(() => narrow(m23(), 1, 2, 2)).toThrow(/narrow: .*received start 2, length 2/);

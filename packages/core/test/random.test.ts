@@ -4,11 +4,15 @@ import { Rng, randn, randu } from '../src/random';
 describe('Rng', () => {
   it('pins the first draws of seed 42, so every machine gets these exact numbers', () => {
     const r = new Rng(42);
-    expect([r.nextUint32(), r.nextUint32(), r.nextUint32()]).toEqual([2837322924, 544945897, 479756282]);
+    expect([r.nextUint32(), r.nextUint32(), r.nextUint32()]).toEqual([
+      2837322924, 544945897, 479756282,
+    ]);
     const u = new Rng(42);
     expect([u.uniform(), u.uniform()]).toEqual([0.6606157208001621, 0.1117019639532224]);
     const n = new Rng(7);
-    expect([n.normal(), n.normal(), n.normal()]).toEqual([-0.6925843705222114, 0.23026798570072035, -1.2870249601100738]);
+    expect([n.normal(), n.normal(), n.normal()]).toEqual([
+      -0.6925843705222114, 0.23026798570072035, -1.2870249601100738,
+    ]);
   });
 
   it('gives bit-identical tensors for the same seed on two runs', () => {

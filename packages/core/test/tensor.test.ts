@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../src/errors';
 import { format } from '../src/format';
 import { Rng, randn } from '../src/random';
-import { Tensor, arange, fromData, full, linspace, ones, onesLike, tensor, zeros, zerosLike } from '../src/tensor';
+import {
+  Tensor,
+  arange,
+  fromData,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from '../src/tensor';
 import { add } from '../src/ops/elementwise';
 
 describe('creating tensors', () => {
   it('tensor() reads the shape from the nesting and stores row-major', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect([...t.data]).toEqual([1, 2, 3, 4, 5, 6]);
     expect(t.size).toBe(6);
@@ -33,7 +47,9 @@ describe('creating tensors', () => {
     const t = fromData(src, [2, 2]);
     src[0] = 99;
     expect(t.get(0, 0)).toBe(1);
-    expect(() => fromData([1, 2, 3], [2, 2])).toThrow(/expected 4 values for shape \[2, 2\], received 3/);
+    expect(() => fromData([1, 2, 3], [2, 2])).toThrow(
+      /expected 4 values for shape \[2, 2\], received 3/,
+    );
   });
 
   it('zeros, ones, full, zerosLike, onesLike fill as named', () => {
@@ -75,12 +91,23 @@ describe('reading and writing elements', () => {
   });
 
   it('item() needs exactly one element', () => {
-    expect(() => zeros([2]).item()).toThrow(/item: expected a tensor with one element, received \[2\]/);
+    expect(() => zeros([2]).item()).toThrow(
+      /item: expected a tensor with one element, received \[2\]/,
+    );
     expect(ones([1, 1]).item()).toBe(1);
   });
 
   it('toArray() gives back the nested arrays', () => {
-    const values = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]];
+    const values = [
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ];
     expect(tensor(values).toArray()).toEqual(values);
     expect(tensor(3).toArray()).toBe(3);
   });
@@ -105,13 +132,20 @@ describe('reading and writing elements', () => {
 
 describe('printing', () => {
   it('prints a matrix numpy-style with its shape', () => {
-    expect(String(tensor([[0.1, -2], [3.5, 4]]))).toBe(
-      'tensor([[ 0.1000, -2.0000],\n        [ 3.5000,  4.0000]], shape=[2, 2])',
-    );
+    expect(
+      String(
+        tensor([
+          [0.1, -2],
+          [3.5, 4],
+        ]),
+      ),
+    ).toBe('tensor([[ 0.1000, -2.0000],\n        [ 3.5000,  4.0000]], shape=[2, 2])');
   });
 
   it('prints integers with a trailing point and shows requiresGrad', () => {
-    expect(format(tensor([1, 2, 3], { requiresGrad: true }))).toBe('tensor([1., 2., 3.], shape=[3], requiresGrad=true)');
+    expect(format(tensor([1, 2, 3], { requiresGrad: true }))).toBe(
+      'tensor([1., 2., 3.], shape=[3], requiresGrad=true)',
+    );
   });
 
   it('names the op of a graph node', () => {
@@ -121,7 +155,9 @@ describe('printing', () => {
 
   it('separates the matrices of a 3-D tensor by a blank line', () => {
     const s = String(fromData(arange(8).data, [2, 2, 2]));
-    expect(s).toBe('tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]], shape=[2, 2, 2])');
+    expect(s).toBe(
+      'tensor([[[0., 1.],\n         [2., 3.]],\n\n        [[4., 5.],\n         [6., 7.]]], shape=[2, 2, 2])',
+    );
   });
 
   it('switches to scientific notation for very small or large values', () => {
@@ -130,7 +166,9 @@ describe('printing', () => {
   });
 
   it('prints nan and inf', () => {
-    expect(String(tensor([NaN, Infinity, -Infinity, 0.5]))).toBe('tensor([   nan,    inf,   -inf, 0.5000], shape=[4])');
+    expect(String(tensor([NaN, Infinity, -Infinity, 0.5]))).toBe(
+      'tensor([   nan,    inf,   -inf, 0.5000], shape=[4])',
+    );
   });
 
   it('truncates a large tensor with ... and keeps its shape', () => {

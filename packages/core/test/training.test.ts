@@ -56,7 +56,11 @@ describe('autograd on a two-layer network agrees with gradients derived by hand'
   //   dh  = ds W2ᵀ                                [N, H]
   //   dz1 = dh ⊙ (1 - h²)      (tanh' = 1 - tanh²) [N, H]
   //   dW1 = Xᵀ dz1, db1 = Σ_n dz1                 [D, H], [H]
-  const x = X.data, w1 = W1.data, c1 = b1.data, w2 = W2.data, c2 = b2.data;
+  const x = X.data,
+    w1 = W1.data,
+    c1 = b1.data,
+    w2 = W2.data,
+    c2 = b2.data;
   const hv = new Float64Array(N * H);
   for (let n = 0; n < N; n++) {
     for (let j = 0; j < H; j++) {
@@ -189,7 +193,10 @@ function train(
   const params = [W1, b1, W2, b2];
   const opt = new Adam(params, { lr: 0.03 });
   const forward = (idx: number[]): Tensor => {
-    const x = fromData(idx.flatMap((i) => points[i]!), [idx.length, 2]); // [B, 2]
+    const x = fromData(
+      idx.flatMap((i) => points[i]!),
+      [idx.length, 2],
+    ); // [B, 2]
     return affine(tanhLayer(x, W1, b1), W2, b2); //                          [B, 2]
   };
   const all = labels.map((_, i) => i);
@@ -197,7 +204,10 @@ function train(
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const idx of batches(all, 40, rng)) {
       opt.zeroGrad();
-      const loss = crossEntropy(forward(idx), idx.map((i) => labels[i]!));
+      const loss = crossEntropy(
+        forward(idx),
+        idx.map((i) => labels[i]!),
+      );
       loss.backward();
       opt.step();
       losses.push(loss.item());

@@ -17,7 +17,11 @@ if (first === undefined) {
 /** Grades once and prints the wall time and the score. */
 async function time(label: string, filter: readonly string[] | undefined): Promise<number> {
   const started = performance.now();
-  const report = await grade({ course, target: 'solutions', ...(filter === undefined ? {} : { filter }) });
+  const report = await grade({
+    course,
+    target: 'solutions',
+    ...(filter === undefined ? {} : { filter }),
+  });
   const seconds = (performance.now() - started) / 1000;
   const checks = report.exercises.reduce((n, e) => n + e.tests.length, 0);
   console.log(
@@ -27,7 +31,9 @@ async function time(label: string, filter: readonly string[] | undefined): Promi
   return seconds;
 }
 
-console.log(`Grading solutions/ (${course.exercises.length} exercises in ${course.chapters.length} chapter(s))`);
+console.log(
+  `Grading solutions/ (${course.exercises.length} exercises in ${course.chapters.length} chapter(s))`,
+);
 await time(`one exercise (${first.id})`, [first.id]);
 await time(`one exercise again (warm cache)`, [first.id]);
 await time('all of solutions/', undefined);

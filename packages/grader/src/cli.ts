@@ -38,7 +38,17 @@ const USAGE = `Usage: npm run course -- <command>
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
                                 grade a folder of student folders into one CSV`;
 
-const COMMANDS = ['list', 'grade', 'watch', 'hint', 'solution', 'reset', 'verify', 'grade-batch', 'help'];
+const COMMANDS = [
+  'list',
+  'grade',
+  'watch',
+  'hint',
+  'solution',
+  'reset',
+  'verify',
+  'grade-batch',
+  'help',
+];
 
 /** A mistake in the command line: printed with the usage, exit code 2. */
 class UsageError extends Error {
@@ -65,8 +75,17 @@ async function main(argv: string[]): Promise<number> {
     case 'grade':
       return gradeCli(course, rest);
     case 'watch': {
-      const { values, positionals } = parse(rest, { target: { type: 'string' }, timeout: { type: 'string' } }, 1);
-      const code = await watchCommand(course, positionals[0], { ...targetOf(values), ...timeoutOf(values) }, print);
+      const { values, positionals } = parse(
+        rest,
+        { target: { type: 'string' }, timeout: { type: 'string' } },
+        1,
+      );
+      const code = await watchCommand(
+        course,
+        positionals[0],
+        { ...targetOf(values), ...timeoutOf(values) },
+        print,
+      );
       process.exit(code); // standard input may still be open; quitting watch ends the command
     }
     case 'hint': {
@@ -76,7 +95,12 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'solution': {
       const { values, positionals } = parse(rest, { force: { type: 'boolean' } }, 1);
-      return solutionCommand(course, findExercise(course, needId(positionals, 'solution')), values.force === true, print);
+      return solutionCommand(
+        course,
+        findExercise(course, needId(positionals, 'solution')),
+        values.force === true,
+        print,
+      );
     }
     case 'reset': {
       const { positionals } = parse(rest, {}, 1);
@@ -97,7 +121,8 @@ async function list(course: Course, args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { target: { type: 'string' } }, Infinity);
   const report = await grade({ course, filter: positionals, ...targetOf(values) });
   print(formatList(report));
-  if (report.target === 'exercises') print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+  if (report.target === 'exercises')
+    print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
   return 0;
 }
 
@@ -119,7 +144,9 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
   );
   const failUnder = values['fail-under'] === undefined ? undefined : Number(values['fail-under']);
   if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 100)) {
-    throw new UsageError(`--fail-under takes a percentage from 0 to 100, got '${values['fail-under']}'`);
+    throw new UsageError(
+      `--fail-under takes a percentage from 0 to 100, got '${values['fail-under']}'`,
+    );
   }
   return gradeCommand(
     course,
@@ -142,7 +169,11 @@ async function verifyCli(course: Course, args: string[]): Promise<number> {
   const n = course.exercises.length;
   const points = course.exercises.reduce((a, e) => a + e.points, 0);
   if (result.ok) {
-    print(green(`verify: OK — ${n} exercises, ${points} points; solutions ${result.solutions?.score}/${result.solutions?.maxScore}; every stub not-started`));
+    print(
+      green(
+        `verify: OK — ${n} exercises, ${points} points; solutions ${result.solutions?.score}/${result.solutions?.maxScore}; every stub not-started`,
+      ),
+    );
     return 0;
   }
   print(red(bold(`verify: ${result.problems.length} problem(s)`)));
@@ -158,9 +189,11 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
   );
   const dir = positionals[0];
   const csv = values.csv;
-  if (dir === undefined || typeof csv !== 'string') throw new UsageError('grade-batch needs DIR and --csv FILE');
+  if (dir === undefined || typeof csv !== 'string')
+    throw new UsageError('grade-batch needs DIR and --csv FILE');
   const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes seconds, got '${values.timeout}'`);
+  if (timeout !== undefined && !(timeout > 0))
+    throw new UsageError(`--timeout takes seconds, got '${values.timeout}'`);
   const shard = typeof values.shard === 'string' ? parseShard(values.shard) : undefined;
   const rows = await gradeBatch(
     course,
@@ -184,7 +217,10 @@ function parse(args: string[], options: Spec, maxPositionals: number) {
     if (parsed.positionals.length > maxPositionals) {
       throw new UsageError(`unexpected argument '${parsed.positionals[maxPositionals]}'`);
     }
-    return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    return parsed as {
+      values: Record<string, string | boolean | undefined>;
+      positionals: string[];
+    };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -193,12 +229,18 @@ function parse(args: string[], options: Spec, maxPositionals: number) {
 
 function needId(positionals: string[], command: string): string {
   const id = positionals[0];
-  if (id === undefined) throw new UsageError(`${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`);
+  if (id === undefined)
+    throw new UsageError(
+      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`,
+    );
   return id;
 }
 
 /** The string-valued options among `keys` that were given. */
-function strings<K extends string>(values: Record<string, string | boolean | undefined>, keys: K[]): Partial<Record<K, string>> {
+function strings<K extends string>(
+  values: Record<string, string | boolean | undefined>,
+  keys: K[],
+): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const k of keys) {
     const v = values[k];

@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { courseOf, loadCourse, selectExercises } from './course';
 import type { Course, Exercise } from './course';
-import type { CollectedEvent, EventError, GradeEvent, ModuleEvent, SuiteEvent, TestEvent } from './events';
+import type {
+  CollectedEvent,
+  EventError,
+  GradeEvent,
+  ModuleEvent,
+  SuiteEvent,
+  TestEvent,
+} from './events';
 import { checkImports, describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
 import { displayPath, fromRoot, isInside } from './paths';
@@ -107,7 +114,12 @@ async function gradeIn(
   const suites = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
   const inSuites = course.exercises.filter((e) => suites.includes(fromRoot(e.suite)));
   const filter = inSuites.length === runnable.length ? undefined : runnable.map((e) => e.id);
-  const first = await runVitest({ targetDir: target.dir, suites, timeoutMs, ...(filter ? { exercises: filter } : {}) });
+  const first = await runVitest({
+    targetDir: target.dir,
+    suites,
+    timeoutMs,
+    ...(filter ? { exercises: filter } : {}),
+  });
   if (!first.killed && !first.events.some((ev) => ev.type === 'end')) {
     throw new Error(`the grading run did not start:\n${first.output.trim()}`);
   }
@@ -117,7 +129,9 @@ async function gradeIn(
     if (ev.type === 'test' && ev.exercise !== '' && !known.has(ev.exercise)) {
       warnings.push(`${displayPath(ev.file)} grades '${ev.exercise}', which no manifest lists`);
     } else if (ev.type === 'test' && ev.exercise === '') {
-      warnings.push(`${displayPath(ev.file)}: test '${ev.name}' is outside exercise() or not a check()`);
+      warnings.push(
+        `${displayPath(ev.file)}: test '${ev.name}' is outside exercise() or not a check()`,
+      );
     }
   }
 
@@ -128,7 +142,12 @@ async function gradeIn(
       results.set(e.id, fromEvents(e, first.events, false, ctx));
       continue;
     }
-    const again = await runVitest({ targetDir: target.dir, suites: [fromRoot(e.suite)], exercises: [e.id], timeoutMs });
+    const again = await runVitest({
+      targetDir: target.dir,
+      suites: [fromRoot(e.suite)],
+      exercises: [e.id],
+      timeoutMs,
+    });
     results.set(e.id, fromEvents(e, again.events, again.killed, ctx));
   }
   return { results: results, warnings: [...new Set(warnings)] };
@@ -138,7 +157,8 @@ async function gradeIn(
 function finished(events: readonly GradeEvent[], e: Exercise): boolean {
   const suite = fromRoot(e.suite);
   return events.some(
-    (ev) => (ev.type === 'suite' && ev.exercise === e.id) || (ev.type === 'module' && ev.file === suite),
+    (ev) =>
+      (ev.type === 'suite' && ev.exercise === e.id) || (ev.type === 'module' && ev.file === suite),
   );
 }
 
@@ -147,12 +167,20 @@ interface Ctx {
   readonly timeoutMs: number;
 }
 
-function fromEvents(e: Exercise, events: readonly GradeEvent[], killed: boolean, ctx: Ctx): ExerciseReport {
+function fromEvents(
+  e: Exercise,
+  events: readonly GradeEvent[],
+  killed: boolean,
+  ctx: Ctx,
+): ExerciseReport {
   const suite = fromRoot(e.suite);
   const file = displayPath(resolve(ctx.target.sourceDir, e.file));
   const seconds = `${ctx.timeoutMs / 1000}s`;
   const tests = events.filter(
-    (ev): ev is TestEvent => ev.type === 'test' && ev.exercise === e.id && (ev.state === 'passed' || ev.state === 'failed'),
+    (ev): ev is TestEvent =>
+      ev.type === 'test' &&
+      ev.exercise === e.id &&
+      (ev.state === 'passed' || ev.state === 'failed'),
   );
   const checks: CheckReport[] = tests.map((t) => checkOf(t, e, ctx));
   if (killed) {
@@ -162,9 +190,22 @@ function fromEvents(e: Exercise, events: readonly GradeEvent[], killed: boolean,
       .flatMap((ev) => ev.tests.filter((t) => t.exercise === e.id && !done.has(t.name)));
     const why = `timed out after ${seconds}: the code never returned (an endless loop?)`;
     for (const t of collected) {
-      checks.push({ name: t.name, status: 'error', message: why, points: 0, maxPoints: t.points, durationMs: 0 });
+      checks.push({
+        name: t.name,
+        status: 'error',
+        message: why,
+        points: 0,
+        maxPoints: t.points,
+        durationMs: 0,
+      });
     }
-    return report(e, file, 'error', collected.length > 0 ? `${collected[0]?.name}: ${why}` : why, checks);
+    return report(
+      e,
+      file,
+      'error',
+      collected.length > 0 ? `${collected[0]?.name}: ${why}` : why,
+      checks,
+    );
   }
   const moduleErrors = events
     .filter((ev): ev is ModuleEvent => ev.type === 'module' && ev.file === suite)
@@ -176,10 +217,18 @@ function fromEvents(e: Exercise, events: readonly GradeEvent[], killed: boolean,
     const err = moduleErrors[0] ?? suiteErrors[0];
     const crash = events.flatMap((ev) => (ev.type === 'end' ? ev.unhandled : []))[0];
     if (err === undefined && crash !== undefined && !finished(events, e)) {
-      return report(e, file, 'error', `the test process crashed (out of memory?): ${crash.message}`, []);
+      return report(
+        e,
+        file,
+        'error',
+        `the test process crashed (out of memory?): ${crash.message}`,
+        [],
+      );
     }
-    if (err === undefined) return report(e, file, 'error', `no checks ran (is it graded in ${e.suite}?)`, []);
-    if (err.name === 'NotImplementedError') return report(e, file, 'not-started', notStartedMessage(e, err.message), []);
+    if (err === undefined)
+      return report(e, file, 'error', `no checks ran (is it graded in ${e.suite}?)`, []);
+    if (err.name === 'NotImplementedError')
+      return report(e, file, 'not-started', notStartedMessage(e, err.message), []);
     return report(e, file, 'error', `could not import ${file}: ${err.message}`, []);
   }
   const status = statusOf(checks);
@@ -188,7 +237,8 @@ function fromEvents(e: Exercise, events: readonly GradeEvent[], killed: boolean,
   if (firstBad === undefined && suiteErrors[0] !== undefined) {
     return report(e, file, 'failed', errorText(suiteErrors[0], ctx), checks);
   }
-  if (status === 'not-started') message = checks.find((c) => c.status === 'not-started')?.message ?? message;
+  if (status === 'not-started')
+    message = checks.find((c) => c.status === 'not-started')?.message ?? message;
   return report(e, file, status, message, checks);
 }
 
@@ -223,7 +273,9 @@ function errorText(err: EventError, ctx: Ctx): string {
   const frame = err.frames.find((f) => isInside(ctx.target.dir, f.replace(/:\d+:\d+$/, '')));
   const innermostIsTarget = frame !== undefined && err.frames[0] === frame;
   if (!innermostIsTarget || err.name === 'AssertionError') return err.message;
-  const where = displayPath(resolve(ctx.target.sourceDir, frame.slice(ctx.target.dir.length + 1).replace(/:\d+$/, '')));
+  const where = displayPath(
+    resolve(ctx.target.sourceDir, frame.slice(ctx.target.dir.length + 1).replace(/:\d+$/, '')),
+  );
   return `${err.name}: ${err.message} (at ${where})`;
 }
 

@@ -78,12 +78,15 @@ function toEventError(error: unknown): EventError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SerializedLike;
   const name = typeof e.name === 'string' ? e.name : 'Error';
   const message = typeof e.message === 'string' ? e.message : String(error);
-  const frames = (e.stacks ?? []).map((s) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`);
+  const frames = (e.stacks ?? []).map(
+    (s) => `${String(s.file)}:${String(s.line)}:${String(s.column)}`,
+  );
   if (frames.length === 0 && typeof e.stack === 'string') {
     for (const m of e.stack.matchAll(/\(?((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)\)?/g)) {
       frames.push(`${(m[1] ?? '').replace(/^file:\/\//, '')}:${m[2]}:${m[3]}`);
     }
   }
-  const withId = typeof e.exerciseId === 'string' && name === 'Error' ? 'NotImplementedError' : name;
+  const withId =
+    typeof e.exerciseId === 'string' && name === 'Error' ? 'NotImplementedError' : name;
   return { name: withId, message, frames };
 }

@@ -47,7 +47,9 @@ export function applyEdits(text: string, edits: readonly Edit[], file: string): 
     if (edit.find === '') throw new Error(`${which} has an empty find`);
     const count = occurrences(out, edit.find);
     if (count !== 1) {
-      throw new Error(`${which} finds ${JSON.stringify(edit.find)} ${count} times; it must occur exactly once`);
+      throw new Error(
+        `${which} finds ${JSON.stringify(edit.find)} ${count} times; it must occur exactly once`,
+      );
     }
     const at = out.indexOf(edit.find);
     out = out.slice(0, at) + edit.replace + out.slice(at + edit.find.length); // no `$` patterns

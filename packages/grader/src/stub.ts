@@ -13,9 +13,13 @@ export function todoLine(file: string, exercise: Pick<ExerciseEntry, 'id' | 'exp
   if (!existsSync(file)) return 1;
   const lines = readFileSync(file, 'utf8').split('\n');
   const name = exercise.exports[0];
-  const decl = new RegExp(`export\\s+(async\\s+)?(function\\*?\\s+|const\\s+|let\\s+|class\\s+)${name}\\b`);
+  const decl = new RegExp(
+    `export\\s+(async\\s+)?(function\\*?\\s+|const\\s+|let\\s+|class\\s+)${name}\\b`,
+  );
   const start = name === undefined ? -1 : lines.findIndex((l) => decl.test(l));
-  const ni = lines.findIndex((l) => l.includes(`'${exercise.id}'`) || l.includes(`"${exercise.id}"`));
+  const ni = lines.findIndex(
+    (l) => l.includes(`'${exercise.id}'`) || l.includes(`"${exercise.id}"`),
+  );
   if (start >= 0) {
     const stop = ni > start ? ni : lines.length;
     for (let i = start; i <= Math.min(stop, lines.length - 1); i++) {

@@ -62,7 +62,8 @@ export function resolveTarget(
  * the folder in the error, e.g. `base`.
  */
 export function folderOf(name: string, role: string): string {
-  const dir = name === 'exercises' || name === 'solutions' ? resolve(repoRoot, name) : userPath(name);
+  const dir =
+    name === 'exercises' || name === 'solutions' ? resolve(repoRoot, name) : userPath(name);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`${role} folder not found: ${name} (use exercises, solutions or a folder)`);
   }
@@ -74,7 +75,8 @@ function submissionRoot(course: Course, submission: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`submission folder not found: ${submission}`);
   }
-  const hasFiles = (d: string): boolean => course.exercises.some((e) => existsSync(join(d, e.file)));
+  const hasFiles = (d: string): boolean =>
+    course.exercises.some((e) => existsSync(join(d, e.file)));
   const nested = join(dir, 'exercises');
   return !hasFiles(dir) && existsSync(nested) && hasFiles(nested) ? nested : dir;
 }

@@ -40,46 +40,61 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const timeout = opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs };
   const solutions = await grade({ course, target: solutionsDir, ...timeout });
   for (const e of solutions.exercises) {
-    if (e.status !== 'passed') problems.push(`solution of ${e.id} is ${e.status}: ${firstLine(e.message)}`);
+    if (e.status !== 'passed')
+      problems.push(`solution of ${e.id} is ${e.status}: ${firstLine(e.message)}`);
     const declared = e.tests.reduce((a, t) => a + t.maxPoints, 0);
     if (e.tests.length > 0 && declared !== e.maxScore) {
-      problems.push(`${e.id}: its checks add up to ${declared} points, the manifest says ${e.maxScore}`);
+      problems.push(
+        `${e.id}: its checks add up to ${declared} points, the manifest says ${e.maxScore}`,
+      );
     }
   }
   const stubs = await grade({ course, target: exercisesDir, ...timeout });
   for (const e of stubs.exercises) {
-    if (e.status !== 'not-started') problems.push(`stub of ${e.id} is ${e.status}, not not-started: ${firstLine(e.message)}`);
+    if (e.status !== 'not-started')
+      problems.push(`stub of ${e.id} is ${e.status}, not not-started: ${firstLine(e.message)}`);
   }
   for (const w of new Set([...solutions.warnings, ...stubs.warnings])) problems.push(w);
   return { ok: problems.length === 0, problems, solutions, stubs };
 }
 
 /** The static checks of every manifest entry. */
-export function checkManifests(course: Course, exercisesDir: string, solutionsDir: string): string[] {
+export function checkManifests(
+  course: Course,
+  exercisesDir: string,
+  solutionsDir: string,
+): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const c of course.chapters) {
-    if (!existsSync(fromRoot(c.manifest.text))) problems.push(`${c.manifest.chapter}: chapter text missing: ${c.manifest.text}`);
+    if (!existsSync(fromRoot(c.manifest.text)))
+      problems.push(`${c.manifest.chapter}: chapter text missing: ${c.manifest.text}`);
   }
   for (const e of course.exercises) {
     const say = (p: string): number => problems.push(`${e.id}: ${p}`);
     if (seen.has(e.id)) say('listed twice');
     seen.add(e.id);
-    if (!e.id.startsWith(`${e.chapter.manifest.chapter}/`)) say(`id does not start with '${e.chapter.manifest.chapter}/'`);
-    if (!(Number.isFinite(e.points) && e.points > 0)) say(`points must be positive, is ${e.points}`);
+    if (!e.id.startsWith(`${e.chapter.manifest.chapter}/`))
+      say(`id does not start with '${e.chapter.manifest.chapter}/'`);
+    if (!(Number.isFinite(e.points) && e.points > 0))
+      say(`points must be positive, is ${e.points}`);
     if (e.hints.length === 0) say('no hints');
     if (e.exports.length === 0) say('no exports listed');
     if (!existsSync(fromRoot(e.suite))) say(`suite missing: ${e.suite}`);
     const sectionProblem = checkSection(e.section);
     if (sectionProblem !== undefined) say(sectionProblem);
-    for (const [kind, dir] of [['stub', exercisesDir], ['solution', solutionsDir]] as const) {
+    for (const [kind, dir] of [
+      ['stub', exercisesDir],
+      ['solution', solutionsDir],
+    ] as const) {
       const file = resolve(dir, e.file);
       if (!existsSync(file)) {
         say(`${kind} missing: ${e.file}`);
         continue;
       }
       const text = readFileSync(file, 'utf8');
-      for (const name of e.exports) if (!exports(text, name)) say(`${kind} ${e.file} does not export ${name}`);
+      for (const name of e.exports)
+        if (!exports(text, name)) say(`${kind} ${e.file} does not export ${name}`);
     }
   }
   return problems;
@@ -116,7 +131,8 @@ function callStub(e: Exercise, name: string, fn: (...args: unknown[]) => unknown
   } catch (error) {
     const id = notImplementedId(error);
     if (id === e.id) return [];
-    if (id !== undefined) return [`${e.id}: stub ${name}() throws the not-implemented error of '${id}'`];
+    if (id !== undefined)
+      return [`${e.id}: stub ${name}() throws the not-implemented error of '${id}'`];
     return [`${e.id}: stub ${name}() throws ${String(error)} instead of notImplemented('${e.id}')`];
   }
   return [`${e.id}: stub ${name}() returns instead of throwing notImplemented('${e.id}')`];
@@ -144,7 +160,9 @@ export function slug(heading: string): string {
 }
 
 function exports(text: string, name: string): boolean {
-  const declared = new RegExp(`export\\s+(declare\\s+)?(async\\s+)?(function\\*?|const|let|var|class)\\s+${name}\\b`);
+  const declared = new RegExp(
+    `export\\s+(declare\\s+)?(async\\s+)?(function\\*?|const|let|var|class)\\s+${name}\\b`,
+  );
   const listed = new RegExp(`export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`);
   return declared.test(text) || listed.test(text);
 }

@@ -1,9 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { courseOf, findExercise, gradeBatch, parseShard, resetExercise, studentsOf } from '../src/index';
+import {
+  courseOf,
+  findExercise,
+  gradeBatch,
+  parseShard,
+  resetExercise,
+  studentsOf,
+} from '../src/index';
 import { repoRoot } from '../src/paths';
 import fixtureChapter from './fixtures/chapter/manifest';
 import { fixtureManifestPath, target } from './fixture-paths';
@@ -13,30 +28,66 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs the course CLI on the fixture chapter, with its state in a scratch folder. */
 function course(args: string[], input = ''): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'packages/grader/src/cli.ts'), ...args], {
-    cwd: repoRoot,
-    input,
-    encoding: 'utf8',
-    env: { ...process.env, COURSE_MANIFESTS: fixtureManifestPath, COURSE_STATE_DIR: join(work, 'state'), NO_COLOR: '1' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', resolve(repoRoot, 'packages/grader/src/cli.ts'), ...args],
+    {
+      cwd: repoRoot,
+      input,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        COURSE_MANIFESTS: fixtureManifestPath,
+        COURSE_STATE_DIR: join(work, 'state'),
+        NO_COLOR: '1',
+      },
+    },
+  );
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('the course command', () => {
   it('grade writes the JSON, Gradescope and JUnit reports and exits 0 at 100% with --fail-under 100', () => {
-    const [json, gs, junit] = ['r.json', 'results.json', 'junit.xml'].map((f) => join(work, f)) as [string, string, string];
-    const r = course(['grade', '--target', target('correct'), '--json', json, '--gradescope', gs, '--junit', junit, '--fail-under', '100']);
+    const [json, gs, junit] = ['r.json', 'results.json', 'junit.xml'].map((f) => join(work, f)) as [
+      string,
+      string,
+      string,
+    ];
+    const r = course([
+      'grade',
+      '--target',
+      target('correct'),
+      '--json',
+      json,
+      '--gradescope',
+      gs,
+      '--junit',
+      junit,
+      '--fail-under',
+      '100',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/fixture\/scale\s+passed\s+3\/3/);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { score: number; maxScore: number; exercises: unknown[] };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      score: number;
+      maxScore: number;
+      exercises: unknown[];
+    };
     expect([report.score, report.maxScore, report.exercises.length]).toEqual([5, 5, 2]);
-    const results = JSON.parse(readFileSync(gs, 'utf8')) as { score: number; tests: Array<{ max_score: number }> };
+    const results = JSON.parse(readFileSync(gs, 'utf8')) as {
+      score: number;
+      tests: Array<{ max_score: number }>;
+    };
     expect([results.score, results.tests.map((t) => t.max_score)]).toEqual([5, [3, 2]]);
-    expect(readFileSync(junit, 'utf8')).toContain('<testsuites name="course" tests="3" failures="0" errors="0"');
+    expect(readFileSync(junit, 'utf8')).toContain(
+      '<testsuites name="course" tests="3" failures="0" errors="0"',
+    );
   });
 
   it('grade exits 1 below --fail-under and 0 without it, whatever the score', () => {
-    expect(course(['grade', '--target', target('not-implemented'), '--fail-under', '50']).code).toBe(1);
+    expect(
+      course(['grade', '--target', target('not-implemented'), '--fail-under', '50']).code,
+    ).toBe(1);
     const plain = course(['grade', '--target', target('not-implemented')]);
     expect(plain.code).toBe(0);
     expect(plain.out).toMatch(/fixture\/sum\s+not-started\s+0\/2\s+not implemented yet/);
@@ -49,12 +100,16 @@ describe('the course command', () => {
     expect(id.err).toContain('fixture/scale');
     const cmd = course(['frobnicate']);
     expect(cmd.code).toBe(2);
-    expect(cmd.err).toContain('Commands: list, grade, watch, hint, solution, reset, verify, grade-batch');
+    expect(cmd.err).toContain(
+      'Commands: list, grade, watch, hint, solution, reset, verify, grade-batch',
+    );
     expect(course(['grade', '--colour']).code).toBe(2);
   });
 
   it('hint shows the next unseen hint each time, and all of them with --all', () => {
-    expect(course(['hint', 'fixture/scale']).out).toContain('Hint 1 of 2: Multiply every entry by s.');
+    expect(course(['hint', 'fixture/scale']).out).toContain(
+      'Hint 1 of 2: Multiply every entry by s.',
+    );
     const second = course(['hint', 'fixture/scale']).out;
     expect(second).toContain('Hint 2 of 2: Build a new array with xs.map.');
     expect(second).not.toContain('Hint 1 of 2');
@@ -66,11 +121,28 @@ describe('the course command', () => {
 describe('watch on standard input', () => {
   it('prints the current exercise and its hint, then quits on q', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'packages/grader/src/cli.ts'), 'watch', 'fixture/sum', '--target', target('not-implemented')], {
-      cwd: repoRoot,
-      env: { ...process.env, COURSE_MANIFESTS: fixtureManifestPath, COURSE_STATE_DIR: join(work, 'watch-state'), NO_COLOR: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve(repoRoot, 'packages/grader/src/cli.ts'),
+        'watch',
+        'fixture/sum',
+        '--target',
+        target('not-implemented'),
+      ],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          COURSE_MANIFESTS: fixtureManifestPath,
+          COURSE_STATE_DIR: join(work, 'watch-state'),
+          NO_COLOR: '1',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const seen = (text: string): Promise<void> =>
       new Promise((done) => {
@@ -103,13 +175,22 @@ describe('reset and grade-batch', () => {
     const mine = readFileSync(join(dir, 'fixture/scale.ts'), 'utf8');
     process.env.COURSE_STATE_DIR = join(work, 'reset-state');
     try {
-      const r = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), { exercisesDir: dir, stubOf: () => stub });
+      const r = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
+        exercisesDir: dir,
+        stubOf: () => stub,
+      });
       expect(readFileSync(join(dir, 'fixture/scale.ts'), 'utf8')).toBe(stub);
       expect(r.backup !== undefined && readFileSync(r.backup, 'utf8')).toBe(mine);
-      const again = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), { exercisesDir: dir, stubOf: () => stub });
+      const again = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
+        exercisesDir: dir,
+        stubOf: () => stub,
+      });
       expect(again.backup).toBeUndefined();
       expect(() =>
-        resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/sum'), { exercisesDir: dir, stubOf: () => undefined }),
+        resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/sum'), {
+          exercisesDir: dir,
+          stubOf: () => undefined,
+        }),
       ).toThrow(/no stub of fixture\/sum found.*your file is unchanged/);
     } finally {
       delete process.env.COURSE_STATE_DIR;
@@ -132,7 +213,12 @@ describe('reset and grade-batch', () => {
     mkdirSync(join(dir, 'cy'), { recursive: true });
     writeFileSync(join(dir, 'cy', 'notes.txt'), 'no code here');
     const csv = join(work, 'class.csv');
-    const rows = await gradeBatch(fixtureCourse, { dir, csv, manifestPaths: [fixtureManifestPath], timeoutSeconds: 120 });
+    const rows = await gradeBatch(fixtureCourse, {
+      dir,
+      csv,
+      manifestPaths: [fixtureManifestPath],
+      timeoutSeconds: 120,
+    });
     expect(rows.map((r) => r.student)).toEqual(['ada', 'bob', 'cy']);
     expect(existsSync(csv)).toBe(true);
     expect(readFileSync(csv, 'utf8').split('\n')).toEqual([

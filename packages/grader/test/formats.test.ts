@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { formatTable, percent, statusOf, toCsv, toGradescope, toJUnit } from '../src/index';
 import type { CheckReport, Report } from '../src/index';
 
-const check = (name: string, status: CheckReport['status'], points: number, message = ''): CheckReport => ({
-  name, status, message, points: status === 'passed' ? points : 0, maxPoints: points, durationMs: 5,
+const check = (
+  name: string,
+  status: CheckReport['status'],
+  points: number,
+  message = '',
+): CheckReport => ({
+  name,
+  status,
+  message,
+  points: status === 'passed' ? points : 0,
+  maxPoints: points,
+  durationMs: 5,
 });
 
 const report: Report = {
@@ -14,12 +24,39 @@ const report: Report = {
   warnings: [],
   chapters: [{ chapter: 'rnn', title: 'Vanilla RNNs', score: 3, maxScore: 9 }],
   exercises: [
-    { id: 'rnn/a', chapter: 'rnn', title: 'A', status: 'passed', score: 3, maxScore: 3, message: '', file: 'exercises/rnn/a.ts', tests: [check('a works', 'passed', 3)] },
     {
-      id: 'rnn/b', chapter: 'rnn', title: 'B', status: 'failed', score: 0, maxScore: 4, message: 'dWh: wrong at <steps> & "more"',
-      file: 'exercises/rnn/b.ts', tests: [check('b grads', 'failed', 4, 'dWh: wrong at <steps> & "more"\nread hint 2')],
+      id: 'rnn/a',
+      chapter: 'rnn',
+      title: 'A',
+      status: 'passed',
+      score: 3,
+      maxScore: 3,
+      message: '',
+      file: 'exercises/rnn/a.ts',
+      tests: [check('a works', 'passed', 3)],
     },
-    { id: 'rnn/c', chapter: 'rnn', title: 'C', status: 'error', score: 0, maxScore: 2, message: 'timed out after 10s', file: 'exercises/rnn/c.ts', tests: [] },
+    {
+      id: 'rnn/b',
+      chapter: 'rnn',
+      title: 'B',
+      status: 'failed',
+      score: 0,
+      maxScore: 4,
+      message: 'dWh: wrong at <steps> & "more"',
+      file: 'exercises/rnn/b.ts',
+      tests: [check('b grads', 'failed', 4, 'dWh: wrong at <steps> & "more"\nread hint 2')],
+    },
+    {
+      id: 'rnn/c',
+      chapter: 'rnn',
+      title: 'C',
+      status: 'error',
+      score: 0,
+      maxScore: 2,
+      message: 'timed out after 10s',
+      file: 'exercises/rnn/c.ts',
+      tests: [],
+    },
   ],
 };
 
@@ -44,23 +81,34 @@ describe('report formats', () => {
   it("Gradescope's results.json has score, execution_time and a test per exercise", () => {
     const g = toGradescope(report);
     expect([g.score, g.execution_time, g.tests.length]).toEqual([3, 2, 3]);
-    expect(g.tests[1]).toMatchObject({ name: 'rnn/b: B', score: 0, max_score: 4, status: 'failed', visibility: 'visible' });
+    expect(g.tests[1]).toMatchObject({
+      name: 'rnn/b: B',
+      score: 0,
+      max_score: 4,
+      status: 'failed',
+      visibility: 'visible',
+    });
     expect(g.tests[1]?.output).toContain('read hint 2');
     expect(g.tests[0]?.status).toBe('passed');
   });
 
   it('JUnit XML counts failures and errors and escapes messages', () => {
     const xml = toJUnit(report);
-    expect(xml).toContain('<testsuites name="course" tests="3" failures="1" errors="1" skipped="0"');
+    expect(xml).toContain(
+      '<testsuites name="course" tests="3" failures="1" errors="1" skipped="0"',
+    );
     expect(xml).toContain('<failure message="dWh: wrong at &lt;steps&gt; &amp; &quot;more&quot;">');
     expect(xml).toContain('<error message="timed out after 10s">');
   });
 
   it('the CSV has a column per exercise and the total; a failed student gets a note', () => {
-    const csv = toCsv(['rnn/a', 'rnn/b', 'rnn/c'], [
-      { student: 'ada', report },
-      { student: 'bob, jr', error: 'timed out after 300s' },
-    ]);
+    const csv = toCsv(
+      ['rnn/a', 'rnn/b', 'rnn/c'],
+      [
+        { student: 'ada', report },
+        { student: 'bob, jr', error: 'timed out after 300s' },
+      ],
+    );
     expect(csv.split('\n')).toEqual([
       'student,rnn/a,rnn/b,rnn/c,total,max,note',
       'ada,3,0,0,3,9,',

@@ -29,7 +29,9 @@ describe('grading the fixture implementations', () => {
       ['scale multiplies every entry', 2, 2],
       ['scale leaves its input unchanged', 1, 1],
     ]);
-    expect(r.chapters).toEqual([{ chapter: 'fixture', title: fixtureChapter.title, score: 5, maxScore: 5 }]);
+    expect(r.chapters).toEqual([
+      { chapter: 'fixture', title: fixtureChapter.title, score: 5, maxScore: 5 },
+    ]);
   });
 
   it('a stub throwing NotImplementedError (core or a look-alike by name) is not-started, not error', async () => {
@@ -75,7 +77,9 @@ describe('grading the fixture implementations', () => {
 
   it('a wrong shape or a wrong type fails with expected and received', async () => {
     const r = await gradeKind('wrong-shape');
-    expect(byId(r, 'fixture/scale').message).toBe('scale([1, 2, 3], 2): expected length 3, received length 2');
+    expect(byId(r, 'fixture/scale').message).toBe(
+      'scale([1, 2, 3], 2): expected length 3, received length 2',
+    );
     expect(byId(r, 'fixture/sum').message).toBe('sum: expected a number, received string');
     expect(r.exercises.map((e) => e.status)).toEqual(['failed', 'failed']);
   });
@@ -91,7 +95,9 @@ describe('grading the fixture implementations', () => {
     const r = await gradeKind('import-fails');
     const scale = byId(r, 'fixture/scale');
     expect(scale.status).toBe('error');
-    expect(scale.message).toMatch(/^could not import .*import-fails\/fixture\/scale\.ts: .*helpers-that-do-not-exist/);
+    expect(scale.message).toMatch(
+      /^could not import .*import-fails\/fixture\/scale\.ts: .*helpers-that-do-not-exist/,
+    );
     expect(byId(r, 'fixture/sum').status).toBe('passed');
   });
 
@@ -103,25 +109,37 @@ describe('grading the fixture implementations', () => {
     expect(scale.message).toContain("this chapter's reference implementation");
     const sum = byId(r, 'fixture/sum');
     expect(sum.status).toBe('error');
-    expect(sum.message).toContain("imports 'node:child_process': an exercise may import only @rnn-course/core");
+    expect(sum.message).toContain(
+      "imports 'node:child_process': an exercise may import only @rnn-course/core",
+    );
   });
 
   it('a relative import leaving the chapter folder is error; one inside it is fine', async () => {
     const r = await gradeKind('outside');
     expect(byId(r, 'fixture/scale').status).toBe('error');
-    expect(byId(r, 'fixture/scale').message).toContain("imports '../../correct/fixture/scale': it reaches outside");
+    expect(byId(r, 'fixture/scale').message).toContain(
+      "imports '../../correct/fixture/scale': it reaches outside",
+    );
     expect(byId(r, 'fixture/sum').status).toBe('passed');
   });
 
   it('a submission missing a file has that exercise not-started "file missing"', async () => {
     const r = await grade({ manifests, submission: target('missing-file') });
-    expect(byId(r, 'fixture/scale')).toMatchObject({ status: 'not-started', message: 'file missing', score: 0 });
+    expect(byId(r, 'fixture/scale')).toMatchObject({
+      status: 'not-started',
+      message: 'file missing',
+      score: 0,
+    });
     expect(byId(r, 'fixture/sum').status).toBe('passed');
   });
 
   it('with a base, the files a folder lacks come from the base and its own files win', async () => {
     // missing-file holds only a correct sum.ts; the base brings scale.ts.
-    const filled = await grade({ manifests, target: target('missing-file'), base: target('correct') });
+    const filled = await grade({
+      manifests,
+      target: target('missing-file'),
+      base: target('correct'),
+    });
     expect(byId(filled, 'fixture/scale').status).toBe('passed');
     expect(byId(filled, 'fixture/sum').status).toBe('passed');
     // throws/ holds a scale.ts that throws: laid over a correct base, it is still graded failed.

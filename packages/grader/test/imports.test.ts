@@ -57,24 +57,63 @@ describe('checkImports', () => {
     writeFileSync(join(root, file), text);
   };
   const exercise = (id: string, file: string) => ({
-    id, title: id, file, exports: ['f'], points: 1, section: 'x.md', suite: 's.ts', hints: ['h'],
+    id,
+    title: id,
+    file,
+    exports: ['f'],
+    points: 1,
+    section: 'x.md',
+    suite: 's.ts',
+    hints: ['h'],
   });
   const course = courseOf([
-    defineChapter({ chapter: 'one', title: 'One', package: 'packages/one', text: 'x.md', exercises: [exercise('one/a', 'one/a.ts')] }),
     defineChapter({
-      chapter: 'two', title: 'Two', package: 'packages/two', text: 'x.md',
-      exercises: [exercise('two/ok', 'two/ok.ts'), exercise('two/own', 'two/own.ts'), exercise('two/deep', 'two/deep.ts')],
+      chapter: 'one',
+      title: 'One',
+      package: 'packages/one',
+      text: 'x.md',
+      exercises: [exercise('one/a', 'one/a.ts')],
     }),
-    defineChapter({ chapter: 'three', title: 'Three', package: 'packages/three', text: 'x.md', exercises: [] }),
+    defineChapter({
+      chapter: 'two',
+      title: 'Two',
+      package: 'packages/two',
+      text: 'x.md',
+      exercises: [
+        exercise('two/ok', 'two/ok.ts'),
+        exercise('two/own', 'two/own.ts'),
+        exercise('two/deep', 'two/deep.ts'),
+      ],
+    }),
+    defineChapter({
+      chapter: 'three',
+      title: 'Three',
+      package: 'packages/three',
+      text: 'x.md',
+      exercises: [],
+    }),
   ]);
 
   it("allows the core, earlier chapters and the chapter's own files; refuses the rest, also through a helper", () => {
-    write('two/ok.ts', "import { x } from '@rnn-course/core';\nimport { y } from '@rnn-course/one';\nimport { h } from './helper';\n");
+    write(
+      'two/ok.ts',
+      "import { x } from '@rnn-course/core';\nimport { y } from '@rnn-course/one';\nimport { h } from './helper';\n",
+    );
     write('two/helper.ts', 'export const h = 1;\n');
-    write('two/own.ts', "import { rnn } from '@rnn-course/two';\nimport { later } from '@rnn-course/three';\n");
+    write(
+      'two/own.ts',
+      "import { rnn } from '@rnn-course/two';\nimport { later } from '@rnn-course/three';\n",
+    );
     write('two/deep.ts', "import { g } from './lib/g';\n");
-    write('two/lib/g.ts', "import { readFileSync } from 'node:fs';\nexport const g = readFileSync;\n");
-    const found = checkImports(course, course.exercises.filter((e) => e.chapter.manifest.chapter === 'two'), root);
+    write(
+      'two/lib/g.ts',
+      "import { readFileSync } from 'node:fs';\nexport const g = readFileSync;\n",
+    );
+    const found = checkImports(
+      course,
+      course.exercises.filter((e) => e.chapter.manifest.chapter === 'two'),
+      root,
+    );
     expect(found.has('two/ok')).toBe(false);
     expect(found.get('two/own')?.map((v) => [v.specifier, v.line])).toEqual([
       ['@rnn-course/two', 1],
@@ -88,7 +127,11 @@ describe('checkImports', () => {
 
   it('refuses an earlier chapter importing a later one', () => {
     write('one/a.ts', "import { z } from '@rnn-course/two';\n");
-    const found = checkImports(course, course.exercises.filter((e) => e.id === 'one/a'), root);
+    const found = checkImports(
+      course,
+      course.exercises.filter((e) => e.id === 'one/a'),
+      root,
+    );
     expect(found.get('one/a')?.[0]?.reason).toContain("a later chapter's package");
   });
 });

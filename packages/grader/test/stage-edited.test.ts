@@ -21,8 +21,13 @@ describe('stageEdited', () => {
     });
     try {
       expect(isInside(targetsDir, staged.dir)).toBe(true);
-      expect(readdirSync(staged.dir, { recursive: true }).sort()).toEqual(['fixture', join('fixture', 'scale.ts')]);
-      expect(readFileSync(join(staged.dir, file), 'utf8')).toBe(original.replace('x * s', () => 'x + s + $&'));
+      expect(readdirSync(staged.dir, { recursive: true }).sort()).toEqual([
+        'fixture',
+        join('fixture', 'scale.ts'),
+      ]);
+      expect(readFileSync(join(staged.dir, file), 'utf8')).toBe(
+        original.replace('x * s', () => 'x + s + $&'),
+      );
     } finally {
       staged.cleanup();
     }
@@ -40,9 +45,9 @@ describe('stageEdited', () => {
 
   it('throws when a find occurs twice', () => {
     expect(original.split('number[]')).toHaveLength(3);
-    expect(() => stageEdited({ from, file, edits: [{ find: 'number[]', replace: 'number' }] })).toThrow(
-      'fixture/scale.ts: edit 1 of 1 finds "number[]" 2 times; it must occur exactly once',
-    );
+    expect(() =>
+      stageEdited({ from, file, edits: [{ find: 'number[]', replace: 'number' }] }),
+    ).toThrow('fixture/scale.ts: edit 1 of 1 finds "number[]" 2 times; it must occur exactly once');
   });
 
   it('cleanup removes the staged folder', () => {
@@ -53,7 +58,11 @@ describe('stageEdited', () => {
   });
 
   it('throws on an empty find and on a file the folder lacks', () => {
-    expect(() => applyEdits('abc', [{ find: '', replace: 'x' }], 'f.ts')).toThrow('f.ts: edit 1 of 1 has an empty find');
-    expect(() => stageEdited({ from, file: 'fixture/absent.ts', edits: [] })).toThrow(/fixture\/absent\.ts not found/);
+    expect(() => applyEdits('abc', [{ find: '', replace: 'x' }], 'f.ts')).toThrow(
+      'f.ts: edit 1 of 1 has an empty find',
+    );
+    expect(() => stageEdited({ from, file: 'fixture/absent.ts', edits: [] })).toThrow(
+      /fixture\/absent\.ts not found/,
+    );
   });
 });

@@ -7,19 +7,33 @@ const course = courseOf([fixtureChapter]);
 
 describe('verify', () => {
   it('passes for stubs that are not-started and solutions that score 100%', async () => {
-    const r = await verify({ course, exercisesDir: target('not-implemented'), solutionsDir: target('correct') });
+    const r = await verify({
+      course,
+      exercisesDir: target('not-implemented'),
+      solutionsDir: target('correct'),
+    });
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
     expect([r.solutions?.score, r.solutions?.maxScore]).toEqual([5, 5]);
   });
 
   it('lists a failing solution and a stub that does not throw its not-implemented error', async () => {
-    const r = await verify({ course, exercisesDir: target('correct'), solutionsDir: target('mutates') });
+    const r = await verify({
+      course,
+      exercisesDir: target('correct'),
+      solutionsDir: target('mutates'),
+    });
     expect(r.ok).toBe(false);
     const stubProblem = r.problems.find((p) => p.startsWith('fixture/scale: stub scale()'));
-    expect(stubProblem).toMatch(/^fixture\/scale: stub scale\(\) throws TypeError: .* instead of notImplemented\('fixture\/scale'\)$/);
+    expect(stubProblem).toMatch(
+      /^fixture\/scale: stub scale\(\) throws TypeError: .* instead of notImplemented\('fixture\/scale'\)$/,
+    );
     expect(r.problems).toContain('stub of fixture/scale is passed, not not-started: ');
-    expect(r.problems.some((p) => p.startsWith('solution of fixture/scale is failed: scale mutated its input'))).toBe(true);
+    expect(
+      r.problems.some((p) =>
+        p.startsWith('solution of fixture/scale is failed: scale mutated its input'),
+      ),
+    ).toBe(true);
   });
 
   it('checks every manifest entry: hints, suite, files, exports, section anchor, points adding up', () => {
@@ -29,7 +43,13 @@ describe('verify', () => {
       defineChapter({
         ...fixtureChapter,
         exercises: [
-          { ...entry, hints: [], suite: 'packages/grader/test/fixtures/chapter/grading/none.grade.ts', section: `${fixtureChapter.text}#nowhere`, exports: ['scale', 'missingExport'] },
+          {
+            ...entry,
+            hints: [],
+            suite: 'packages/grader/test/fixtures/chapter/grading/none.grade.ts',
+            section: `${fixtureChapter.text}#nowhere`,
+            exports: ['scale', 'missingExport'],
+          },
           { ...entry, id: 'fixture/scale', file: 'fixture/absent.ts', points: 0 },
         ],
       }),

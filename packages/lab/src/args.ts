@@ -94,14 +94,17 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         break;
       case '--out': {
         const dir = value();
-        if (dir === undefined || dir === '' || dir.startsWith('--')) throw new ArgsError('--out needs a folder');
+        if (dir === undefined || dir === '' || dir.startsWith('--'))
+          throw new ArgsError('--out needs a folder');
         args.out = dir;
         break;
       }
       case '--impl': {
         const impl = value();
         if (!IMPLS.includes(impl as Impl)) {
-          throw new ArgsError(`--impl must be one of ${IMPLS.join(', ')}, received "${impl ?? ''}"`);
+          throw new ArgsError(
+            `--impl must be one of ${IMPLS.join(', ')}, received "${impl ?? ''}"`,
+          );
         }
         args.impl = impl as Impl;
         break;
@@ -151,10 +154,7 @@ export function isMain(importMetaUrl: string): boolean {
  * Runs a lab's `main(argv)` when its file is started directly: parses nothing itself, prints
  * an error's message (not its stack, for ArgsError) and sets a non-zero exit code on failure.
  */
-export function runIfMain(
-  importMetaUrl: string,
-  main: (argv: string[]) => Promise<unknown>,
-): void {
+export function runIfMain(importMetaUrl: string, main: (argv: string[]) => Promise<unknown>): void {
   if (!isMain(importMetaUrl)) return;
   main(process.argv.slice(2)).catch((error: unknown) => {
     if (error instanceof ArgsError) console.error(error.message);

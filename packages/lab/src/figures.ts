@@ -48,8 +48,16 @@ export interface LineChartSpec {
 // A fixed palette (Tableau 10, Vega's default scheme) assigned in series order, so a series
 // keeps its colour when another series is added after it.
 const PALETTE = [
-  '#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b',
-  '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac',
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#72b7b2',
+  '#54a24b',
+  '#eeca3b',
+  '#b279a2',
+  '#ff9da6',
+  '#9d755d',
+  '#bab0ac',
 ];
 
 /** Renders a Vega-Lite spec to an SVG string (headless, deterministic). */
@@ -164,7 +172,11 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
 const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
-  config: { font: 'sans-serif', axis: { grid: true, gridOpacity: 0.5 }, legend: { labelLimit: 360 } },
+  config: {
+    font: 'sans-serif',
+    axis: { grid: true, gridOpacity: 0.5 },
+    legend: { labelLimit: 360 },
+  },
 };
 
 /**
@@ -283,8 +295,19 @@ export async function diagram(spec: DiagramSpec): Promise<string> {
       },
       {
         data: { values: edges },
-        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, color: '#333', opacity: 1 },
-        encoding: { x: X('xb'), y: Y('yb'), angle: { field: 'angle', type: 'quantitative', scale: null } },
+        mark: {
+          type: 'point',
+          shape: 'triangle-up',
+          filled: true,
+          size: 70,
+          color: '#333',
+          opacity: 1,
+        },
+        encoding: {
+          x: X('xb'),
+          y: Y('yb'),
+          angle: { field: 'angle', type: 'quantitative', scale: null },
+        },
       },
       {
         data: { values: edges.filter((e) => e.label !== '') },

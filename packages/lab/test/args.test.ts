@@ -14,17 +14,29 @@ describe('parseLabArgs', () => {
   });
 
   it('reads every flag, with a separate or an inline value', () => {
-    const a = parseLabArgs(['--quick', '--steps', '200', '--impl=exercises', '--out', '/tmp/x', '--seed=7']);
+    const a = parseLabArgs([
+      '--quick',
+      '--steps',
+      '200',
+      '--impl=exercises',
+      '--out',
+      '/tmp/x',
+      '--seed=7',
+    ]);
     expect(a).toMatchObject({ quick: true, steps: 200, impl: 'exercises', out: '/tmp/x', seed: 7 });
   });
 
   it('rejects an unknown flag and lists the valid ones', () => {
     expect(() => parseLabArgs(['--fast'])).toThrow(ArgsError);
-    expect(() => parseLabArgs(['--fast'])).toThrow(/unknown flag "--fast"[\s\S]*--quick[\s\S]*--steps[\s\S]*--impl/);
+    expect(() => parseLabArgs(['--fast'])).toThrow(
+      /unknown flag "--fast"[\s\S]*--quick[\s\S]*--steps[\s\S]*--impl/,
+    );
   });
 
   it('rejects a bad value with the flag name', () => {
-    expect(() => parseLabArgs(['--steps', 'many'])).toThrow(/--steps needs an integer >= 1, received "many"/);
+    expect(() => parseLabArgs(['--steps', 'many'])).toThrow(
+      /--steps needs an integer >= 1, received "many"/,
+    );
     expect(() => parseLabArgs(['--steps'])).toThrow(/--steps needs a value/);
     expect(() => parseLabArgs(['--impl', 'mine'])).toThrow(/reference, solutions, exercises/);
     expect(() => parseLabArgs(['--seed', '-1'])).toThrow(/--seed/);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CORPUS_FILES, fitLine, loadCorpus, normaliseWhitespace, seasonalSeries, splitText } from '../src/datasets';
+import {
+  CORPUS_FILES,
+  fitLine,
+  loadCorpus,
+  normaliseWhitespace,
+  seasonalSeries,
+  splitText,
+} from '../src/datasets';
 
 describe('seasonalSeries', () => {
   it('is a pure function of its options', () => {
@@ -10,9 +17,16 @@ describe('seasonalSeries', () => {
   });
 
   it('is trend plus two sines when the noise is off', () => {
-    const y = seasonalSeries({ length: 200, noise: 0, trend: 0.01, periods: [10, 50], amplitudes: [2, 1] });
+    const y = seasonalSeries({
+      length: 200,
+      noise: 0,
+      trend: 0.01,
+      periods: [10, 50],
+      amplitudes: [2, 1],
+    });
     const t = 37;
-    const expected = 0.01 * t + 2 * Math.sin((2 * Math.PI * t) / 10) + Math.sin((2 * Math.PI * t) / 50);
+    const expected =
+      0.01 * t + 2 * Math.sin((2 * Math.PI * t) / 10) + Math.sin((2 * Math.PI * t) / 50);
     expect(y[t]).toBeCloseTo(expected, 12);
   });
 
@@ -34,7 +48,9 @@ describe('fitLine', () => {
   });
 
   it('finds the trend of a noisy series without seasons within a few percent', () => {
-    const { intercept, slope } = fitLine(seasonalSeries({ length: 1000, amplitudes: [0, 0], noise: 0.1 }));
+    const { intercept, slope } = fitLine(
+      seasonalSeries({ length: 1000, amplitudes: [0, 0], noise: 0.1 }),
+    );
     expect(slope).toBeGreaterThan(0.0039);
     expect(slope).toBeLessThan(0.0041);
     expect(Math.abs(intercept)).toBeLessThan(0.02);

@@ -9,8 +9,22 @@ const spec = {
   xLabel: 'step',
   yLabel: 'cross-entropy',
   series: [
-    { name: 'train loss', points: [[0, 4], [1, 3], [2, 2.5]] as [number, number][] },
-    { name: 'validation loss', points: [[0, 4.1], [2, 2.7]] as [number, number][], dashed: true },
+    {
+      name: 'train loss',
+      points: [
+        [0, 4],
+        [1, 3],
+        [2, 2.5],
+      ] as [number, number][],
+    },
+    {
+      name: 'validation loss',
+      points: [
+        [0, 4.1],
+        [2, 2.7],
+      ] as [number, number][],
+      dashed: true,
+    },
   ],
 };
 
@@ -34,7 +48,16 @@ describe('lineChart', () => {
     const svg = await lineChart({
       ...spec,
       logY: true,
-      series: [{ name: 'norm', points: [[0, 1], [1, 0], [2, 1e-3]] }],
+      series: [
+        {
+          name: 'norm',
+          points: [
+            [0, 1],
+            [1, 0],
+            [2, 1e-3],
+          ],
+        },
+      ],
     });
     expect(svg).toContain('norm');
     expect(svg).not.toContain('NaN');
@@ -77,7 +100,11 @@ describe('diagram', () => {
 
   it('names an edge that joins an unknown node', async () => {
     await expect(
-      diagram({ title: 'x', nodes: [{ id: 'a', x: 0, y: 0, label: 'a' }], edges: [{ from: 'a', to: 'zz' }] }),
+      diagram({
+        title: 'x',
+        nodes: [{ id: 'a', x: 0, y: 0, label: 'a' }],
+        edges: [{ from: 'a', to: 'zz' }],
+      }),
     ).rejects.toThrow(/zz/);
   });
 });

@@ -20,7 +20,9 @@ describe('progress on a non-TTY stream', () => {
     bar.done();
     const lines = f.chunks.join('').trimEnd().split('\n');
     expect(lines).toHaveLength(10);
-    expect(lines[0]).toMatch(/^train {2} 5\/50 {2} 10% {2}loss 2\.0000 {2}\d+\.\d steps\/s {2}ETA \d+s$/);
+    expect(lines[0]).toMatch(
+      /^train {2} 5\/50 {2} 10% {2}loss 2\.0000 {2}\d+\.\d steps\/s {2}ETA \d+s$/,
+    );
     expect(lines[9]).toMatch(/^train {2}50\/50 {2}100% {2}loss 2\.0000 .* took \d+s$/);
     expect(f.chunks.join('')).not.toContain('\r');
   });

@@ -3,7 +3,13 @@
  * factor min(1, maxNorm / (totalNorm + 1e-6)) for all of them (Pascanu et al. 2013).
  */
 import { fromData, type Tensor } from '@rnn-course/core';
-import { check, exercise, expectClose, expectNoInputMutation, expectShape } from '@rnn-course/grader/testing';
+import {
+  check,
+  exercise,
+  expectClose,
+  expectNoInputMutation,
+  expectShape,
+} from '@rnn-course/grader/testing';
 import { clipGradNorm as referenceClip } from '@rnn-course/rnn';
 import { clipGradNorm } from '@target/rnn/clip-grad-norm';
 import { agrees, explained, fail } from './diagnosis';
@@ -35,9 +41,21 @@ function normOf(t: Tensor): number {
 }
 
 /** What wrong clipped gradients say, read against per-tensor clipping and other factors. */
-function readClipMistake(out: Record<string, unknown>, grads: Record<string, Tensor>, maxNorm: number): string | undefined {
+function readClipMistake(
+  out: Record<string, unknown>,
+  grads: Record<string, Tensor>,
+  maxNorm: number,
+): string | undefined {
   const scaled = (factor: (g: Tensor) => number): boolean =>
-    Object.entries(grads).every(([k, g]) => agrees(out[k], fromData(g.data.map((v) => v * factor(g)), g.shape)));
+    Object.entries(grads).every(([k, g]) =>
+      agrees(
+        out[k],
+        fromData(
+          g.data.map((v) => v * factor(g)),
+          g.shape,
+        ),
+      ),
+    );
   if (scaled((g) => Math.min(1, maxNorm / (normOf(g) + 1e-6)))) {
     return (
       'Each tensor was clipped by its own norm. Clip by the global norm: one norm over all the ' +
@@ -47,12 +65,16 @@ function readClipMistake(out: Record<string, unknown>, grads: Record<string, Ten
   }
   const total = Math.sqrt(Object.values(grads).reduce((s, g) => s + normOf(g) ** 2, 0));
   if (scaled(() => Math.min(1, maxNorm / total))) {
-    return 'The factor is maxNorm / (totalNorm + 1e-6), with the 1e-6 of eq. 1.12 (it keeps the factor ' +
-      'finite for zero gradients).';
+    return (
+      'The factor is maxNorm / (totalNorm + 1e-6), with the 1e-6 of eq. 1.12 (it keeps the factor ' +
+      'finite for zero gradients).'
+    );
   }
   if (scaled(() => maxNorm / (total + 1e-6))) {
-    return 'The factor is min(1, maxNorm / (totalNorm + 1e-6)): gradients whose global norm is below ' +
-      'maxNorm are left unchanged, never scaled up.';
+    return (
+      'The factor is min(1, maxNorm / (totalNorm + 1e-6)): gradients whose global norm is below ' +
+      'maxNorm are left unchanged, never scaled up.'
+    );
   }
   return undefined;
 }
@@ -63,11 +85,15 @@ function readNormMistake(totalNorm: unknown, grads: Record<string, Tensor>): str
   const norms = Object.values(grads).map(normOf);
   const close = (v: number): boolean => Math.abs(totalNorm - v) <= 1e-9 * Math.abs(v);
   const squares = norms.reduce((s, n) => s + n * n, 0);
-  if (close(norms.reduce((s, n) => s + n, 0))) return 'totalNorm is the sum of the tensors\' norms; the global norm is sqrt(Σ_k ‖g_k‖²), the norm of all entries together.';
-  if (close(Math.max(...norms))) return 'totalNorm is the largest tensor\'s norm; the global norm is sqrt(Σ_k ‖g_k‖²) over all tensors.';
+  if (close(norms.reduce((s, n) => s + n, 0)))
+    return "totalNorm is the sum of the tensors' norms; the global norm is sqrt(Σ_k ‖g_k‖²), the norm of all entries together.";
+  if (close(Math.max(...norms)))
+    return "totalNorm is the largest tensor's norm; the global norm is sqrt(Σ_k ‖g_k‖²) over all tensors.";
   if (close(squares)) return 'totalNorm is the sum of squares: take its square root.';
-  return 'totalNorm is the global norm before clipping: sqrt of the sum of the squares of every entry of ' +
-    'every gradient.';
+  return (
+    'totalNorm is the global norm before clipping: sqrt of the sum of the squares of every entry of ' +
+    'every gradient.'
+  );
 }
 
 /** Asserts that the learner returned the same names and shapes, then each tensor's values. */
@@ -82,7 +108,11 @@ function expectClipped(
   const names = Object.keys(expected.grads);
   const got = Object.keys(out.grads ?? {});
   if (got.length !== names.length || names.some((k) => !got.includes(k))) {
-    fail('grads', `grads${label}: expected the keys ${names.join(', ')}, received ${got.join(', ') || 'none'}`, 3);
+    fail(
+      'grads',
+      `grads${label}: expected the keys ${names.join(', ')}, received ${got.join(', ') || 'none'}`,
+      3,
+    );
   }
   explained(
     () => expectClose(out.totalNorm, expected.totalNorm, { what: `totalNorm${label}`, tol: TOL }),
@@ -93,7 +123,11 @@ function expectClipped(
     explained(
       () => {
         expectShape(out.grads[k], (expected.grads[k] as Tensor).shape, `grads.${k}${label}`);
-        expectClose(out.grads[k], expected.grads[k] as Tensor, { what: `grads.${k}${label}`, tol, atol: tol === 0 ? 0 : undefined });
+        expectClose(out.grads[k], expected.grads[k] as Tensor, {
+          what: `grads.${k}${label}`,
+          tol,
+          atol: tol === 0 ? 0 : undefined,
+        });
       },
       () => readClipMistake(out.grads, grads, maxNorm),
       HINT_GLOBAL,
@@ -104,40 +138,60 @@ function expectClipped(
 exercise('rnn/clip-grad-norm', () => {
   // Global norm about 14 against maxNorm 5; dWh alone is above 5 but dWx and db are not,
   // so clipping each tensor on its own leaves them untouched and gives a different result.
-  check('above maxNorm: one factor from the global norm scales every tensor (maxNorm = 5)', 1, () => {
-    const grads = seededGrads(1001, 1);
-    const expected = referenceClip(grads, 5);
-    const out = clipGradNorm(grads, 5);
-    expectClipped(out, expected, grads, 5, TOL, ' (above maxNorm)');
-  });
+  check(
+    'above maxNorm: one factor from the global norm scales every tensor (maxNorm = 5)',
+    1,
+    () => {
+      const grads = seededGrads(1001, 1);
+      const expected = referenceClip(grads, 5);
+      const out = clipGradNorm(grads, 5);
+      expectClipped(out, expected, grads, 5, TOL, ' (above maxNorm)');
+    },
+  );
 
   // Below the threshold the factor is exactly 1, so the values come back bit for bit; zero
   // gradients give totalNorm 0 and a factor maxNorm / 1e-6 capped at 1, never 0/0.
-  check('below maxNorm the gradients are unchanged; all-zero gradients stay zero (no NaN)', 1, () => {
-    const grads = seededGrads(1011, 0.1);
-    const expected = referenceClip(grads, 50);
-    const out = clipGradNorm(grads, 50);
-    explained(
-      () => expectClipped(out, expected, grads, 50, 0, ' (below maxNorm)'),
-      () => 'Below maxNorm the factor min(1, maxNorm / (totalNorm + 1e-6)) is 1: the gradients come back unchanged.',
-      HINT_FACTOR,
-    );
-    const zero = { dWx: fromData(new Float64Array(6), [2, 3]), db: fromData(new Float64Array(3), [3]) };
-    const outZero = clipGradNorm(zero, 1);
-    explained(
-      () => expectClipped(outZero, referenceClip(zero, 1), zero, 1, 0, ' (all zero)'),
-      () => 'All-zero gradients have totalNorm 0: the factor maxNorm / (0 + 1e-6) is capped at 1, and 0 · ' +
-        '1 = 0 (dividing by totalNorm alone gives 0/0 = NaN).',
-      HINT_FACTOR,
-    );
-  });
+  check(
+    'below maxNorm the gradients are unchanged; all-zero gradients stay zero (no NaN)',
+    1,
+    () => {
+      const grads = seededGrads(1011, 0.1);
+      const expected = referenceClip(grads, 50);
+      const out = clipGradNorm(grads, 50);
+      explained(
+        () => expectClipped(out, expected, grads, 50, 0, ' (below maxNorm)'),
+        () =>
+          'Below maxNorm the factor min(1, maxNorm / (totalNorm + 1e-6)) is 1: the gradients come back unchanged.',
+        HINT_FACTOR,
+      );
+      const zero = {
+        dWx: fromData(new Float64Array(6), [2, 3]),
+        db: fromData(new Float64Array(3), [3]),
+      };
+      const outZero = clipGradNorm(zero, 1);
+      explained(
+        () => expectClipped(outZero, referenceClip(zero, 1), zero, 1, 0, ' (all zero)'),
+        () =>
+          'All-zero gradients have totalNorm 0: the factor maxNorm / (0 + 1e-6) is capped at 1, and 0 · ' +
+          '1 = 0 (dividing by totalNorm alone gives 0/0 = NaN).',
+        HINT_FACTOR,
+      );
+    },
+  );
 
   check('the input gradients are not changed: new tensors are returned', 1, () => {
     const grads = seededGrads(1021, 1);
-    const out = expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), { what: 'clipGradNorm', hint: 3 });
+    const out = expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
+      what: 'clipGradNorm',
+      hint: 3,
+    });
     for (const [k, g] of Object.entries(grads)) {
       if (out.grads[k] === g) {
-        fail(`grads.${k}`, `clipGradNorm returned the input tensor ${k} itself: return new tensors (fromData(g.data.map(...), g.shape)), so the caller's gradients stay as they were.`, 3);
+        fail(
+          `grads.${k}`,
+          `clipGradNorm returned the input tensor ${k} itself: return new tensors (fromData(g.data.map(...), g.shape)), so the caller's gradients stay as they were.`,
+          3,
+        );
       }
     }
   });

@@ -23,7 +23,11 @@ export interface Reading {
  *              failure, and an exception inside it is ignored
  * @param hint  1-based hint number in the exercise's manifest, used when `why` names none
  */
-export function explained(run: () => void, why: () => string | Reading | undefined, hint?: number): void {
+export function explained(
+  run: () => void,
+  why: () => string | Reading | undefined,
+  hint?: number,
+): void {
   try {
     run();
   } catch (error) {
@@ -66,18 +70,32 @@ export function agrees(actual: unknown, expected: Tensor, tol = 1e-7, atol = 1e-
 }
 
 /** `agrees` for plain numbers and number arrays. */
-export function agreesNumbers(actual: unknown, expected: readonly number[], tol = 1e-7, atol = 1e-10): boolean {
+export function agreesNumbers(
+  actual: unknown,
+  expected: readonly number[],
+  tol = 1e-7,
+  atol = 1e-10,
+): boolean {
   if (!Array.isArray(actual) || actual.length !== expected.length) return false;
-  return expected.every((e, i) => typeof actual[i] === 'number' && withinTolerance(actual[i] as number, e, tol, atol));
+  return expected.every(
+    (e, i) => typeof actual[i] === 'number' && withinTolerance(actual[i] as number, e, tol, atol),
+  );
 }
 
 /**
  * Which time steps of `actual` [.., T, ..] agree with `expected`: entry t is true when every
  * element with index t along `axis` is within tolerance.
  */
-export function stepsAgreeing(actual: unknown, expected: Tensor, axis: number, tol = 1e-7, atol = 1e-10): boolean[] {
+export function stepsAgreeing(
+  actual: unknown,
+  expected: Tensor,
+  axis: number,
+  tol = 1e-7,
+  atol = 1e-10,
+): boolean[] {
   const T = expected.shape[axis] ?? 0;
-  if (!isTensorLike(actual) || actual.shape.join() !== expected.shape.join()) return new Array<boolean>(T).fill(false);
+  if (!isTensorLike(actual) || actual.shape.join() !== expected.shape.join())
+    return new Array<boolean>(T).fill(false);
   let stride = 1;
   for (let a = axis + 1; a < expected.shape.length; a++) stride *= expected.shape[a] ?? 1;
   const ok = new Array<boolean>(T).fill(true);

@@ -71,7 +71,9 @@ function readRowMistake(dW: unknown, expected: Tensor, ids: number[][]): string 
         'one occurrence and loses the others.',
     );
   } else if (unused.length > 0) {
-    lines.push(`Rows of ids that never occur (${unused.join(', ')}) must be zero: start dW from zeros([V, D]).`);
+    lines.push(
+      `Rows of ids that never occur (${unused.join(', ')}) must be zero: start dW from zeros([V, D]).`,
+    );
   } else {
     lines.push('dW[v] sums dout[n, t] over every position (n, t) whose id is v (eq. 1.7).');
   }
@@ -79,20 +81,25 @@ function readRowMistake(dW: unknown, expected: Tensor, ids: number[][]): string 
 }
 
 exercise('rnn/embedding-backward', () => {
-  check('dW matches finite differences and the reference when every id occurs once (N = 2, T = 3, V = 9)', 1, () => {
-    const W = normal(601, [9, 4]); // [V, D]
-    const ids = [
-      [4, 0, 7],
-      [2, 8, 5],
-    ];
-    const dout = normal(602, [2, 3, 4]); // [N, T, D]
-    const { analytic, numeric, reference } = gradientsOf(ids, W, dout);
-    explained(
-      () => expectGradients({ what: 'embeddingBackward', analytic, numeric, reference, tol: TOL }),
-      () => readRowMistake(analytic['dW'], reference['dW'] as Tensor, ids),
-      1,
-    );
-  });
+  check(
+    'dW matches finite differences and the reference when every id occurs once (N = 2, T = 3, V = 9)',
+    1,
+    () => {
+      const W = normal(601, [9, 4]); // [V, D]
+      const ids = [
+        [4, 0, 7],
+        [2, 8, 5],
+      ];
+      const dout = normal(602, [2, 3, 4]); // [N, T, D]
+      const { analytic, numeric, reference } = gradientsOf(ids, W, dout);
+      explained(
+        () =>
+          expectGradients({ what: 'embeddingBackward', analytic, numeric, reference, tol: TOL }),
+        () => readRowMistake(analytic['dW'], reference['dW'] as Tensor, ids),
+        1,
+      );
+    },
+  );
 
   // Ids repeated within a sequence and across the batch (id 3 four times, id 1 three times).
   // Same tolerances.
@@ -106,7 +113,14 @@ exercise('rnn/embedding-backward', () => {
     const dout = normal(604, [3, 4, 3]); // [N, T, D]
     const { analytic, numeric, reference } = gradientsOf(ids, W, dout);
     explained(
-      () => expectGradients({ what: 'embeddingBackward (repeated ids)', analytic, numeric, reference, tol: TOL }),
+      () =>
+        expectGradients({
+          what: 'embeddingBackward (repeated ids)',
+          analytic,
+          numeric,
+          reference,
+          tol: TOL,
+        }),
       () => readRowMistake(analytic['dW'], reference['dW'] as Tensor, ids),
       HINT_ACCUMULATE,
     );

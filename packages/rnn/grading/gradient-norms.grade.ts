@@ -23,10 +23,18 @@ const HINT_JACOBIAN = 2;
 /** The learner's number[] as a tensor, or a grading failure naming what came back. */
 function asVector(value: unknown, T: number): Tensor {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) {
-    fail('norms', `hiddenGradientNorms must return a number[] of length ${T}, received ${Array.isArray(value) ? 'an array of non-numbers' : typeof value}`, HINT_DEFINITION);
+    fail(
+      'norms',
+      `hiddenGradientNorms must return a number[] of length ${T}, received ${Array.isArray(value) ? 'an array of non-numbers' : typeof value}`,
+      HINT_DEFINITION,
+    );
   }
   if (value.length !== T) {
-    fail('norms', `hiddenGradientNorms returned ${value.length} norms, expected T = ${T}: one per time step, entry t = ‖∂h_{T-1}/∂h_t‖_F`, HINT_DEFINITION);
+    fail(
+      'norms',
+      `hiddenGradientNorms returned ${value.length} norms, expected T = ${T}: one per time step, entry t = ‖∂h_{T-1}/∂h_t‖_F`,
+      HINT_DEFINITION,
+    );
   }
   return tensor(value as number[]);
 }
@@ -40,7 +48,9 @@ function jacobianNorms(p: SequenceInputs, variant: 'right' | 'no-tanh' | 'previo
   const H = p.Wh.shape[0] as number;
   const h = rnnSequence(p.x, p.h0, p.Wx, p.Wh, p.b).data; // [1, T, H] flat
   const hAt = (t: number, i: number): number => (t < 0 ? (p.h0.data[i] ?? 0) : (h[t * H + i] ?? 0));
-  let J: number[][] = Array.from({ length: H }, (_, i) => Array.from({ length: H }, (_, j) => (i === j ? 1 : 0)));
+  let J: number[][] = Array.from({ length: H }, (_, i) =>
+    Array.from({ length: H }, (_, j) => (i === j ? 1 : 0)),
+  );
   const norms = new Array<number>(T).fill(0);
   for (let t = T - 1; t >= 0; t--) {
     norms[t] = Math.sqrt(J.flat().reduce((s, v) => s + v * v, 0));
@@ -48,9 +58,14 @@ function jacobianNorms(p: SequenceInputs, variant: 'right' | 'no-tanh' | 'previo
     const k = variant === 'previous-h' ? t - 1 : t;
     // step[i][j] = (1 - h_k[i]²) Wh[j][i]: eq. 1.14, row i of Whᵀ scaled.
     const step = Array.from({ length: H }, (_, i) =>
-      Array.from({ length: H }, (_, j) => (variant === 'no-tanh' ? 1 : 1 - hAt(k, i) ** 2) * (p.Wh.data[j * H + i] ?? 0)),
+      Array.from(
+        { length: H },
+        (_, j) => (variant === 'no-tanh' ? 1 : 1 - hAt(k, i) ** 2) * (p.Wh.data[j * H + i] ?? 0),
+      ),
     );
-    J = J.map((row) => step[0]!.map((_, j) => row.reduce((s, v, m) => s + v * (step[m]![j] ?? 0), 0)));
+    J = J.map((row) =>
+      step[0]!.map((_, j) => row.reduce((s, v, m) => s + v * (step[m]![j] ?? 0), 0)),
+    );
   }
   return norms;
 }
@@ -59,11 +74,13 @@ function jacobianNorms(p: SequenceInputs, variant: 'right' | 'no-tanh' | 'previo
 function readNormsMistake(got: unknown, expected: number[], p: SequenceInputs): string | undefined {
   const H = p.Wh.shape[0] as number;
   if (agreesNumbers(got, [...expected].reverse())) {
-    return 'The norms are in reverse order: entry t belongs to time step t, so the last entry (t = T-1) is ' +
-      'the identity, sqrt(H), and the entries shrink or grow towards t = 0.';
+    return (
+      'The norms are in reverse order: entry t belongs to time step t, so the last entry (t = T-1) is ' +
+      'the identity, sqrt(H), and the entries shrink or grow towards t = 0.'
+    );
   }
   if (agreesNumbers(got, jacobianNorms(p, 'no-tanh'))) {
-    return 'The norms are those of powers of Whᵀ alone: each step\'s Jacobian includes the tanh derivative, ∂h_k/∂h_{k-1} = diag(1 − h_k²) Whᵀ (eq. 1.14).';
+    return "The norms are those of powers of Whᵀ alone: each step's Jacobian includes the tanh derivative, ∂h_k/∂h_{k-1} = diag(1 − h_k²) Whᵀ (eq. 1.14).";
   }
   if (agreesNumbers(got, jacobianNorms(p, 'previous-h'))) {
     return 'The tanh derivative of step k is taken at h_{k-1}: it is diag(1 − h_k²), from the output of step k itself.';
@@ -74,8 +91,10 @@ function readNormsMistake(got: unknown, expected: number[], p: SequenceInputs): 
       return 'The norms are shifted by one step: entry t is ‖∂h_{T-1}/∂h_t‖_F, with entry T-1 the identity, sqrt(H).';
     }
   }
-  return 'Entry t is the Frobenius norm of the whole Jacobian ∂h_{T-1}/∂h_t (eq. 1.15): the product of ' +
-    'diag(1 − h_k²) Whᵀ for k = T-1 down to t+1, not the norm of one backpropagated vector.';
+  return (
+    'Entry t is the Frobenius norm of the whole Jacobian ∂h_{T-1}/∂h_t (eq. 1.15): the product of ' +
+    'diag(1 − h_k²) Whᵀ for k = T-1 down to t+1, not the norm of one backpropagated vector.'
+  );
 }
 
 exercise('rnn/gradient-norms', () => {
@@ -84,7 +103,8 @@ exercise('rnn/gradient-norms', () => {
     const expected = referenceNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
     const got = hiddenGradientNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
     explained(
-      () => expectClose(asVector(got, 8), tensor(expected), { what: 'norms', tol: TOL, timeAxis: 0 }),
+      () =>
+        expectClose(asVector(got, 8), tensor(expected), { what: 'norms', tol: TOL, timeAxis: 0 }),
       () => readNormsMistake(got, expected, p),
       HINT_JACOBIAN,
     );
@@ -93,24 +113,38 @@ exercise('rnn/gradient-norms', () => {
   // T = 1: the only entry is the identity's norm, sqrt(H), exactly (to rounding of sqrt).
   // A growing Wh (entries 3 times larger, spectral radius well above 1) must match too:
   // the exploding case, where norms grow going back in time.
-  check('T = 1 gives [sqrt(H)], and an exploding Wh matches the reference (T = 6, H = 5)', 1, () => {
-    const one = sequenceInputs(1311, 1, 1, 2, 3);
-    const got = hiddenGradientNorms(one.x, one.h0, one.Wx, one.Wh, one.b);
-    explained(
-      () => expectClose(asVector(got, 1), tensor([Math.sqrt(3)]), { what: 'norms (T = 1)', tol: 1e-15 }),
-      () => 'With T = 1 the only Jacobian is ∂h_0/∂h_0, the identity [H, H], whose Frobenius norm is sqrt(H).',
-      HINT_DEFINITION,
-    );
-    const base = sequenceInputs(1312, 1, 6, 2, 5);
-    const p = { ...base, Wh: scale(base.Wh, 3) };
-    const expected = referenceNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
-    const big = hiddenGradientNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
-    explained(
-      () => expectClose(asVector(big, 6), tensor(expected), { what: 'norms (large Wh)', tol: TOL, timeAxis: 0 }),
-      () => readNormsMistake(big, expected, p),
-      HINT_JACOBIAN,
-    );
-  });
+  check(
+    'T = 1 gives [sqrt(H)], and an exploding Wh matches the reference (T = 6, H = 5)',
+    1,
+    () => {
+      const one = sequenceInputs(1311, 1, 1, 2, 3);
+      const got = hiddenGradientNorms(one.x, one.h0, one.Wx, one.Wh, one.b);
+      explained(
+        () =>
+          expectClose(asVector(got, 1), tensor([Math.sqrt(3)]), {
+            what: 'norms (T = 1)',
+            tol: 1e-15,
+          }),
+        () =>
+          'With T = 1 the only Jacobian is ∂h_0/∂h_0, the identity [H, H], whose Frobenius norm is sqrt(H).',
+        HINT_DEFINITION,
+      );
+      const base = sequenceInputs(1312, 1, 6, 2, 5);
+      const p = { ...base, Wh: scale(base.Wh, 3) };
+      const expected = referenceNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
+      const big = hiddenGradientNorms(p.x, p.h0, p.Wx, p.Wh, p.b);
+      explained(
+        () =>
+          expectClose(asVector(big, 6), tensor(expected), {
+            what: 'norms (large Wh)',
+            tol: TOL,
+            timeAxis: 0,
+          }),
+        () => readNormsMistake(big, expected, p),
+        HINT_JACOBIAN,
+      );
+    },
+  );
 
   // Wh = 0: h_{T-1} does not depend on any earlier state, so every entry before the last is
   // exactly 0 (the product contains a zero matrix); the last is sqrt(H).
@@ -118,8 +152,14 @@ exercise('rnn/gradient-norms', () => {
     const base = sequenceInputs(1321, 1, 5, 2, 4);
     const got = hiddenGradientNorms(base.x, base.h0, base.Wx, zeros([4, 4]), base.b);
     explained(
-      () => expectClose(asVector(got, 5), tensor([0, 0, 0, 0, 2]), { what: 'norms (Wh = 0)', tol: 1e-15, atol: 0 }),
-      () => 'With Wh = 0 every per-step Jacobian diag(1 − h_k²) Whᵀ is zero, so entries 0 … T-2 are 0 and ' +
+      () =>
+        expectClose(asVector(got, 5), tensor([0, 0, 0, 0, 2]), {
+          what: 'norms (Wh = 0)',
+          tol: 1e-15,
+          atol: 0,
+        }),
+      () =>
+        'With Wh = 0 every per-step Jacobian diag(1 − h_k²) Whᵀ is zero, so entries 0 … T-2 are 0 and ' +
         'entry T-1 is sqrt(H) = 2.',
       HINT_DEFINITION,
     );

@@ -37,7 +37,13 @@ export function stepInputs(seed: number, N: number, D: number, H: number, gain =
 }
 
 /** A sequence's inputs from `seed`. */
-export function sequenceInputs(seed: number, N: number, T: number, D: number, H: number): SequenceInputs {
+export function sequenceInputs(
+  seed: number,
+  N: number,
+  T: number,
+  D: number,
+  H: number,
+): SequenceInputs {
   const rng = seeded(seed);
   return {
     x: randn([N, T, D], rng), // [N, T, D]

@@ -27,7 +27,8 @@ export const mistakes: readonly Mistake[] = [
     edits: [
       {
         find: 'const dht = add(timeStep(dh, t), dnext); // [N, H]',
-        replace: 'const dht = timeStep(dh, t); // MISTAKE: dnext, the gradient from step t+1, is not added',
+        replace:
+          'const dht = timeStep(dh, t); // MISTAKE: dnext, the gradient from step t+1, is not added',
       },
     ],
     points: [/step t\+1/, /right at (the last )?step 4/],
@@ -66,11 +67,19 @@ export const mistakes: readonly Mistake[] = [
     exercise: 'rnn/step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
-      { find: 'readonly nextH: Tensor; // [N, H]', replace: 'readonly nextH: Tensor; // [N, H]\n  readonly a: Tensor; // [N, H] the pre-activation' },
-      { find: 'cache: { x, prevH, Wx, Wh, nextH } };', replace: 'cache: { x, prevH, Wx, Wh, nextH, a } };' },
+      {
+        find: 'readonly nextH: Tensor; // [N, H]',
+        replace:
+          'readonly nextH: Tensor; // [N, H]\n  readonly a: Tensor; // [N, H] the pre-activation',
+      },
+      {
+        find: 'cache: { x, prevH, Wx, Wh, nextH } };',
+        replace: 'cache: { x, prevH, Wx, Wh, nextH, a } };',
+      },
       {
         find: 'const da = mul(dnextH, sub(onesLike(nextH), square(nextH))); // [N, H]',
-        replace: 'const da = mul(dnextH, sub(onesLike(cache.a), square(cache.a))); // MISTAKE: 1 − a², not 1 − tanh(a)²',
+        replace:
+          'const da = mul(dnextH, sub(onesLike(cache.a), square(cache.a))); // MISTAKE: 1 − a², not 1 − tanh(a)²',
       },
     ],
     points: [/pre-activation/, /1 − h_t²/],
@@ -80,7 +89,12 @@ export const mistakes: readonly Mistake[] = [
     name: 'db-not-summed-over-batch',
     exercise: 'rnn/step-backward',
     file: 'rnn/rnn-step.ts',
-    edits: [{ find: 'const db = sum(da, 0); // [H]', replace: 'const db = da; // MISTAKE: [N, H], not summed over the batch' }],
+    edits: [
+      {
+        find: 'const db = sum(da, 0); // [H]',
+        replace: 'const db = da; // MISTAKE: [N, H], not summed over the batch',
+      },
+    ],
     points: [/summed over the batch/, /\bdb\b/],
   },
   // db of the temporal affine layer summed over time but not over the batch: [N, V], not [V].
@@ -88,7 +102,12 @@ export const mistakes: readonly Mistake[] = [
     name: 'temporal-affine-db-not-summed-over-batch',
     exercise: 'rnn/temporal-affine-backward',
     file: 'rnn/temporal-affine.ts',
-    edits: [{ find: 'const db = sum(dout2, 0); // [V]', replace: 'const db = sum(dout, 1); // MISTAKE: [N, V], summed over time only' }],
+    edits: [
+      {
+        find: 'const db = sum(dout2, 0); // [V]',
+        replace: 'const db = sum(dout, 1); // MISTAKE: [N, V], summed over time only',
+      },
+    ],
     points: [/not over the batch/, /\bdb\b/],
   },
   // The parameter gradients overwritten at every step instead of summed over time (eq. 1.5).
@@ -97,7 +116,10 @@ export const mistakes: readonly Mistake[] = [
     exercise: 'rnn/sequence-backward',
     file: 'rnn/rnn-sequence.ts',
     edits: [
-      { find: 'dWx = add(dWx, g.dWx);', replace: 'dWx = g.dWx; // MISTAKE: overwritten, not summed over time' },
+      {
+        find: 'dWx = add(dWx, g.dWx);',
+        replace: 'dWx = g.dWx; // MISTAKE: overwritten, not summed over time',
+      },
       { find: 'dWh = add(dWh, g.dWh);', replace: 'dWh = g.dWh;' },
       { find: 'db = add(db, g.db);', replace: 'db = g.db;' },
     ],
@@ -124,10 +146,17 @@ export const mistakes: readonly Mistake[] = [
     edits: [
       {
         find: 'let loss = 0;',
-        replace: 'let loss = 0;\n  const count = mask.flat().reduce((s, m) => s + m, 0); // MISTAKE: divides by the unmasked tokens, not N',
+        replace:
+          'let loss = 0;\n  const count = mask.flat().reduce((s, m) => s + m, 0); // MISTAKE: divides by the unmasked tokens, not N',
       },
-      { find: '(m * (logSumExp - z[row + y]!)) / N;', replace: '(m * (logSumExp - z[row + y]!)) / count;' },
-      { find: '(m * (p - (v === y ? 1 : 0))) / N;', replace: '(m * (p - (v === y ? 1 : 0))) / count;' },
+      {
+        find: '(m * (logSumExp - z[row + y]!)) / N;',
+        replace: '(m * (logSumExp - z[row + y]!)) / count;',
+      },
+      {
+        find: '(m * (p - (v === y ? 1 : 0))) / N;',
+        replace: '(m * (p - (v === y ? 1 : 0))) / count;',
+      },
     ],
     points: [/normalis/, /batch size/],
   },
@@ -139,7 +168,7 @@ export const mistakes: readonly Mistake[] = [
     edits: [
       {
         find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);',
-        replace: 'max = 0; // MISTAKE: the row\'s maximum is not subtracted',
+        replace: "max = 0; // MISTAKE: the row's maximum is not subtracted",
       },
     ],
     points: [/overflow/, /NaN|Infinity/, /maximum/],
@@ -151,10 +180,10 @@ export const mistakes: readonly Mistake[] = [
     file: 'rnn/clip-grad-norm.ts',
     edits: [
       {
-        find: 'clipped[name] = fromData(g.data.map((v) => v * factor), g.shape); // same shape, new data',
+        find: "const scaled = g.data.map((v) => v * factor); // new data, never the input's",
         replace:
-          'const own = Math.sqrt(g.data.reduce((s, v) => s + v * v, 0)); // MISTAKE: this tensor\'s norm, not the global one\n' +
-          '    clipped[name] = fromData(g.data.map((v) => v * Math.min(1, maxNorm / (own + 1e-6))), g.shape);',
+          "const own = Math.sqrt(g.data.reduce((s, v) => s + v * v, 0)); // MISTAKE: this tensor's norm, not the global one\n" +
+          '    const scaled = g.data.map((v) => v * Math.min(1, maxNorm / (own + 1e-6)));',
       },
     ],
     points: [/global norm/, /own norm/],
@@ -165,10 +194,14 @@ export const mistakes: readonly Mistake[] = [
     exercise: 'rnn/sample-temperature',
     file: 'rnn/sampling.ts',
     edits: [
-      { find: 'const z = Array.from(logits.data, (v) => v / temperature);', replace: 'const z = Array.from(logits.data);' },
+      {
+        find: 'const z = Array.from(logits.data, (v) => v / temperature);',
+        replace: 'const z = Array.from(logits.data);',
+      },
       {
         find: 'const e = z.map((v) => Math.exp(v - max));',
-        replace: 'const e = z.map((v) => Math.exp(v - max) / temperature); // MISTAKE: τ applied after exp',
+        replace:
+          'const e = z.map((v) => Math.exp(v - max) / temperature); // MISTAKE: τ applied after exp',
       },
     ],
     points: [/before the softmax/, /temperature/],
@@ -178,7 +211,12 @@ export const mistakes: readonly Mistake[] = [
     name: 'sampling-without-max',
     exercise: 'rnn/sample-temperature',
     file: 'rnn/sampling.ts',
-    edits: [{ find: 'const max = Math.max(...z);', replace: 'const max = 0; // MISTAKE: the maximum of z is not subtracted' }],
+    edits: [
+      {
+        find: 'const max = Math.max(...z);',
+        replace: 'const max = 0; // MISTAKE: the maximum of z is not subtracted',
+      },
+    ],
     points: [/overflow/, /maximum/],
   },
   // hNext is the chunk's first hidden state, not its last, so the next chunk does not continue from it.
@@ -200,10 +238,14 @@ export const mistakes: readonly Mistake[] = [
     exercise: 'rnn/tbptt-step',
     file: 'rnn/tbptt.ts',
     edits: [
-      { find: "import { assertShape, timeStep } from '@rnn-course/core';", replace: "import { assertShape, timeStep, zerosLike } from '@rnn-course/core';" },
+      {
+        find: "import { assertShape, timeStep } from '@rnn-course/core';",
+        replace: "import { assertShape, timeStep, zerosLike } from '@rnn-course/core';",
+      },
       {
         find: 'const rnn = rnnForward(emb.out, hPrev, Wx, Wh, b); // [N, T, H]',
-        replace: 'const rnn = rnnForward(emb.out, zerosLike(hPrev), Wx, Wh, b); // MISTAKE: zeros, not hPrev',
+        replace:
+          'const rnn = rnnForward(emb.out, zerosLike(hPrev), Wx, Wh, b); // MISTAKE: zeros, not hPrev',
       },
     ],
     points: [/hPrev/, /zeros/],
@@ -229,7 +271,8 @@ export const mistakes: readonly Mistake[] = [
     edits: [
       {
         find: 'J = matmul(J, step); // [H, H]',
-        replace: 'J = matmul(J, WhT); // MISTAKE: Whᵀ alone, without the tanh derivative diag(1 − h_k²)',
+        replace:
+          'J = matmul(J, WhT); // MISTAKE: Whᵀ alone, without the tanh derivative diag(1 − h_k²)',
       },
     ],
     points: [/tanh derivative/, /diag\(1 − h_k²\)/],

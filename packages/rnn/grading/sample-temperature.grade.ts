@@ -17,7 +17,13 @@ const HINT_ONE_DRAW = 3;
 type Sampler = (logits: Tensor, temperature: number, rng: Rng) => number;
 
 /** `count` draws from a generator seeded with `seed`. */
-function draws(sample: Sampler, logits: Tensor, temperature: number, seed: number, count: number): unknown[] {
+function draws(
+  sample: Sampler,
+  logits: Tensor,
+  temperature: number,
+  seed: number,
+  count: number,
+): unknown[] {
   const rng = seeded(seed);
   return Array.from({ length: count }, () => sample(logits, temperature, rng));
 }
@@ -40,13 +46,26 @@ function uniformAt(seed: number, i: number): number {
  * Comparison is exact: both invert the same CDF at the same u, and the CDFs differ by a few
  * ulps at most, which moves a boundary by far less than the gap to any u of the seeded draws.
  */
-function expectSameDraws(logits: Tensor, temperature: number, seed: number, count: number, why: (got: unknown[]) => string, hint: number): void {
+function expectSameDraws(
+  logits: Tensor,
+  temperature: number,
+  seed: number,
+  count: number,
+  why: (got: unknown[]) => string,
+  hint: number,
+): void {
   const V = logits.shape[0] as number;
   const expected = draws(referenceSample, logits, temperature, seed, count);
   const got = draws(sampleWithTemperature, logits, temperature, seed, count);
-  const bad = got.findIndex((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V);
+  const bad = got.findIndex(
+    (v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V,
+  );
   if (bad >= 0) {
-    fail('sampleWithTemperature', `sampleWithTemperature at τ = ${temperature} returned ${String(got[bad])} at draw ${bad}: expected an integer index in [0, ${V}).\n${why(got)}`, hint);
+    fail(
+      'sampleWithTemperature',
+      `sampleWithTemperature at τ = ${temperature} returned ${String(got[bad])} at draw ${bad}: expected an integer index in [0, ${V}).\n${why(got)}`,
+      hint,
+    );
   }
   const first = got.findIndex((v, i) => v !== expected[i]);
   if (first < 0) return;
@@ -60,43 +79,65 @@ function expectSameDraws(logits: Tensor, temperature: number, seed: number, coun
 }
 
 /** What draws at temperature τ say when they are wrong. */
-function readTemperature(logits: Tensor, temperature: number, seed: number, count: number): (got: unknown[]) => string {
+function readTemperature(
+  logits: Tensor,
+  temperature: number,
+  seed: number,
+  count: number,
+): (got: unknown[]) => string {
   return (got) => {
     const at = (t: number): unknown[] => draws(referenceSample, logits, t, seed, count);
     if (temperature !== 1 && same(got, at(1))) {
       return (
         `The draws at τ = ${temperature} are those of τ = 1: the temperature has no effect. Divide the logits by τ ` +
         'before the softmax, p = softmax(logits / τ); scaling the probabilities after the softmax is ' +
-          'undone by normalising them.'
+        'undone by normalising them.'
       );
     }
     if (temperature !== 1 && same(got, at(1 / temperature))) {
       return `The draws at τ = ${temperature} are those of τ = ${1 / temperature}: the logits are multiplied by τ; divide them by τ.`;
     }
-    return 'p = softmax(logits / τ) (eq. 1.13), then return the first i whose cumulative probability ' +
-      'exceeds one u = rng.uniform().';
+    return (
+      'p = softmax(logits / τ) (eq. 1.13), then return the first i whose cumulative probability ' +
+      'exceeds one u = rng.uniform().'
+    );
   };
 }
 
 exercise('rnn/sample-temperature', () => {
-  check('at τ = 1 the samples equal the reference draw for draw (V = 6, 300 draws, one seeded generator)', 1, () => {
-    const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
-    expectSameDraws(logits, 1, 1101, 300, readTemperature(logits, 1, 1101, 300), HINT_ONE_DRAW);
-  });
+  check(
+    'at τ = 1 the samples equal the reference draw for draw (V = 6, 300 draws, one seeded generator)',
+    1,
+    () => {
+      const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
+      expectSameDraws(logits, 1, 1101, 300, readTemperature(logits, 1, 1101, 300), HINT_ONE_DRAW);
+    },
+  );
 
   // τ = 0.5 sharpens and τ = 2 flattens; τ = 0.01 makes the largest logit (index 2) win
   // every draw; τ = 100 is nearly uniform. Each matched draw for draw with the reference.
-  check('temperature: τ = 0.5, 2, 0.01 (argmax) and 100 (nearly uniform) match the reference', 1, () => {
-    const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
-    for (const [temperature, seed] of [
-      [0.5, 1111],
-      [2, 1112],
-      [0.01, 1113],
-      [100, 1114],
-    ] as const) {
-      expectSameDraws(logits, temperature, seed, 200, readTemperature(logits, temperature, seed, 200), HINT_TEMPERATURE);
-    }
-  });
+  check(
+    'temperature: τ = 0.5, 2, 0.01 (argmax) and 100 (nearly uniform) match the reference',
+    1,
+    () => {
+      const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
+      for (const [temperature, seed] of [
+        [0.5, 1111],
+        [2, 1112],
+        [0.01, 1113],
+        [100, 1114],
+      ] as const) {
+        expectSameDraws(
+          logits,
+          temperature,
+          seed,
+          200,
+          readTemperature(logits, temperature, seed, 200),
+          HINT_TEMPERATURE,
+        );
+      }
+    },
+  );
 
   // The generator's state after K calls must be that of K uniform draws: compare the next
   // uniform the learner's generator gives with a fresh generator advanced K times.
@@ -107,12 +148,16 @@ exercise('rnn/sample-temperature', () => {
     for (let k = 0; k < K; k++) sampleWithTemperature(logits, 0.8, rng);
     const next = rng.uniform();
     if (next === uniformAt(1121, K)) return;
-    const used = Array.from({ length: 4 * K + 1 }, (_, n) => n).find((n) => uniformAt(1121, n) === next);
+    const used = Array.from({ length: 4 * K + 1 }, (_, n) => n).find(
+      (n) => uniformAt(1121, n) === next,
+    );
     const perCall = used === undefined ? undefined : used / K;
     fail(
       'sampleWithTemperature',
       `after ${K} calls the generator is not where ${K} uniform draws leave it` +
-        (perCall === undefined ? '' : ` (it moved ${used} draws, about ${perCall.toFixed(2)} per call)`) +
+        (perCall === undefined
+          ? ''
+          : ` (it moved ${used} draws, about ${perCall.toFixed(2)} per call)`) +
         ': draw exactly one u = rng.uniform() per call and invert the CDF with it. A different number of draws ' +
         'changes every later sample of a seeded run.',
       HINT_ONE_DRAW,
@@ -126,10 +171,14 @@ exercise('rnn/sample-temperature', () => {
     const overflow = (got: unknown[]): string =>
       `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the hundreds or thousands exp overflows (e^710 = Infinity, and ` +
       'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
-    expectNoInputMutation({ logits: big }, () => expectSameDraws(big, 1, 1131, 100, overflow, HINT_STABLE), {
-      what: 'sampleWithTemperature',
-      hint: HINT_STABLE,
-    });
+    expectNoInputMutation(
+      { logits: big },
+      () => expectSameDraws(big, 1, 1131, 100, overflow, HINT_STABLE),
+      {
+        what: 'sampleWithTemperature',
+        hint: HINT_STABLE,
+      },
+    );
     const small = tensor([1.2, 0.3, 2.0, -0.7, 1.9]); // [V]
     expectSameDraws(
       small,
@@ -138,7 +187,7 @@ exercise('rnn/sample-temperature', () => {
       100,
       () =>
         'At τ = 0.001 the largest logit (index 2) must win every draw. logits / τ reaches 2000 here, and ' +
-          'exp overflows ' +
+        'exp overflows ' +
         '(e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp.',
       HINT_STABLE,
     );

@@ -4,7 +4,18 @@
  * autograd gradients, with a chapter-specific reading of which steps and which gradients
  * are wrong.
  */
-import { add, matmul, mul, square, sub, sum, timeStep, transpose, zeros, type Tensor } from '@rnn-course/core';
+import {
+  add,
+  matmul,
+  mul,
+  square,
+  sub,
+  sum,
+  timeStep,
+  transpose,
+  zeros,
+  type Tensor,
+} from '@rnn-course/core';
 import {
   check,
   exercise,
@@ -41,7 +52,7 @@ function readTimePattern(p: TimePattern): string | undefined {
     case 'wrong-then-right':
       return (
         'dx is right at the last step and wrong before it: is the gradient arriving from step t+1 ' +
-        '(the dprevH that step t+1 returned) being added to dh[:, t] before step t\'s backward?'
+        "(the dprevH that step t+1 returned) being added to dh[:, t] before step t's backward?"
       );
     case 'everywhere':
       return (
@@ -49,8 +60,10 @@ function readTimePattern(p: TimePattern): string | undefined {
         'backward (rnn/step-backward) and that step t is given the cache of step t.'
       );
     case 'only-last':
-      return 'only the last step is wrong: nothing arrives from after the last step, so the carried ' +
-        'gradient starts at zero.';
+      return (
+        'only the last step is wrong: nothing arrives from after the last step, so the carried ' +
+        'gradient starts at zero.'
+      );
     default:
       return undefined;
   }
@@ -61,7 +74,8 @@ function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
   return layerGradients({
     inputs: { x: p.x, h0: p.h0, Wx: p.Wx, Wh: p.Wh, b: p.b },
     dout: dh,
-    forward: (x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => rnnForward(x, h0, Wx, Wh, b),
+    forward: (x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) =>
+      rnnForward(x, h0, Wx, Wh, b),
     output: (r) => r.h,
     backward: rnnBackward,
     reference: rnnSequence,
@@ -72,7 +86,12 @@ function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
  * What the wrong parameter gradients say when dx is right: read against the variants the
  * usual mistakes produce.
  */
-function readParameterMistake(g: Record<string, unknown>, ref: Record<string, Tensor>, p: SequenceInputs, dh: Tensor): Reading | undefined {
+function readParameterMistake(
+  g: Record<string, unknown>,
+  ref: Record<string, Tensor>,
+  p: SequenceInputs,
+  dh: Tensor,
+): Reading | undefined {
   const ok = (k: string): boolean => agrees(g[k], ref[k] as Tensor);
   if (!ok('dx')) {
     // The per-step reading of dx (in the message already) speaks; point at the hint it needs.
@@ -103,23 +122,28 @@ function readParameterMistake(g: Record<string, unknown>, ref: Record<string, Te
   if (params.length > 1 || params.some((k) => agrees(g[k], stepZero[k] as Tensor))) {
     lines.push(
       `${params.join(', ')} hold${params.length === 1 ? 's' : ''} less than the whole sum: Wx, Wh and b are ` +
-        'shared by every step, so their gradients are summed over time, dW += (each step\'s gradient), ' +
+        "shared by every step, so their gradients are summed over time, dW += (each step's gradient), " +
         'never overwritten at each step.',
     );
   } else if (params[0] === 'dWh') {
     let withCurrent = zeros(Wh.shape); // Σ_t h_tᵀ da_t, the h_t-for-h_{t-1} mix-up
-    for (let t = 0; t < T; t++) withCurrent = add(withCurrent, matmul(transpose(timeStep(h, t)), da[t] as Tensor));
+    for (let t = 0; t < T; t++)
+      withCurrent = add(withCurrent, matmul(transpose(timeStep(h, t)), da[t] as Tensor));
     lines.push(
       agrees(g['dWh'], withCurrent)
         ? 'dWh was summed from h_t (the output of each step); eq. 1.5 uses h_{t-1}, the state each step ' +
-          'received: dWh = Σ_t h_{t-1}ᵀ da_t, with h_{-1} = h0.'
+            'received: dWh = Σ_t h_{t-1}ᵀ da_t, with h_{-1} = h0.'
         : 'dx, dWx and db are right but dWh is not: is dWh using h_{t-1} rather than h_t (and h0 at step 0)?',
     );
   } else if (params[0] !== undefined) {
-    lines.push(`${params[0]} is wrong while dx is right: check that it sums every step's ${params[0]} (eq. 1.5).`);
+    lines.push(
+      `${params[0]} is wrong while dx is right: check that it sums every step's ${params[0]} (eq. 1.5).`,
+    );
   }
   if (wrong.includes('dh0')) {
-    lines.push('dh0 is the gradient carried out of step 0 (step 0\'s dprevH), after the loop has visited every step.');
+    lines.push(
+      "dh0 is the gradient carried out of step 0 (step 0's dprevH), after the loop has visited every step.",
+    );
   }
   return { text: lines.join('\n'), hint: HINT_SUMS };
 }
@@ -133,28 +157,45 @@ function expectBptt(what: string, p: SequenceInputs, dh: Tensor, hint: number): 
   const { analytic, numeric, reference } = gradientsOf(p, dh);
   explained(
     () =>
-      expectGradients({ what, analytic, numeric, reference, timeAxis: { dx: 1 }, tol: TOL, diagnose: readTimePattern }),
+      expectGradients({
+        what,
+        analytic,
+        numeric,
+        reference,
+        timeAxis: { dx: 1 },
+        tol: TOL,
+        diagnose: readTimePattern,
+      }),
     () => readParameterMistake(analytic, reference, p, dh),
     hint,
   );
 }
 
 exercise('rnn/sequence-backward', () => {
-  check('BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)', 3, () => {
-    const p = sequenceInputs(401, 2, 5, 3, 4);
-    const dh = normal(402, [2, 5, 4]);
-    expectBptt('rnnBackward', p, dh, HINT_SUMS);
-  });
+  check(
+    'BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)',
+    3,
+    () => {
+      const p = sequenceInputs(401, 2, 5, 3, 4);
+      const dh = normal(402, [2, 5, 4]);
+      expectBptt('rnnBackward', p, dh, HINT_SUMS);
+    },
+  );
 
   // A loss at the last step only: every earlier gradient is carried back from t+1 and nothing
   // else, so a missing carry leaves dx exactly zero before the last step. Same tolerances.
-  check('a gradient at the last step only reaches every earlier step and h0 (N = 3, T = 6, D = 2, H = 5)', 1, () => {
-    const p = sequenceInputs(403, 3, 6, 2, 5);
-    const dh = zeros([3, 6, 5]); // [N, T, H], zero except at t = T-1
-    const last = normal(404, [3, 5]); // [N, H], the loss gradient at step T-1
-    for (let n = 0; n < 3; n++) dh.data.set(last.data.subarray(n * 5, (n + 1) * 5), (n * 6 + 5) * 5);
-    expectBptt('rnnBackward (loss at the last step only)', p, dh, HINT_CARRY);
-  });
+  check(
+    'a gradient at the last step only reaches every earlier step and h0 (N = 3, T = 6, D = 2, H = 5)',
+    1,
+    () => {
+      const p = sequenceInputs(403, 3, 6, 2, 5);
+      const dh = zeros([3, 6, 5]); // [N, T, H], zero except at t = T-1
+      const last = normal(404, [3, 5]); // [N, H], the loss gradient at step T-1
+      for (let n = 0; n < 3; n++)
+        dh.data.set(last.data.subarray(n * 5, (n + 1) * 5), (n * 6 + 5) * 5);
+      expectBptt('rnnBackward (loss at the last step only)', p, dh, HINT_CARRY);
+    },
+  );
 
   // Same tolerances. T = 1 has no recurrence: BPTT reduces to one step backward (dh0 = dprevH);
   // N = 1 keeps the batch axis.
@@ -173,6 +214,9 @@ exercise('rnn/sequence-backward', () => {
     const p = sequenceInputs(409, 2, 4, 3, 4);
     const dh = normal(410, [2, 4, 4]);
     const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
-    expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), { what: 'rnnBackward', hint: HINT_CARRY });
+    expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), {
+      what: 'rnnBackward',
+      hint: HINT_CARRY,
+    });
   });
 });

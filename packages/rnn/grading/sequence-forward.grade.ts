@@ -3,7 +3,13 @@
  * reference on seeded sequences.
  */
 import { stepsToSequence, timeStep, type Tensor } from '@rnn-course/core';
-import { check, exercise, expectClose, expectNoInputMutation, expectShape } from '@rnn-course/grader/testing';
+import {
+  check,
+  exercise,
+  expectClose,
+  expectNoInputMutation,
+  expectShape,
+} from '@rnn-course/grader/testing';
 import { rnnSequence, rnnStep } from '@rnn-course/rnn';
 import { rnnForward } from '@target/rnn/rnn-sequence';
 import { agrees, explained, isTensorLike, stepsAgreeing } from './diagnosis';
@@ -23,20 +29,27 @@ function readUnrollMistake(h: unknown, p: SequenceInputs, expected: Tensor): str
   if (isTensorLike(h) && h.shape.length === 3 && h.shape[0] === T && h.shape[1] === x.shape[0]) {
     return 'h looks time-major [T, N, H]: the course is batch-first, h [N, T, H] (stepsToSequence stacks on axis 1).';
   }
-  const fromH0 = stepsToSequence(Array.from({ length: T }, (_, t) => rnnStep(timeStep(x, t), h0, Wx, Wh, b))); // [N, T, H]
+  const fromH0 = stepsToSequence(
+    Array.from({ length: T }, (_, t) => rnnStep(timeStep(x, t), h0, Wx, Wh, b)),
+  ); // [N, T, H]
   if (agrees(h, fromH0)) {
-    return 'Every step started from h0: step t must start from h_{t-1}, the hidden state the previous step produced (the previous step\'s nextH).';
+    return "Every step started from h0: step t must start from h_{t-1}, the hidden state the previous step produced (the previous step's nextH).";
   }
   const ok = stepsAgreeing(h, expected, 1);
   if (ok[0] === true && ok.some((s) => !s)) {
-    return 'Step 0 is right and later steps are wrong: is each step fed the previous hidden state h_{t-1} ' +
-      '(not h0), with the same Wx, Wh and b?';
+    return (
+      'Step 0 is right and later steps are wrong: is each step fed the previous hidden state h_{t-1} ' +
+      '(not h0), with the same Wx, Wh and b?'
+    );
   }
   if (ok[0] === false && isTensorLike(h)) {
     const shifted = ok.length > 1 && agrees(timeStep(h, 1), timeStep(expected, 0));
-    if (shifted) return 'h[:, 1] holds what belongs in h[:, 0]: h0 is the state before step 0, not part of h.';
-    return 'Already wrong at step 0, which starts from h0: check your rnnStepForward (rnn/step-forward) ' +
-      'and that step 0 starts from h0.';
+    if (shifted)
+      return 'h[:, 1] holds what belongs in h[:, 0]: h0 is the state before step 0, not part of h.';
+    return (
+      'Already wrong at step 0, which starts from h0: check your rnnStepForward (rnn/step-forward) ' +
+      'and that step 0 starts from h0.'
+    );
   }
   return undefined;
 }
@@ -86,6 +99,9 @@ exercise('rnn/sequence-forward', () => {
 
   check('x, h0, Wx, Wh and b are not changed', 1, () => {
     const p = sequenceInputs(304, 2, 4, 3, 4);
-    expectNoInputMutation({ ...p }, () => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b), { what: 'rnnForward', hint: 1 });
+    expectNoInputMutation({ ...p }, () => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b), {
+      what: 'rnnForward',
+      hint: 1,
+    });
   });
 });

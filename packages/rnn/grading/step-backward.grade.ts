@@ -3,7 +3,17 @@
  * against central differences of the learner's own rnnStepForward and against the
  * reference's autograd gradients.
  */
-import { add, matmul, mul, scale, square, sub, sum, transpose, type Tensor } from '@rnn-course/core';
+import {
+  add,
+  matmul,
+  mul,
+  scale,
+  square,
+  sub,
+  sum,
+  transpose,
+  type Tensor,
+} from '@rnn-course/core';
 import {
   check,
   exercise,
@@ -35,7 +45,8 @@ function gradientsOf(p: StepInputs, dnextH: Tensor): LayerGradients {
   return layerGradients({
     inputs: { x: p.x, prevH: p.prevH, Wx: p.Wx, Wh: p.Wh, b: p.b },
     dout: dnextH,
-    forward: (x: Tensor, prevH: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => rnnStepForward(x, prevH, Wx, Wh, b),
+    forward: (x: Tensor, prevH: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) =>
+      rnnStepForward(x, prevH, Wx, Wh, b),
     output: (r) => r.nextH,
     backward: rnnStepBackward,
     reference: rnnStep,
@@ -46,7 +57,12 @@ function gradientsOf(p: StepInputs, dnextH: Tensor): LayerGradients {
  * What the wrong gradients say, read against the usual mistakes of eqs. 1.2-1.3.
  * g: the learner's gradients; ref: the reference's; p, dnextH: the inputs.
  */
-function readStepMistake(g: Record<string, unknown>, ref: Record<string, Tensor>, p: StepInputs, dnextH: Tensor): Reading | undefined {
+function readStepMistake(
+  g: Record<string, unknown>,
+  ref: Record<string, Tensor>,
+  p: StepInputs,
+  dnextH: Tensor,
+): Reading | undefined {
   const { x, prevH, Wx, Wh, b } = p;
   const N = x.shape[0] as number;
   const a = add(add(matmul(x, Wx), matmul(prevH, Wh)), b); // [N, H] pre-activation
@@ -77,8 +93,10 @@ function readStepMistake(g: Record<string, unknown>, ref: Record<string, Tensor>
   const lines: string[] = [];
   if (wrong.includes('dWh')) {
     if (agrees(g['dWh'], matmul(transpose(nextH), da))) {
-      lines.push('dWh was computed with h_t (nextH), the output of the step; eq. 1.3 multiplies by h_{t-1} ' +
-        '(prevH), the state the step received: dWh = h_{t-1}ᵀ da.');
+      lines.push(
+        'dWh was computed with h_t (nextH), the output of the step; eq. 1.3 multiplies by h_{t-1} ' +
+          '(prevH), the state the step received: dWh = h_{t-1}ᵀ da.',
+      );
     } else if (agrees(g['dWh'], matmul(transpose(da), prevH))) {
       lines.push('dWh is transposed: dWh = h_{t-1}ᵀ da, not daᵀ h_{t-1}.');
     } else {
@@ -88,12 +106,18 @@ function readStepMistake(g: Record<string, unknown>, ref: Record<string, Tensor>
   if (wrong.includes('db')) {
     const db = g['db'];
     if (isTensorLike(db) && db.shape.length === 2) {
-      lines.push('db has one row per example: b is added to every row of the batch, so db is summed over ' +
-        'the batch, sum(da, 0) of shape [H].');
+      lines.push(
+        'db has one row per example: b is added to every row of the batch, so db is summed over ' +
+          'the batch, sum(da, 0) of shape [H].',
+      );
     } else if (agrees(db, scale(ref['db'] as Tensor, 1 / N))) {
-      lines.push('db is the mean of da over the batch; it must be summed over the batch (no 1/N here).');
+      lines.push(
+        'db is the mean of da over the batch; it must be summed over the batch (no 1/N here).',
+      );
     } else {
-      lines.push('db is da summed over the batch (axis 0): each example adds its own gradient of b.');
+      lines.push(
+        'db is da summed over the batch (axis 0): each example adds its own gradient of b.',
+      );
     }
   }
   if (wrong.includes('dx')) lines.push('dx = da Wxᵀ, [N, H]·[H, D].');
@@ -102,18 +126,21 @@ function readStepMistake(g: Record<string, unknown>, ref: Record<string, Tensor>
   return { text: lines.join('\n'), hint: HINT_FORMULAS };
 }
 
-
 exercise('rnn/step-backward', () => {
-  check('the five gradients match finite differences of your forward and the reference (N = 3, D = 4, H = 5)', 2, () => {
-    const p = stepInputs(201, 3, 4, 5);
-    const dnextH = normal(202, [3, 5]);
-    const { analytic, numeric, reference } = gradientsOf(p, dnextH);
-    explained(
-      () => expectGradients({ what: 'rnnStepBackward', analytic, numeric, reference, tol: TOL }),
-      () => readStepMistake(analytic, reference, p, dnextH),
-      HINT_FORMULAS,
-    );
-  });
+  check(
+    'the five gradients match finite differences of your forward and the reference (N = 3, D = 4, H = 5)',
+    2,
+    () => {
+      const p = stepInputs(201, 3, 4, 5);
+      const dnextH = normal(202, [3, 5]);
+      const { analytic, numeric, reference } = gradientsOf(p, dnextH);
+      explained(
+        () => expectGradients({ what: 'rnnStepBackward', analytic, numeric, reference, tol: TOL }),
+        () => readStepMistake(analytic, reference, p, dnextH),
+        HINT_FORMULAS,
+      );
+    },
+  );
 
   // Same tolerances. With N = 1 a sum over the batch and a copy agree in value, so this
   // checks shapes and the code path for one row; D = 2 != H = 6 catches transposes.
@@ -122,7 +149,14 @@ exercise('rnn/step-backward', () => {
     const dnextH = normal(204, [1, 6]);
     const { analytic, numeric, reference } = gradientsOf(p, dnextH);
     explained(
-      () => expectGradients({ what: 'rnnStepBackward (N = 1)', analytic, numeric, reference, tol: TOL }),
+      () =>
+        expectGradients({
+          what: 'rnnStepBackward (N = 1)',
+          analytic,
+          numeric,
+          reference,
+          tol: TOL,
+        }),
       () => readStepMistake(analytic, reference, p, dnextH),
       HINT_FORMULAS,
     );

@@ -14,7 +14,13 @@ import {
   expectShape,
   numericGrad,
 } from '@rnn-course/grader/testing';
-import { embed, rnnSequence, tbpttStep as referenceStep, type CharRnnParams, type TextChunk } from '@rnn-course/rnn';
+import {
+  embed,
+  rnnSequence,
+  tbpttStep as referenceStep,
+  type CharRnnParams,
+  type TextChunk,
+} from '@rnn-course/rnn';
 import { tbpttStep } from '@target/rnn/tbptt';
 import { agrees, explained } from './diagnosis';
 import { ids as seededIds, normal } from './inputs';
@@ -56,50 +62,80 @@ function seededChunk(seed: number, N: number, T: number): TextChunk {
 
 /** Deep copies of the parameters, so finite differences never touch the originals. */
 function cloneParams(p: CharRnnParams): CharRnnParams {
-  return { We: p.We.clone(), Wx: p.Wx.clone(), Wh: p.Wh.clone(), b: p.b.clone(), Wy: p.Wy.clone(), by: p.by.clone() };
+  return {
+    We: p.We.clone(),
+    Wx: p.Wx.clone(),
+    Wh: p.Wh.clone(),
+    b: p.b.clone(),
+    Wy: p.Wy.clone(),
+    by: p.by.clone(),
+  };
 }
 
 /** Which layer of the learner's composition a wrong gradient points at. */
-function readCompositionMistake(g: Record<string, unknown>, ref: Record<string, Tensor>): string | undefined {
+function readCompositionMistake(
+  g: Record<string, unknown>,
+  ref: Record<string, Tensor>,
+): string | undefined {
   const wrong = Object.keys(ref).filter((k) => !agrees(g[k], ref[k] as Tensor, TOL.reference));
   if (wrong.length === 0) return undefined;
   const lines: string[] = [];
-  if (wrong.every((k) => k === 'dWe')) lines.push('Only dWe is wrong: embeddingBackward takes the dx that ' +
-    'rnnBackward returns (rnn/embedding-backward).');
-  else if (wrong.every((k) => k === 'dWy' || k === 'dby')) lines.push('Only dWy or dby is wrong: ' +
-    'temporalAffineBackward takes dlogits from the loss (rnn/temporal-affine-backward).');
-  else lines.push(`${wrong.join(', ')} are wrong: the backward runs the layers in reverse order, each taking the gradient the next one returned (dlogits → dh → dx).`);
+  if (wrong.every((k) => k === 'dWe'))
+    lines.push(
+      'Only dWe is wrong: embeddingBackward takes the dx that ' +
+        'rnnBackward returns (rnn/embedding-backward).',
+    );
+  else if (wrong.every((k) => k === 'dWy' || k === 'dby'))
+    lines.push(
+      'Only dWy or dby is wrong: ' +
+        'temporalAffineBackward takes dlogits from the loss (rnn/temporal-affine-backward).',
+    );
+  else
+    lines.push(
+      `${wrong.join(', ')} are wrong: the backward runs the layers in reverse order, each taking the gradient the next one returned (dlogits → dh → dx).`,
+    );
   return lines.join('\n');
 }
 
 exercise('rnn/tbptt-step', () => {
-  check('loss and dWe, dWx, dWh, db, dWy, dby match the reference, starting from a nonzero hPrev (N = 2, T = 4)', 2, () => {
-    const params = seededParams(1201);
-    const chunk = seededChunk(1207, 2, 4);
-    const hPrev = normal(1208, [2, H], 0.8); // [N, H], where the previous chunk ended
-    const expected = referenceStep(params, chunk, hPrev);
-    const fromZeros = referenceStep(params, chunk, zerosLike(hPrev));
-    const out = tbpttStep(params, chunk, hPrev);
-    explained(
-      () => expectClose(out.loss, expected.loss, { what: 'loss', tol: TOL.reference }),
-      () => {
-        if (typeof out.loss === 'number' && Math.abs(out.loss - fromZeros.loss) <= 1e-9 * Math.abs(fromZeros.loss)) {
-          return 'The loss is the one of a chunk that starts from zeros: the RNN must start from hPrev, ' +
-            'the hidden state the previous chunk ended in (truncation cuts the gradient, not the state).';
-        }
-        return 'The loss is temporalSoftmaxLoss over the chunk with a mask of ones (eq. 1.10, divided by ' +
-          'N), after embedding, rnnForward from hPrev and the temporal affine layer.';
-      },
-      HINT_COMPOSE,
-    );
-    const grads = out.grads as unknown as Record<string, Tensor>;
-    const reference = expected.grads as unknown as Record<string, Tensor>;
-    explained(
-      () => expectGradients({ what: 'tbpttStep', analytic: grads, reference, tol: TOL }),
-      () => readCompositionMistake(grads, reference),
-      2,
-    );
-  });
+  check(
+    'loss and dWe, dWx, dWh, db, dWy, dby match the reference, starting from a nonzero hPrev (N = 2, T = 4)',
+    2,
+    () => {
+      const params = seededParams(1201);
+      const chunk = seededChunk(1207, 2, 4);
+      const hPrev = normal(1208, [2, H], 0.8); // [N, H], where the previous chunk ended
+      const expected = referenceStep(params, chunk, hPrev);
+      const fromZeros = referenceStep(params, chunk, zerosLike(hPrev));
+      const out = tbpttStep(params, chunk, hPrev);
+      explained(
+        () => expectClose(out.loss, expected.loss, { what: 'loss', tol: TOL.reference }),
+        () => {
+          if (
+            typeof out.loss === 'number' &&
+            Math.abs(out.loss - fromZeros.loss) <= 1e-9 * Math.abs(fromZeros.loss)
+          ) {
+            return (
+              'The loss is the one of a chunk that starts from zeros: the RNN must start from hPrev, ' +
+              'the hidden state the previous chunk ended in (truncation cuts the gradient, not the state).'
+            );
+          }
+          return (
+            'The loss is temporalSoftmaxLoss over the chunk with a mask of ones (eq. 1.10, divided by ' +
+            'N), after embedding, rnnForward from hPrev and the temporal affine layer.'
+          );
+        },
+        HINT_COMPOSE,
+      );
+      const grads = out.grads as unknown as Record<string, Tensor>;
+      const reference = expected.grads as unknown as Record<string, Tensor>;
+      explained(
+        () => expectGradients({ what: 'tbpttStep', analytic: grads, reference, tol: TOL }),
+        () => readCompositionMistake(grads, reference),
+        2,
+      );
+    },
+  );
 
   check('the gradients match finite differences of your own loss (N = 2, T = 3)', 1, () => {
     const params = seededParams(1211);
@@ -136,13 +172,14 @@ exercise('rnn/tbptt-step', () => {
         expectClose(out.hNext, expected.hNext, { what: 'hNext', tol: TOL.reference });
       },
       () => {
-        if (agrees(out.hNext, hPrev)) return 'hNext is hPrev unchanged: hNext is the chunk\'s last hidden state h[:, T-1], carried to the next chunk.';
+        if (agrees(out.hNext, hPrev))
+          return "hNext is hPrev unchanged: hNext is the chunk's last hidden state h[:, T-1], carried to the next chunk.";
         for (let t = 0; t < 3; t++) {
           if (agrees(out.hNext, timeStep(h, t))) {
             return `hNext is the hidden state after step ${t}: hNext is the last one, h[:, T-1] (step 3 here), carried to the next chunk.`;
           }
         }
-        return 'hNext is the chunk\'s last hidden state h[:, T-1], the state the next chunk starts from.';
+        return "hNext is the chunk's last hidden state h[:, T-1], the state the next chunk starts from.";
       },
       HINT_TRUNCATE,
     );
@@ -150,7 +187,10 @@ exercise('rnn/tbptt-step', () => {
     const next = tbpttStep(params, second, out.hNext);
     explained(
       () => {
-        expectClose(next.loss, expectedNext.loss, { what: 'loss of the second chunk', tol: TOL.reference });
+        expectClose(next.loss, expectedNext.loss, {
+          what: 'loss of the second chunk',
+          tol: TOL.reference,
+        });
         expectGradients({
           what: 'tbpttStep on the second chunk',
           analytic: next.grads as unknown as Record<string, Tensor>,
@@ -158,7 +198,8 @@ exercise('rnn/tbptt-step', () => {
           tol: TOL,
         });
       },
-      () => 'The second chunk starts from the first chunk\'s hNext; its loss and gradients depend on that chunk alone (no gradient crosses the boundary, nothing is kept between calls).',
+      () =>
+        "The second chunk starts from the first chunk's hNext; its loss and gradients depend on that chunk alone (no gradient crosses the boundary, nothing is kept between calls).",
       HINT_TRUNCATE,
     );
   });

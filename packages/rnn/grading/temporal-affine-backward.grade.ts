@@ -39,19 +39,32 @@ function gradientsOf(x: Tensor, W: Tensor, b: Tensor, dout: Tensor): LayerGradie
 }
 
 /** What wrong dW or db say: which of the two axes, batch and time, was not summed. */
-function readSumMistake(g: Record<string, unknown>, ref: Record<string, Tensor>, dout: Tensor): string | undefined {
+function readSumMistake(
+  g: Record<string, unknown>,
+  ref: Record<string, Tensor>,
+  dout: Tensor,
+): string | undefined {
   const [N, T, V] = dout.shape as [number, number, number];
   const lines: string[] = [];
   const db = g['db'];
   if (!agrees(db, ref['db'] as Tensor)) {
     if (isTensorLike(db) && db.shape.join() === [N, V].join()) {
-      lines.push('db is [N, V]: it was summed over time but not over the batch. b acts at every (n, t), so ' +
-        'db is summed over the batch and over time: [V].');
+      lines.push(
+        'db is [N, V]: it was summed over time but not over the batch. b acts at every (n, t), so ' +
+          'db is summed over the batch and over time: [V].',
+      );
     } else if (isTensorLike(db) && db.shape.join() === [T, V].join()) {
-      lines.push('db is [T, V]: it was summed over the batch but not over time. db sums dout over both axes: [V].');
+      lines.push(
+        'db is [T, V]: it was summed over the batch but not over time. db sums dout over both axes: [V].',
+      );
     } else if (isTensorLike(db) && db.shape.length === 3) {
-      lines.push('db is not summed: b acts at every (n, t), so db is dout summed over the batch and over time, [V].');
-    } else if (agrees(db, scale(ref['db'] as Tensor, 1 / (N * T))) || agrees(db, scale(ref['db'] as Tensor, 1 / N))) {
+      lines.push(
+        'db is not summed: b acts at every (n, t), so db is dout summed over the batch and over time, [V].',
+      );
+    } else if (
+      agrees(db, scale(ref['db'] as Tensor, 1 / (N * T))) ||
+      agrees(db, scale(ref['db'] as Tensor, 1 / N))
+    ) {
       lines.push('db is an average: it is summed over the batch and over time, with no division.');
     } else if (agrees(db, sum(sum(dout, 1), 0))) {
       lines.push('db sums dout over the batch and over time.');
@@ -60,26 +73,40 @@ function readSumMistake(g: Record<string, unknown>, ref: Record<string, Tensor>,
     }
   }
   if (!agrees(g['dW'], ref['dW'] as Tensor)) {
-    lines.push('dW = Σ_n Σ_t x[n, t]ᵀ dout[n, t]: reshape both to N·T rows, then dW = x2ᵀ dout2 [H, V], ' +
-      'summed over the batch and over time.');
+    lines.push(
+      'dW = Σ_n Σ_t x[n, t]ᵀ dout[n, t]: reshape both to N·T rows, then dW = x2ᵀ dout2 [H, V], ' +
+        'summed over the batch and over time.',
+    );
   }
   if (!agrees(g['dx'], ref['dx'] as Tensor)) lines.push('dx[n, t] = dout[n, t] Wᵀ at every step.');
   return lines.length === 0 ? undefined : lines.join('\n');
 }
 
 exercise('rnn/temporal-affine-backward', () => {
-  check('dx, dW, db match finite differences of your forward and the reference (N = 2, T = 3, H = 4, V = 5)', 2, () => {
-    const x = normal(801, [2, 3, 4]); // [N, T, H]
-    const W = normal(802, [4, 5], 0.5); // [H, V]
-    const b = normal(803, [5]); // [V]
-    const dout = normal(804, [2, 3, 5]); // [N, T, V]
-    const { analytic, numeric, reference } = gradientsOf(x, W, b, dout);
-    explained(
-      () => expectGradients({ what: 'temporalAffineBackward', analytic, numeric, reference, timeAxis: { dx: 1 }, tol: TOL }),
-      () => readSumMistake(analytic, reference, dout),
-      HINT_SUMS,
-    );
-  });
+  check(
+    'dx, dW, db match finite differences of your forward and the reference (N = 2, T = 3, H = 4, V = 5)',
+    2,
+    () => {
+      const x = normal(801, [2, 3, 4]); // [N, T, H]
+      const W = normal(802, [4, 5], 0.5); // [H, V]
+      const b = normal(803, [5]); // [V]
+      const dout = normal(804, [2, 3, 5]); // [N, T, V]
+      const { analytic, numeric, reference } = gradientsOf(x, W, b, dout);
+      explained(
+        () =>
+          expectGradients({
+            what: 'temporalAffineBackward',
+            analytic,
+            numeric,
+            reference,
+            timeAxis: { dx: 1 },
+            tol: TOL,
+          }),
+        () => readSumMistake(analytic, reference, dout),
+        HINT_SUMS,
+      );
+    },
+  );
 
   // Same tolerances; N = 1, T = 1 keeps both axes in dx [1, 1, H].
   check('N = 1 and T = 1 (dx keeps both axes)', 1, () => {
@@ -89,7 +116,14 @@ exercise('rnn/temporal-affine-backward', () => {
     const dout = normal(808, [1, 1, 4]); // [N, T, V]
     const { analytic, numeric, reference } = gradientsOf(x, W, b, dout);
     explained(
-      () => expectGradients({ what: 'temporalAffineBackward (N = 1, T = 1)', analytic, numeric, reference, tol: TOL }),
+      () =>
+        expectGradients({
+          what: 'temporalAffineBackward (N = 1, T = 1)',
+          analytic,
+          numeric,
+          reference,
+          tol: TOL,
+        }),
       () => readSumMistake(analytic, reference, dout),
       HINT_SUMS,
     );

@@ -3,7 +3,13 @@
  * against the reference.
  */
 import { matmul, type Tensor } from '@rnn-course/core';
-import { check, exercise, expectClose, expectNoInputMutation, expectShape } from '@rnn-course/grader/testing';
+import {
+  check,
+  exercise,
+  expectClose,
+  expectNoInputMutation,
+  expectShape,
+} from '@rnn-course/grader/testing';
 import { temporalAffine } from '@rnn-course/rnn';
 import { temporalAffineForward } from '@target/rnn/temporal-affine';
 import { agrees, explained, isTensorLike } from './diagnosis';
@@ -17,7 +23,8 @@ const TOL = 1e-10;
 
 /** What a wrong out [N, T, V] says: a missing bias, or the time axis mixed up. */
 function readAffineMistake(out: unknown, x: Tensor, W: Tensor): string | undefined {
-  if (agrees(out, matmul(x, W))) return 'out matches x W without the bias: add b [V] at every (n, t).';
+  if (agrees(out, matmul(x, W)))
+    return 'out matches x W without the bias: add b [V] at every (n, t).';
   if (isTensorLike(out) && out.shape.length !== 3) {
     return 'out keeps the batch and time axes: [N, T, V] (reshape the [N·T, V] product back).';
   }

@@ -32,9 +32,15 @@ const HINT_STABLE = 2;
 const HINT_GRADIENT = 3;
 
 /** Reference loss and dlogits. */
-function referenceOf(logits: Tensor, targets: number[][], mask: number[][]): { loss: number; dlogits: Tensor } {
+function referenceOf(
+  logits: Tensor,
+  targets: number[][],
+  mask: number[][],
+): { loss: number; dlogits: Tensor } {
   const loss = referenceLoss(logits, targets, mask).item();
-  const dlogits = referenceGradients((z) => referenceLoss(z, targets, mask), { logits }, tensor(1))['dlogits'] as Tensor;
+  const dlogits = referenceGradients((z) => referenceLoss(z, targets, mask), { logits }, tensor(1))[
+    'dlogits'
+  ] as Tensor;
   return { loss, dlogits };
 }
 
@@ -42,18 +48,28 @@ function referenceOf(logits: Tensor, targets: number[][], mask: number[][]): { l
  * What a wrong loss says about its normalisation. sumLoss: Σ over unmasked positions of
  * -log p (before any division); N, T: the batch and time sizes; count: unmasked positions.
  */
-function readNormalisation(loss: unknown, expected: number, N: number, T: number, count: number, unmasked: number): string | undefined {
+function readNormalisation(
+  loss: unknown,
+  expected: number,
+  N: number,
+  T: number,
+  count: number,
+  unmasked: number,
+): string | undefined {
   if (typeof loss !== 'number' || !Number.isFinite(loss)) return undefined;
   const sumLoss = expected * N;
   const close = (v: number): boolean => Math.abs(loss - v) <= 1e-9 * Math.abs(v);
-  const chapter = 'the chapter normalises by N, the batch size: L = (1/N) Σ_n Σ_t m_{n,t} (−log p_{n,t}[target]).';
+  const chapter =
+    'the chapter normalises by N, the batch size: L = (1/N) Σ_n Σ_t m_{n,t} (−log p_{n,t}[target]).';
   if (count > 0 && count !== N && close(sumLoss / count)) {
     return `The loss is normalised by the number of unmasked positions (${count}), the mean over tokens; ${chapter}`;
   }
   if (close(sumLoss)) return `The loss is not divided by N = ${N}: ${chapter}`;
   if (close(sumLoss / (N * T))) return `The loss is normalised by N·T = ${N * T}: ${chapter}`;
-  if (close(unmasked / N)) return `The loss counts masked positions: multiply each term by its mask m_{n,t}; ${chapter}`;
-  if (close(unmasked / (N * T)) || close(unmasked)) return `The loss ignores the mask and is normalised differently: ${chapter}`;
+  if (close(unmasked / N))
+    return `The loss counts masked positions: multiply each term by its mask m_{n,t}; ${chapter}`;
+  if (close(unmasked / (N * T)) || close(unmasked))
+    return `The loss ignores the mask and is normalised differently: ${chapter}`;
   return undefined;
 }
 
@@ -62,7 +78,9 @@ function seededCase(seed: number, N: number, T: number, V: number, std = 1.5) {
   const logits = normal(seed, [N, T, V], std);
   const targets = seededIds(seed + 1, N, T, V);
   // A mask that ends sequences at different lengths, as padding does: row n keeps T - n steps.
-  const mask: number[][] = Array.from({ length: N }, (_, n) => Array.from({ length: T }, (_, t) => (t < T - n ? 1 : 0)));
+  const mask: number[][] = Array.from({ length: N }, (_, n) =>
+    Array.from({ length: T }, (_, t) => (t < T - n ? 1 : 0)),
+  );
   return { logits, targets, mask };
 }
 
@@ -81,14 +99,18 @@ exercise('rnn/temporal-softmax-loss', () => {
     explained(
       () => {
         expectShape(dlogits, [3, 4, 6], 'dlogits');
-        expectClose(dlogits, expected.dlogits, { what: 'dlogits', tol: TOL.reference, timeAxis: 1 });
+        expectClose(dlogits, expected.dlogits, {
+          what: 'dlogits',
+          tol: TOL.reference,
+          timeAxis: 1,
+        });
       },
       () => {
         if (agrees(dlogits, scale(expected.dlogits, 3 / count))) {
           return `dlogits is normalised by the number of unmasked positions (${count}); like the loss, it is divided by N = 3 (eq. 1.11).`;
         }
-        if (agrees(dlogits, scale(expected.dlogits, 3))) return 'dlogits is not divided by N = 3 (eq. ' +
-          '1.11: m (p − onehot) / N).';
+        if (agrees(dlogits, scale(expected.dlogits, 3)))
+          return 'dlogits is not divided by N = 3 (eq. ' + '1.11: m (p − onehot) / N).';
         return 'dlogits[n, t] = m_{n,t} (p_{n,t} − onehot(target)) / N (eq. 1.11): zero at masked positions.';
       },
       HINT_GRADIENT,
@@ -105,7 +127,12 @@ exercise('rnn/temporal-softmax-loss', () => {
     explained(
       () => {
         expectShape(dlogits, [2, 3, 5], 'dlogits');
-        expectClose(dlogits, numeric, { what: 'dlogits vs finite differences of your loss', tol: TOL.numeric, atol: 1e-9, timeAxis: 1 });
+        expectClose(dlogits, numeric, {
+          what: 'dlogits vs finite differences of your loss',
+          tol: TOL.numeric,
+          atol: 1e-9,
+          timeAxis: 1,
+        });
       },
       () =>
         agrees(dlogits, scale(numeric, 2)) || agrees(dlogits, scale(numeric, 0.5))
@@ -132,11 +159,15 @@ exercise('rnn/temporal-softmax-loss', () => {
         expectClose(none.loss, 0, { what: 'loss (all-zero mask)', tol: 0, atol: 0 });
         expectShape(none.dlogits, [2, 3, 4], 'dlogits (all-zero mask)');
         expectFinite(none.dlogits, 'dlogits (all-zero mask)');
-        expectClose(none.dlogits, zeros([2, 3, 4]), { what: 'dlogits (all-zero mask)', tol: 0, atol: 0 });
+        expectClose(none.dlogits, zeros([2, 3, 4]), {
+          what: 'dlogits (all-zero mask)',
+          tol: 0,
+          atol: 0,
+        });
       },
       () =>
         'With every position masked the loss is 0 and so is every gradient; dividing by the number of ' +
-          'unmasked positions gives 0/0 = NaN here. The chapter normalises by N.',
+        'unmasked positions gives 0/0 = NaN here. The chapter normalises by N.',
       HINT_NORMALISE,
     );
     const onesMask = [
@@ -148,7 +179,11 @@ exercise('rnn/temporal-softmax-loss', () => {
     explained(
       () => {
         expectClose(all.loss, expected.loss, { what: 'loss (all-ones mask)', tol: TOL.reference });
-        expectClose(all.dlogits, expected.dlogits, { what: 'dlogits (all-ones mask)', tol: TOL.reference, timeAxis: 1 });
+        expectClose(all.dlogits, expected.dlogits, {
+          what: 'dlogits (all-ones mask)',
+          tol: TOL.reference,
+          timeAxis: 1,
+        });
       },
       () => readNormalisation(all.loss, expected.loss, 2, 3, 6, expected.loss * 2),
       HINT_NORMALISE,
@@ -171,12 +206,19 @@ exercise('rnn/temporal-softmax-loss', () => {
         expectFinite(loss, 'loss (logits around ±1000)');
         expectShape(dlogits, [2, 3, 5], 'dlogits (logits around ±1000)');
         expectFinite(dlogits, 'dlogits (logits around ±1000)');
-        expectClose(loss, expected.loss, { what: 'loss (logits around ±1000)', tol: TOL.reference });
-        expectClose(dlogits, expected.dlogits, { what: 'dlogits (logits around ±1000)', tol: TOL.reference, timeAxis: 1 });
+        expectClose(loss, expected.loss, {
+          what: 'loss (logits around ±1000)',
+          tol: TOL.reference,
+        });
+        expectClose(dlogits, expected.dlogits, {
+          what: 'dlogits (logits around ±1000)',
+          tol: TOL.reference,
+          timeAxis: 1,
+        });
       },
       () =>
         'exp overflows for logits above about 709 (e^1000 = Infinity, and Infinity / Infinity = NaN): ' +
-        'subtract each row\'s maximum logit before exp, softmax(z) = softmax(z − max z), and compute ' +
+        "subtract each row's maximum logit before exp, softmax(z) = softmax(z − max z), and compute " +
         '−log p[y] as logSumExp − z[y].',
       HINT_STABLE,
     );
@@ -194,7 +236,10 @@ exercise('rnn/temporal-softmax-loss', () => {
       () => {
         expectClose(loss, expected.loss, { what: 'loss (N = 1, T = 1)', tol: TOL.reference });
         expectShape(dlogits, [1, 1, 7], 'dlogits (N = 1, T = 1)');
-        expectClose(dlogits, expected.dlogits, { what: 'dlogits (N = 1, T = 1)', tol: TOL.reference });
+        expectClose(dlogits, expected.dlogits, {
+          what: 'dlogits (N = 1, T = 1)',
+          tol: TOL.reference,
+        });
       },
       () => readNormalisation(loss, expected.loss, 1, 1, 1, expected.loss),
       HINT_NORMALISE,

@@ -106,7 +106,11 @@ export interface CharRnnLabResult {
  * Cross-entropy (nats per character) of the unigram model, which predicts every character with
  * its frequency in `train`, on the text `heldOut`; add-one smoothing keeps unseen ones finite.
  */
-export function unigramLoss(train: readonly number[], heldOut: readonly number[], V: number): number {
+export function unigramLoss(
+  train: readonly number[],
+  heldOut: readonly number[],
+  V: number,
+): number {
   const counts = new Float64Array(V).fill(1);
   for (const id of train) counts[id]! += 1;
   const total = train.length + V;
@@ -214,7 +218,12 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
     text:
       prompt +
       vocab.decode(
-        model.generate(vocab.encode(prompt), config.sampleLength, temperature, new Rng(args.seed + 1)),
+        model.generate(
+          vocab.encode(prompt),
+          config.sampleLength,
+          temperature,
+          new Rng(args.seed + 1),
+        ),
       ),
   }));
   const seconds = (performance.now() - started) / 1000;
@@ -269,7 +278,8 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
       `${(100 * clippedFraction).toFixed(1)}% of the steps clipped; ${seconds.toFixed(0)} s`,
   );
   console.log(`reproduce: ${command}`);
-  for (const s of samples) console.log(`\n--- temperature ${s.temperature.toFixed(1)} ---\n${s.text}`);
+  for (const s of samples)
+    console.log(`\n--- temperature ${s.temperature.toFixed(1)} ---\n${s.text}`);
   console.log(`\nwrote ${files.join(', ')}`);
   return {
     config,

@@ -17,7 +17,9 @@ const FIGURES = fileURLToPath(new URL('../figures', import.meta.url));
 /** Unicode subscripts, so that labels read h₀ … h₃ without a math renderer. */
 function sub(t: number | string): string {
   const digits = '₀₁₂₃₄₅₆₇₈₉';
-  return String(t).replace(/[0-9]/g, (d) => digits[Number(d)] as string).replace('-', '₋');
+  return String(t)
+    .replace(/[0-9]/g, (d) => digits[Number(d)] as string)
+    .replace('-', '₋');
 }
 
 /** The nodes and edges of the unrolled RNN over `T` steps. */

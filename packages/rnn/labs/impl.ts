@@ -100,33 +100,46 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
   const W = randn([4, 2], rng);
   const ids = [[0, 3]];
   const ok = {
-    embedding: implemented(() => fns.embeddingBackward(randn([1, 2, 2], rng), fns.embeddingForward(ids, W).cache as never)),
+    embedding: implemented(() =>
+      fns.embeddingBackward(randn([1, 2, 2], rng), fns.embeddingForward(ids, W).cache as never),
+    ),
     rnn: implemented(() =>
       fns.rnnBackward(
         randn([1, 2, 3], rng),
-        fns.rnnForward(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3])).cache as never,
+        fns.rnnForward(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3]))
+          .cache as never,
       ),
     ),
     affine: implemented(() =>
       fns.temporalAffineBackward(
         randn([1, 2, 4], rng),
-        fns.temporalAffineForward(randn([1, 2, 3], rng), randn([3, 4], rng), zeros([4])).cache as never,
+        fns.temporalAffineForward(randn([1, 2, 3], rng), randn([3, 4], rng), zeros([4]))
+          .cache as never,
       ),
     ),
     loss: implemented(() => fns.temporalSoftmaxLoss(randn([1, 2, 4], rng), ids, [[1, 1]])),
     clip: implemented(() => fns.clipGradNorm({ a: tensor([3, 4]) }, 1)),
-    norms: implemented(() => fns.hiddenGradientNorms(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3]))),
+    norms: implemented(() =>
+      fns.hiddenGradientNorms(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3])),
+    ),
   };
   const layers = modelWithLayers({
-    ...(ok.embedding ? { embeddingForward: fns.embeddingForward, embeddingBackward: fns.embeddingBackward } : {}),
+    ...(ok.embedding
+      ? { embeddingForward: fns.embeddingForward, embeddingBackward: fns.embeddingBackward }
+      : {}),
     ...(ok.rnn ? { rnnForward: fns.rnnForward, rnnBackward: fns.rnnBackward } : {}),
     ...(ok.affine
-      ? { temporalAffineForward: fns.temporalAffineForward, temporalAffineBackward: fns.temporalAffineBackward }
+      ? {
+          temporalAffineForward: fns.temporalAffineForward,
+          temporalAffineBackward: fns.temporalAffineBackward,
+        }
       : {}),
     ...(ok.loss ? { temporalSoftmaxLoss: fns.temporalSoftmaxLoss } : {}),
   });
   const whose = (done: boolean, what: string, ids: string): string =>
-    done ? `${what}: ${impl}/rnn` : `${what}: reference (${ids} not implemented yet in ${impl}/rnn)`;
+    done
+      ? `${what}: ${impl}/rnn`
+      : `${what}: reference (${ids} not implemented yet in ${impl}/rnn)`;
   return {
     impl,
     layers,

@@ -147,7 +147,10 @@ export async function main(argv: string[]): Promise<TimeSeriesLabResult | undefi
       ys.set(z.subarray(start + 1, start + T + 1), n * T);
     }
     optimizer.zeroGrad();
-    const loss = model.loss(fromData(xs, [config.batchSize, T, 1]), fromData(ys, [config.batchSize, T, 1]));
+    const loss = model.loss(
+      fromData(xs, [config.batchSize, T, 1]),
+      fromData(ys, [config.batchSize, T, 1]),
+    );
     loss.backward();
     const grads: Record<string, Tensor> = {};
     params.forEach((p, i) => {

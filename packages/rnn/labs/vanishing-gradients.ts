@@ -153,7 +153,10 @@ function trainRun(
       if (p.grad) grads[names[i] as string] = p.grad;
     });
     // Without clipping, a threshold of Infinity leaves the gradients as they are.
-    const { grads: clipped, totalNorm } = lab.clipGradNorm(grads, maxNorm ?? Number.POSITIVE_INFINITY);
+    const { grads: clipped, totalNorm } = lab.clipGradNorm(
+      grads,
+      maxNorm ?? Number.POSITIVE_INFINITY,
+    );
     params.forEach((p, i) => {
       const g = clipped[names[i] as string];
       if (g) p.grad = g;
@@ -223,7 +226,10 @@ export async function main(argv: string[]): Promise<GradientsLabResult | undefin
   const vocab = buildVocab(corpus.text);
   const chunks = textChunks(vocab.encode(corpus.text), config.clipBatch, config.clipSeqLen);
   const runs = [
-    { name: 'no clipping', ...trainRun(config, lab, chunks, vocab.size, args.seed, undefined, 'no clipping') },
+    {
+      name: 'no clipping',
+      ...trainRun(config, lab, chunks, vocab.size, args.seed, undefined, 'no clipping'),
+    },
     {
       name: `clipping at ${config.clipMaxNorm}`,
       ...trainRun(config, lab, chunks, vocab.size, args.seed, config.clipMaxNorm, 'clipping'),

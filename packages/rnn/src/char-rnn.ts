@@ -107,7 +107,8 @@ export class CharRnn {
    * @returns the generated ids (without the prefix)
    */
   generate(prefix: readonly number[], length: number, temperature: number, rng: Rng): number[] {
-    if (prefix.length === 0) throw new RangeError('CharRnn.generate: the prefix needs at least one id');
+    if (prefix.length === 0)
+      throw new RangeError('CharRnn.generate: the prefix needs at least one id');
     const { We, Wx, Wh, b, Wy, by } = this.params;
     const V = this.config.vocabSize;
     return noGrad(() => {

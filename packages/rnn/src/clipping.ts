@@ -21,9 +21,12 @@ export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,
   maxNorm: number,
 ): { grads: Record<string, Tensor>; totalNorm: number } {
-  if (!(maxNorm > 0)) throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
+  if (!(maxNorm > 0))
+    throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
   return noGrad(() => {
-    const totalNorm = Math.sqrt(Object.values(grads).reduce((s, g) => s + sum(square(g)).item(), 0));
+    const totalNorm = Math.sqrt(
+      Object.values(grads).reduce((s, g) => s + sum(square(g)).item(), 0),
+    );
     const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));
     const clipped: Record<string, Tensor> = {};
     for (const [name, g] of Object.entries(grads)) clipped[name] = scale(g, factor);

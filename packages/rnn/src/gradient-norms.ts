@@ -17,12 +17,24 @@ import { rnnStep } from './rnn-step';
  * @param x  `[1, T, D]`, h0 `[1, H]`, Wx `[D, H]`, Wh `[H, H]`, b `[H]`
  * @returns `number[]` of length T, entry t = ‖∂h_{T−1}/∂h_t‖_F (entry T−1 = sqrt(H))
  */
-export function hiddenGradientNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): number[] {
+export function hiddenGradientNorms(
+  x: Tensor,
+  h0: Tensor,
+  Wx: Tensor,
+  Wh: Tensor,
+  b: Tensor,
+): number[] {
   assertShape('hiddenGradientNorms', x, [1, null, null], 'x');
   const T = x.shape[1] as number;
   const H = Wh.shape[0] as number;
   assertShape('hiddenGradientNorms', h0, [1, H], 'h0');
-  const [xd, h0d, Wxd, Whd, bd] = [x, h0, Wx, Wh, b].map((t) => t.detach()) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+  const [xd, h0d, Wxd, Whd, bd] = [x, h0, Wx, Wh, b].map((t) => t.detach()) as [
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+    Tensor,
+  ];
   const squares = new Array<number>(T).fill(0);
   for (let i = 0; i < H; i++) {
     const e = Array.from({ length: T }, () => zeros([1, H], { requiresGrad: true }));

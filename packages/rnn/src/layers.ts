@@ -43,8 +43,17 @@ export const referenceLayers: RnnLayers = {
 export interface ExerciseLayers {
   embeddingForward(ids: Ids, W: Tensor): { out: Tensor; cache: unknown };
   embeddingBackward(dout: Tensor, cache: never): { dW: Tensor };
-  rnnForward(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): { h: Tensor; cache: unknown };
-  rnnBackward(dh: Tensor, cache: never): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
+  rnnForward(
+    x: Tensor,
+    h0: Tensor,
+    Wx: Tensor,
+    Wh: Tensor,
+    b: Tensor,
+  ): { h: Tensor; cache: unknown };
+  rnnBackward(
+    dh: Tensor,
+    cache: never,
+  ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
   temporalAffineForward(x: Tensor, W: Tensor, b: Tensor): { out: Tensor; cache: unknown };
   temporalAffineBackward(dout: Tensor, cache: never): { dx: Tensor; dW: Tensor; db: Tensor };
   temporalSoftmaxLoss(logits: Tensor, targets: Ids, mask: Ids): { loss: number; dlogits: Tensor };
@@ -79,7 +88,13 @@ export function modelWithLayers(fns: Partial<ExerciseLayers>): RnnLayers {
       name: 'rnn',
       inputs: ['x', 'h0', 'Wx', 'Wh', 'b'],
       forward: (x, h0, Wx, Wh, b) => {
-        const { h, cache } = rnnForward(x as Tensor, h0 as Tensor, Wx as Tensor, Wh as Tensor, b as Tensor);
+        const { h, cache } = rnnForward(
+          x as Tensor,
+          h0 as Tensor,
+          Wx as Tensor,
+          Wh as Tensor,
+          b as Tensor,
+        );
         return { out: h, cache };
       },
       backward: (dh, cache) => ({ ...rnnBackward(dh, cache as never) }),
@@ -103,7 +118,11 @@ export function modelWithLayers(fns: Partial<ExerciseLayers>): RnnLayers {
         name: 'temporalSoftmaxLoss',
         inputs: ['logits'],
         forward: (z) => {
-          const { loss, dlogits } = lossFn(z as Tensor, targets, mask ?? targets.map((r) => r.map(() => 1)));
+          const { loss, dlogits } = lossFn(
+            z as Tensor,
+            targets,
+            mask ?? targets.map((r) => r.map(() => 1)),
+          );
           return { out: fromData([loss], []), cache: dlogits }; // scalar
         },
         // The loss is a scalar, so its upstream gradient is a number that scales dL/dlogits.

@@ -4,7 +4,17 @@
  *
  * Chapter 1, "Time series prediction" — packages/rnn/README.md#time-series-prediction
  */
-import { mean, noGrad, reshape, square, sub, tensor, timeStep, uniformRnnInit, zeros } from '@rnn-course/core';
+import {
+  mean,
+  noGrad,
+  reshape,
+  square,
+  sub,
+  tensor,
+  timeStep,
+  uniformRnnInit,
+  zeros,
+} from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
 import { referenceLayers } from './layers';
 import type { RnnLayers } from './layers';
@@ -80,7 +90,8 @@ export class RnnRegressor {
    * @returns `steps` predicted values
    */
   forecast(history: readonly number[], steps: number): number[] {
-    if (history.length === 0) throw new RangeError('RnnRegressor.forecast: history needs at least one value');
+    if (history.length === 0)
+      throw new RangeError('RnnRegressor.forecast: history needs at least one value');
     const { Wx, Wh, b, Wy, by } = this.params;
     return noGrad(() => {
       const x = reshape(tensor([...history]), [1, history.length, 1]); // [1, T0, 1]

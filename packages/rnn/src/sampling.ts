@@ -19,7 +19,9 @@ import type { Rng, Tensor } from '@rnn-course/core';
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
   assertShape('sampleWithTemperature', logits, [null], 'logits');
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new RangeError(`sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`);
+    throw new RangeError(
+      `sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`,
+    );
   }
   const p = noGrad(() => softmax(div(logits, temperature), -1)).data; // [V], stable softmax
   const u = rng.uniform();

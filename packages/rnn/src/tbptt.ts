@@ -112,7 +112,11 @@ export function textChunks(ids: readonly number[], batchSize: number, seqLen: nu
   const streamLen = Math.floor((ids.length - 1) / batchSize); // each stream needs one extra target
   const count = Math.floor(streamLen / seqLen);
   if (count < 1) {
-    throw new ShapeError('textChunks', `a text of at least N·T + 1 = ${batchSize * seqLen + 1} ids`, `${ids.length} ids`);
+    throw new ShapeError(
+      'textChunks',
+      `a text of at least N·T + 1 = ${batchSize * seqLen + 1} ids`,
+      `${ids.length} ids`,
+    );
   }
   const chunks: TextChunk[] = [];
   for (let k = 0; k < count; k++) {

@@ -4,7 +4,17 @@
  * Chapter 1, "The loss: cross-entropy over time" —
  * packages/rnn/README.md#the-loss-cross-entropy-over-time
  */
-import { ShapeError, assertShape, div, logSoftmax, mul, neg, oneHot, sum, tensor } from '@rnn-course/core';
+import {
+  ShapeError,
+  assertShape,
+  div,
+  logSoftmax,
+  mul,
+  neg,
+  oneHot,
+  sum,
+  tensor,
+} from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**

@@ -29,7 +29,10 @@ export function buildVocab(text: string): Vocab {
     encode: (s) =>
       Array.from(s, (c) => {
         const id = index.get(c);
-        if (id === undefined) throw new RangeError(`Vocab.encode: character ${JSON.stringify(c)} is not in the vocabulary`);
+        if (id === undefined)
+          throw new RangeError(
+            `Vocab.encode: character ${JSON.stringify(c)} is not in the vocabulary`,
+          );
         return id;
       }),
     decode: (ids) => ids.map((id) => chars[id] ?? '').join(''),

@@ -10,21 +10,33 @@ import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from
 import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
 import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
 import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
-import { temporalAffineBackward, temporalAffineForward } from '../../../solutions/rnn/temporal-affine';
+import {
+  temporalAffineBackward,
+  temporalAffineForward,
+} from '../../../solutions/rnn/temporal-affine';
 import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
 import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
 
 const FD_TOL = 1e-6;
 
 /** Numeric d(sum(f() ⊙ dout))/d(input) for every input, named 'd' + input name. */
-function numeric(f: () => Tensor, inputs: Record<string, Tensor>, dout: Tensor): Record<string, Tensor> {
+function numeric(
+  f: () => Tensor,
+  inputs: Record<string, Tensor>,
+  dout: Tensor,
+): Record<string, Tensor> {
   return Object.fromEntries(
     Object.entries(inputs).map(([k, x]) => [`d${k}`, numericalGradientOfOutput(f, x, dout, 1e-5)]),
   );
 }
 
-function expectAll(actual: Record<string, Tensor>, expected: Record<string, Tensor>, who: string): void {
-  for (const [name, e] of Object.entries(expected)) expectRel(actual[name] as Tensor, e, FD_TOL, `${who} ${name}`);
+function expectAll(
+  actual: Record<string, Tensor>,
+  expected: Record<string, Tensor>,
+  who: string,
+): void {
+  for (const [name, e] of Object.entries(expected))
+    expectRel(actual[name] as Tensor, e, FD_TOL, `${who} ${name}`);
 }
 
 describe('gradients against central differences', () => {
@@ -69,7 +81,11 @@ describe('gradients against central differences', () => {
     ];
     const dout = randnT([2, 3, 3], rng);
     const num = numeric(() => embeddingForward(ids, W).out, { W }, dout);
-    expectAll(autogradGrads((w) => embed(w, ids), { W }, dout), num, 'reference');
+    expectAll(
+      autogradGrads((w) => embed(w, ids), { W }, dout),
+      num,
+      'reference',
+    );
     expectAll(embeddingBackward(dout, embeddingForward(ids, W).cache), num, 'solution');
   });
 
@@ -79,7 +95,11 @@ describe('gradients against central differences', () => {
     const dout = randnT([2, 3, 5], rng);
     const num = numeric(() => temporalAffineForward(p.x, p.W, p.b).out, p, dout);
     expectAll(autogradGrads(temporalAffine, p, dout), num, 'reference');
-    expectAll({ ...temporalAffineBackward(dout, temporalAffineForward(p.x, p.W, p.b).cache) }, num, 'solution');
+    expectAll(
+      { ...temporalAffineBackward(dout, temporalAffineForward(p.x, p.W, p.b).cache) },
+      num,
+      'solution',
+    );
   });
 
   it('temporal softmax loss with a mask: reference and solution', () => {
@@ -91,7 +111,12 @@ describe('gradients against central differences', () => {
       [1, 1, 0],
     ];
     const num = numericalGradient(() => solutionLoss(logits, targets, mask).loss, logits, 1e-5);
-    expectRel(autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }).dlogits as Tensor, num, FD_TOL, 'reference dlogits');
+    expectRel(
+      autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }).dlogits as Tensor,
+      num,
+      FD_TOL,
+      'reference dlogits',
+    );
     expectRel(solutionLoss(logits, targets, mask).dlogits, num, FD_TOL, 'solution dlogits');
   });
 });

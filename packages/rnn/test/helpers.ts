@@ -34,13 +34,16 @@ export function autogradGrads(
   );
   const out = fn(...Object.values(leaves));
   (dout === undefined ? out : sum(mul(out, dout))).backward();
-  return Object.fromEntries(
-    Object.entries(leaves).map(([k, v]) => [`d${k}`, v.grad ?? tensor(0)]),
-  );
+  return Object.fromEntries(Object.entries(leaves).map(([k, v]) => [`d${k}`, v.grad ?? tensor(0)]));
 }
 
 /** Asserts max |a − b| / max(1e-8, |a| + |b|) <= tol, naming what is compared. */
-export function expectRel(actual: Tensor | number, expected: Tensor | number, tol: number, what: string): void {
+export function expectRel(
+  actual: Tensor | number,
+  expected: Tensor | number,
+  tol: number,
+  what: string,
+): void {
   const a = typeof actual === 'number' ? tensor(actual) : actual;
   const e = typeof expected === 'number' ? tensor(expected) : expected;
   expect(a.shape, `${what}: shape`).toEqual(e.shape);

@@ -22,95 +22,119 @@ const read = (dir: string, file: string): string => {
 };
 
 describe('char-rnn lab (--quick)', () => {
-  it('trains, lowers the loss, and writes the loss figure and the samples', async () => {
-    const dir = out();
-    const r = await charRnn(['--quick', '--out', dir]);
-    if (!r) throw new Error('the lab returned nothing');
-    const first = r.train[0]?.[1] as number;
-    const last = r.train.at(-1)?.[1] as number;
-    expect(last).toBeLessThan(first - 0.3);
-    expect(r.validation.length).toBeGreaterThanOrEqual(2);
-    expect(Number.isFinite(r.finalValidationLoss)).toBe(true);
-    expect(r.perplexity).toBeCloseTo(Math.exp(r.finalValidationLoss), 10);
+  it(
+    'trains, lowers the loss, and writes the loss figure and the samples',
+    async () => {
+      const dir = out();
+      const r = await charRnn(['--quick', '--out', dir]);
+      if (!r) throw new Error('the lab returned nothing');
+      const first = r.train[0]?.[1] as number;
+      const last = r.train.at(-1)?.[1] as number;
+      expect(last).toBeLessThan(first - 0.3);
+      expect(r.validation.length).toBeGreaterThanOrEqual(2);
+      expect(Number.isFinite(r.finalValidationLoss)).toBe(true);
+      expect(r.perplexity).toBeCloseTo(Math.exp(r.finalValidationLoss), 10);
 
-    const svg = read(dir, 'char-rnn-loss.svg');
-    for (const name of ['training loss (running mean)', 'validation loss', 'unigram baseline']) {
-      expect(svg).toContain(name);
-    }
-    const samples = read(dir, 'char-rnn-samples.md');
-    for (const t of ['0.5', '1.0', '1.5']) expect(samples).toContain(`## Temperature ${t}`);
-    expect(r.samples.every((s) => s.text.startsWith('The state of the Union'))).toBe(true);
-  }, LAB_TIMEOUT_MS);
+      const svg = read(dir, 'char-rnn-loss.svg');
+      for (const name of ['training loss (running mean)', 'validation loss', 'unigram baseline']) {
+        expect(svg).toContain(name);
+      }
+      const samples = read(dir, 'char-rnn-samples.md');
+      for (const t of ['0.5', '1.0', '1.5']) expect(samples).toContain(`## Temperature ${t}`);
+      expect(r.samples.every((s) => s.text.startsWith('The state of the Union'))).toBe(true);
+    },
+    LAB_TIMEOUT_MS,
+  );
 
-  it('runs the same model on the worked solutions through customOp', async () => {
-    const dir = out();
-    const r = await charRnn(['--quick', '--steps', '20', '--impl', 'solutions', '--out', dir]);
-    if (!r) throw new Error('the lab returned nothing');
-    expect(r.impl).toBe('solutions');
-    expect(r.train.at(-1)?.[1] as number).toBeLessThan(r.train[0]?.[1] as number);
-  }, LAB_TIMEOUT_MS);
+  it(
+    'runs the same model on the worked solutions through customOp',
+    async () => {
+      const dir = out();
+      const r = await charRnn(['--quick', '--steps', '20', '--impl', 'solutions', '--out', dir]);
+      if (!r) throw new Error('the lab returned nothing');
+      expect(r.impl).toBe('solutions');
+      expect(r.train.at(-1)?.[1] as number).toBeLessThan(r.train[0]?.[1] as number);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });
 
 describe('vanishing-gradients lab (--quick)', () => {
-  it('measures shrinking norms for ρ < 1 and draws both figures', async () => {
-    const dir = out();
-    const r = await gradients(['--quick', '--out', dir]);
-    if (!r) throw new Error('the lab returned nothing');
-    const small = r.norms[0]?.byRadius ?? [];
-    const half = small.find((n) => n.radius === 0.5)?.byDistance ?? [];
-    // At distance 0 the Jacobian is the identity: ‖I‖_F = sqrt(H).
-    expect(half[0]).toBeCloseTo(Math.sqrt(r.config.hiddenSize), 10);
-    expect(half.at(-1) as number).toBeLessThan(1e-3 * (half[0] as number));
+  it(
+    'measures shrinking norms for ρ < 1 and draws both figures',
+    async () => {
+      const dir = out();
+      const r = await gradients(['--quick', '--out', dir]);
+      if (!r) throw new Error('the lab returned nothing');
+      const small = r.norms[0]?.byRadius ?? [];
+      const half = small.find((n) => n.radius === 0.5)?.byDistance ?? [];
+      // At distance 0 the Jacobian is the identity: ‖I‖_F = sqrt(H).
+      expect(half[0]).toBeCloseTo(Math.sqrt(r.config.hiddenSize), 10);
+      expect(half.at(-1) as number).toBeLessThan(1e-3 * (half[0] as number));
 
-    const norms = read(dir, 'gradient-norms.svg');
-    for (const rho of r.config.radii) expect(norms).toContain(`ρ = ${rho.toFixed(1)}`);
-    const clipping = read(dir, 'clipping.svg');
-    expect(clipping).toContain('no clipping');
-    expect(clipping).toContain(`clipping at ${r.config.clipMaxNorm}`);
-    const clipped = r.runs[1];
-    expect(Math.max(...(clipped?.gradNorm ?? [Infinity]))).toBeGreaterThan(0);
-    expect(clipped?.loss.at(-1) as number).toBeLessThan(clipped?.loss[0] as number);
-  }, LAB_TIMEOUT_MS);
+      const norms = read(dir, 'gradient-norms.svg');
+      for (const rho of r.config.radii) expect(norms).toContain(`ρ = ${rho.toFixed(1)}`);
+      const clipping = read(dir, 'clipping.svg');
+      expect(clipping).toContain('no clipping');
+      expect(clipping).toContain(`clipping at ${r.config.clipMaxNorm}`);
+      const clipped = r.runs[1];
+      expect(Math.max(...(clipped?.gradNorm ?? [Infinity]))).toBeGreaterThan(0);
+      expect(clipped?.loss.at(-1) as number).toBeLessThan(clipped?.loss[0] as number);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });
 
 describe('time-series lab (--quick)', () => {
-  it('trains the regressor and plots truth, both forecasts and the seasonal naive baseline', async () => {
-    const dir = out();
-    const r = await timeSeries(['--quick', '--out', dir]);
-    if (!r) throw new Error('the lab returned nothing');
-    expect(r.train.at(-1)?.[1] as number).toBeLessThan(r.train[0]?.[1] as number);
-    // The removed trend is the series' rising line (0.004 per step, less what the weekly cycle bends).
-    expect(r.trend.slope).toBeGreaterThan(0.003);
-    expect(r.trend.slope).toBeLessThan(0.005);
-    // Reading the truth at every step, even 40 updates beat repeating the last observed day.
-    expect(r.rmseOneStep).toBeLessThan(r.rmseSeasonalNaive);
-    expect(Number.isFinite(r.rmseMultiStep)).toBe(true);
-    const svg = read(dir, 'time-series.svg');
-    for (const name of [
-      'truth',
-      'one step ahead',
-      'multi-step (predictions fed back)',
-      'seasonal naive (repeat last day)',
-    ]) {
-      expect(svg).toContain(name);
-    }
-  }, LAB_TIMEOUT_MS);
+  it(
+    'trains the regressor and plots truth, both forecasts and the seasonal naive baseline',
+    async () => {
+      const dir = out();
+      const r = await timeSeries(['--quick', '--out', dir]);
+      if (!r) throw new Error('the lab returned nothing');
+      expect(r.train.at(-1)?.[1] as number).toBeLessThan(r.train[0]?.[1] as number);
+      // The removed trend is the series' rising line (0.004 per step, less what the weekly cycle bends).
+      expect(r.trend.slope).toBeGreaterThan(0.003);
+      expect(r.trend.slope).toBeLessThan(0.005);
+      // Reading the truth at every step, even 40 updates beat repeating the last observed day.
+      expect(r.rmseOneStep).toBeLessThan(r.rmseSeasonalNaive);
+      expect(Number.isFinite(r.rmseMultiStep)).toBe(true);
+      const svg = read(dir, 'time-series.svg');
+      for (const name of [
+        'truth',
+        'one step ahead',
+        'multi-step (predictions fed back)',
+        'seasonal naive (repeat last day)',
+      ]) {
+        expect(svg).toContain(name);
+      }
+    },
+    LAB_TIMEOUT_MS,
+  );
 
   // Quick mode is too short a run for the closed loop; 200 updates of the full model (about
   // 9 s) are enough, on every seed tried, for the two-day multi-step forecast of the detrended
   // series to beat the seasonal naive one by a wide margin (about 0.26 against 0.42 RMSE).
-  it('forecasts two days closed-loop better than repeating the last day, once trained', async () => {
-    const r = await timeSeries(['--steps', '200', '--out', out()]);
-    if (!r) throw new Error('the lab returned nothing');
-    expect(r.rmseMultiStep).toBeLessThan(0.8 * r.rmseSeasonalNaive);
-  }, LAB_TIMEOUT_MS);
+  it(
+    'forecasts two days closed-loop better than repeating the last day, once trained',
+    async () => {
+      const r = await timeSeries(['--steps', '200', '--out', out()]);
+      if (!r) throw new Error('the lab returned nothing');
+      expect(r.rmseMultiStep).toBeLessThan(0.8 * r.rmseSeasonalNaive);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });
 
 describe('diagrams', () => {
-  it('draws the unrolled RNN with every step labelled', async () => {
-    const dir = out();
-    await diagrams(['--out', dir]);
-    const svg = read(dir, 'unrolled-rnn.svg');
-    for (const label of ['h₋₁', 'x₀', 'h₃', 'Wh', 'Wx', 'Wy']) expect(svg).toContain(label);
-  }, LAB_TIMEOUT_MS);
+  it(
+    'draws the unrolled RNN with every step labelled',
+    async () => {
+      const dir = out();
+      await diagrams(['--out', dir]);
+      const svg = read(dir, 'unrolled-rnn.svg');
+      for (const label of ['h₋₁', 'x₀', 'h₃', 'Wh', 'Wx', 'Wy']) expect(svg).toContain(label);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });

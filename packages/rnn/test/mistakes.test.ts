@@ -20,7 +20,11 @@ const solutions = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../.
 const CONCURRENCY = 4;
 
 /** Runs `work` over `items`, at most `limit` at a time. */
-async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < items.length) {

@@ -10,7 +10,10 @@ import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from
 import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
 import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
 import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
-import { temporalAffineBackward, temporalAffineForward } from '../../../solutions/rnn/temporal-affine';
+import {
+  temporalAffineBackward,
+  temporalAffineForward,
+} from '../../../solutions/rnn/temporal-affine';
 import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
 import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
 
@@ -26,7 +29,11 @@ function expectGrads(actual: Record<string, Tensor>, expected: Record<string, Te
 }
 
 describe('rnn step: reference vs solution', () => {
-  for (const [N, D, H] of [[3, 4, 5], [1, 1, 1], [2, 6, 3]] as const) {
+  for (const [N, D, H] of [
+    [3, 4, 5],
+    [1, 1, 1],
+    [2, 6, 3],
+  ] as const) {
     it(`values and gradients agree for N=${N}, D=${D}, H=${H}`, () => {
       const rng = new Rng(10 + N * 7 + D);
       const inputs = {
@@ -37,15 +44,30 @@ describe('rnn step: reference vs solution', () => {
         b: randnT([H], rng),
       };
       const dnextH = randnT([N, H], rng);
-      const { nextH, cache } = rnnStepForward(inputs.x, inputs.prevH, inputs.Wx, inputs.Wh, inputs.b);
-      expectRel(nextH, rnnStep(inputs.x, inputs.prevH, inputs.Wx, inputs.Wh, inputs.b), VALUE_TOL, 'nextH');
+      const { nextH, cache } = rnnStepForward(
+        inputs.x,
+        inputs.prevH,
+        inputs.Wx,
+        inputs.Wh,
+        inputs.b,
+      );
+      expectRel(
+        nextH,
+        rnnStep(inputs.x, inputs.prevH, inputs.Wx, inputs.Wh, inputs.b),
+        VALUE_TOL,
+        'nextH',
+      );
       expectGrads({ ...rnnStepBackward(dnextH, cache) }, autogradGrads(rnnStep, inputs, dnextH));
     });
   }
 });
 
 describe('rnn sequence (BPTT): reference vs solution', () => {
-  for (const [N, T, D, H] of [[2, 6, 3, 4], [1, 1, 2, 3], [3, 10, 2, 5]] as const) {
+  for (const [N, T, D, H] of [
+    [2, 6, 3, 4],
+    [1, 1, 2, 3],
+    [3, 10, 2, 5],
+  ] as const) {
     it(`values and gradients agree for N=${N}, T=${T}, D=${D}, H=${H}`, () => {
       const rng = new Rng(100 + T);
       const inputs = {
@@ -57,7 +79,12 @@ describe('rnn sequence (BPTT): reference vs solution', () => {
       };
       const dh = randnT([N, T, H], rng);
       const { h, cache } = rnnForward(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b);
-      expectRel(h, rnnSequence(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b), VALUE_TOL, 'h');
+      expectRel(
+        h,
+        rnnSequence(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b),
+        VALUE_TOL,
+        'h',
+      );
       expectGrads({ ...rnnBackward(dh, cache) }, autogradGrads(rnnSequence, inputs, dh));
     });
   }
@@ -75,20 +102,29 @@ describe('embedding: reference vs solution', () => {
     const { out, cache } = embeddingForward(ids, W);
     expectRel(out, embed(W, ids), VALUE_TOL, 'out');
     const { dW } = embeddingBackward(dout, cache);
-    expectGrads({ dW }, autogradGrads((w) => embed(w, ids), { W }, dout));
+    expectGrads(
+      { dW },
+      autogradGrads((w) => embed(w, ids), { W }, dout),
+    );
     expect(Array.from(dW.data.subarray(6, 9))).toEqual([0, 0, 0]); // row 2 never looked up
   });
 });
 
 describe('temporal affine: reference vs solution', () => {
-  for (const [N, T, H, V] of [[2, 3, 4, 5], [1, 1, 1, 1]] as const) {
+  for (const [N, T, H, V] of [
+    [2, 3, 4, 5],
+    [1, 1, 1, 1],
+  ] as const) {
     it(`values and gradients agree for N=${N}, T=${T}, H=${H}, V=${V}`, () => {
       const rng = new Rng(21 + V);
       const inputs = { x: randnT([N, T, H], rng), W: randnT([H, V], rng), b: randnT([V], rng) };
       const dout = randnT([N, T, V], rng);
       const { out, cache } = temporalAffineForward(inputs.x, inputs.W, inputs.b);
       expectRel(out, temporalAffine(inputs.x, inputs.W, inputs.b), VALUE_TOL, 'out');
-      expectGrads({ ...temporalAffineBackward(dout, cache) }, autogradGrads(temporalAffine, inputs, dout));
+      expectGrads(
+        { ...temporalAffineBackward(dout, cache) },
+        autogradGrads(temporalAffine, inputs, dout),
+      );
     });
   }
 });
@@ -107,7 +143,10 @@ describe('temporal softmax loss: reference vs solution', () => {
     const { loss, dlogits } = solutionLoss(logits, targets, mask);
     const ref = temporalSoftmaxLoss(logits, targets, mask);
     expectRel(loss, ref.item(), VALUE_TOL, 'loss');
-    expectGrads({ dlogits }, autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }));
+    expectGrads(
+      { dlogits },
+      autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }),
+    );
 
     // Hand count: Σ over the 7 unmasked positions of −log p[target], divided by N = 3.
     let expected = 0;
@@ -123,7 +162,12 @@ describe('temporal softmax loss: reference vs solution', () => {
   });
 
   it('is finite for logits of ±1e4, where a softmax without the max would overflow', () => {
-    const logits = tensor([[[1e4, -1e4, 0], [-1e4, 1e4, 5]]]); // [1, 2, 3]
+    const logits = tensor([
+      [
+        [1e4, -1e4, 0],
+        [-1e4, 1e4, 5],
+      ],
+    ]); // [1, 2, 3]
     const targets = [[1, 1]];
     const mask = [[1, 1]];
     const { loss, dlogits } = solutionLoss(logits, targets, mask);

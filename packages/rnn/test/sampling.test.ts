@@ -38,7 +38,8 @@ describe('sampleWithTemperature', () => {
     const a = new Rng(5);
     const b = new Rng(5);
     const z = tensor(logits);
-    for (let k = 0; k < 2000; k++) expect(solutionSample(z, 0.7, b)).toBe(sampleWithTemperature(z, 0.7, a));
+    for (let k = 0; k < 2000; k++)
+      expect(solutionSample(z, 0.7, b)).toBe(sampleWithTemperature(z, 0.7, a));
   });
 
   it('draws exactly one rng.uniform() per call', () => {

@@ -12,7 +12,11 @@ type Module = Record<string, unknown>;
 const exercises = import.meta.glob<Module>('../../../exercises/rnn/*.ts');
 const solutions = import.meta.glob<Module>('../../../solutions/rnn/*.ts');
 
-async function load(folder: Record<string, () => Promise<Module>>, root: string, file: string): Promise<Module> {
+async function load(
+  folder: Record<string, () => Promise<Module>>,
+  root: string,
+  file: string,
+): Promise<Module> {
   const loader = folder[`../../../${root}/${file}`];
   expect(loader, `${root}/${file} exists`).toBeDefined();
   return (loader as () => Promise<Module>)();
@@ -47,7 +51,11 @@ describe('exercise stubs', () => {
 
   it('stubs and solutions export the same names from every file', async () => {
     const files = Object.keys(solutions).map((p) => p.split('/').at(-1) as string);
-    expect(Object.keys(exercises).map((p) => p.split('/').at(-1)).sort()).toEqual([...files].sort());
+    expect(
+      Object.keys(exercises)
+        .map((p) => p.split('/').at(-1))
+        .sort(),
+    ).toEqual([...files].sort());
     for (const file of files) {
       const a = Object.keys(await load(exercises, 'exercises', `rnn/${file}`)).sort();
       const b = Object.keys(await load(solutions, 'solutions', `rnn/${file}`)).sort();

@@ -78,7 +78,8 @@ describe('truncated BPTT step', () => {
       const ref = tbpttStep(params, chunk, hRef);
       const sol = solutionTbptt(params, chunk, hSol);
       expectRel(sol.loss, ref.loss, 1e-10, 'loss');
-      for (const [k, g] of Object.entries(ref.grads)) expectRel(sol.grads[k as keyof typeof sol.grads], g, 1e-8, k);
+      for (const [k, g] of Object.entries(ref.grads))
+        expectRel(sol.grads[k as keyof typeof sol.grads], g, 1e-8, k);
       expectRel(sol.hNext, ref.hNext, 1e-10, 'hNext');
       hRef = ref.hNext;
       hSol = sol.hNext;
@@ -148,7 +149,9 @@ describe('CharRnn', () => {
     a.loss.backward();
     b.loss.backward();
     expectRel(b.loss.item(), a.loss.item(), 1e-10, 'loss');
-    ref.parameters().forEach((p, i) => expectRel(sol.parameters()[i]!.grad!, p.grad!, 1e-8, `grad ${i}`));
+    ref
+      .parameters()
+      .forEach((p, i) => expectRel(sol.parameters()[i]!.grad!, p.grad!, 1e-8, `grad ${i}`));
   });
 
   it('generates the same text from the same seed, on the reference and on the solutions', () => {

@@ -96,19 +96,49 @@ export const blockedKernel: MatmulKernel = {
         w[q + 3] = cols > 3 ? b[row + 3]! : 0;
       }
       for (let i = 0; i < M4; i += 4) {
-        let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-        let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-        let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-        let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        let c00 = 0,
+          c01 = 0,
+          c02 = 0,
+          c03 = 0;
+        let c10 = 0,
+          c11 = 0,
+          c12 = 0,
+          c13 = 0;
+        let c20 = 0,
+          c21 = 0,
+          c22 = 0,
+          c23 = 0;
+        let c30 = 0,
+          c31 = 0,
+          c32 = 0,
+          c33 = 0;
         // qa walks the a panel, qb the b panel, 4 values per k each. `| 0` keeps the index
         // arithmetic in int32 without overflow checks (the indices are far below 2^31).
         for (let qa = i * K, qb = bAt; qb < bEnd; qa = (qa + 4) | 0, qb = (qb + 4) | 0) {
-          const b0 = w[qb]!, b1 = w[(qb + 1) | 0]!, b2 = w[(qb + 2) | 0]!, b3 = w[(qb + 3) | 0]!;
-          const a0 = w[qa]!, a1 = w[(qa + 1) | 0]!, a2 = w[(qa + 2) | 0]!, a3 = w[(qa + 3) | 0]!;
-          c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-          c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-          c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-          c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+          const b0 = w[qb]!,
+            b1 = w[(qb + 1) | 0]!,
+            b2 = w[(qb + 2) | 0]!,
+            b3 = w[(qb + 3) | 0]!;
+          const a0 = w[qa]!,
+            a1 = w[(qa + 1) | 0]!,
+            a2 = w[(qa + 2) | 0]!,
+            a3 = w[(qa + 3) | 0]!;
+          c00 += a0 * b0;
+          c01 += a0 * b1;
+          c02 += a0 * b2;
+          c03 += a0 * b3;
+          c10 += a1 * b0;
+          c11 += a1 * b1;
+          c12 += a1 * b2;
+          c13 += a1 * b3;
+          c20 += a2 * b0;
+          c21 += a2 * b1;
+          c22 += a2 * b2;
+          c23 += a2 * b3;
+          c30 += a3 * b0;
+          c31 += a3 * b1;
+          c32 += a3 * b2;
+          c33 += a3 * b3;
         }
         const o = i * N + j0;
         store(out, o, cols, c00, c01, c02, c03);
@@ -147,8 +177,13 @@ function leftoverRows(
     out.fill(0, o, oEnd);
     let k = 0;
     for (; k < K4; k += 4) {
-      const a0 = a[r + k]!, a1 = a[r + k + 1]!, a2 = a[r + k + 2]!, a3 = a[r + k + 3]!;
-      const d1 = N, d2 = 2 * N, d3 = 3 * N; // offsets of rows k+1, k+2, k+3 of b from row k
+      const a0 = a[r + k]!,
+        a1 = a[r + k + 1]!,
+        a2 = a[r + k + 2]!,
+        a3 = a[r + k + 3]!;
+      const d1 = N,
+        d2 = 2 * N,
+        d3 = 3 * N; // offsets of rows k+1, k+2, k+3 of b from row k
       for (let j = o, q = k * N; j < oEnd; j = (j + 1) | 0, q = (q + 1) | 0) {
         let s = out[j]!;
         s += a0 * b[q]!;

@@ -76,33 +76,71 @@ function unary(
  * @returns shape broadcast(a.shape, b.shape), e.g. `[N, T, H] + [H] -> [N, T, H]`
  */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary('add', a, b, (x, y) => x + y, () => 1, () => 1);
+  return binary(
+    'add',
+    a,
+    b,
+    (x, y) => x + y,
+    () => 1,
+    () => 1,
+  );
 }
 
 /** a - b, broadcasting (`sub(1, z)` is 1 - z). @returns shape broadcast(a.shape, b.shape) */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary('sub', a, b, (x, y) => x - y, () => 1, () => -1);
+  return binary(
+    'sub',
+    a,
+    b,
+    (x, y) => x - y,
+    () => 1,
+    () => -1,
+  );
 }
 
 /** a ⊙ b (elementwise product), broadcasting. @returns shape broadcast(a.shape, b.shape) */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary('mul', a, b, (x, y) => x * y, (_x, y) => y, (x) => x);
+  return binary(
+    'mul',
+    a,
+    b,
+    (x, y) => x * y,
+    (_x, y) => y,
+    (x) => x,
+  );
 }
 
 /** a / b elementwise, broadcasting. @returns shape broadcast(a.shape, b.shape) */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
   // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2 = -z/y
-  return binary('div', a, b, (x, y) => x / y, (_x, y) => 1 / y, (_x, y, z) => -z / y);
+  return binary(
+    'div',
+    a,
+    b,
+    (x, y) => x / y,
+    (_x, y) => 1 / y,
+    (_x, y, z) => -z / y,
+  );
 }
 
 /** -a. @returns shape of a */
 export function neg(a: Tensor): Tensor {
-  return unary('neg', a, (x) => -x, () => -1);
+  return unary(
+    'neg',
+    a,
+    (x) => -x,
+    () => -1,
+  );
 }
 
 /** s * a for a constant number s. @returns shape of a */
 export function scale(a: Tensor, s: number): Tensor {
-  return unary('scale', a, (x) => s * x, () => s);
+  return unary(
+    'scale',
+    a,
+    (x) => s * x,
+    () => s,
+  );
 }
 
 /** e^a elementwise. @returns shape of a */
@@ -122,12 +160,22 @@ export function sqrt(a: Tensor): Tensor {
 
 /** a^2 elementwise. @returns shape of a */
 export function square(a: Tensor): Tensor {
-  return unary('square', a, (x) => x * x, (x) => 2 * x);
+  return unary(
+    'square',
+    a,
+    (x) => x * x,
+    (x) => 2 * x,
+  );
 }
 
 /** a^p elementwise for a constant exponent p. @returns shape of a */
 export function pow(a: Tensor, p: number): Tensor {
-  return unary('pow', a, (x) => x ** p, (x) => (p === 0 ? 0 : p * x ** (p - 1)));
+  return unary(
+    'pow',
+    a,
+    (x) => x ** p,
+    (x) => (p === 0 ? 0 : p * x ** (p - 1)),
+  );
 }
 
 /** |a| elementwise; its derivative is sign(a), taken as 0 at 0. @returns shape of a */
@@ -159,5 +207,10 @@ export function sigmoidOf(x: number): number {
 
 /** max(a, 0) elementwise; its derivative is taken as 0 at 0. @returns shape of a */
 export function relu(a: Tensor): Tensor {
-  return unary('relu', a, (x) => (x > 0 ? x : 0), (x) => (x > 0 ? 1 : 0));
+  return unary(
+    'relu',
+    a,
+    (x) => (x > 0 ? x : 0),
+    (x) => (x > 0 ? 1 : 0),
+  );
 }

@@ -204,6 +204,8 @@ export function sequenceMask(lengths: readonly number[], T: number): Tensor {
  */
 export function paddingMask(ids: Ids, padId: number): Tensor {
   const { values, shape } = flattenIds('paddingMask', ids);
-  return new Tensor(Float64Array.from(values, (v) => (v === padId ? 0 : 1)), shape);
+  return new Tensor(
+    Float64Array.from(values, (v) => (v === padId ? 0 : 1)),
+    shape,
+  );
 }
-

@@ -51,7 +51,10 @@ export function reshape(a: Tensor, shape: Shape): Tensor {
 function permuteData(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
   const inStrides = stridesOf(shape);
   const outShape = axes.map((ax) => shape[ax]!);
-  const offsets = stridedOffsets(outShape, axes.map((ax) => inStrides[ax]!));
+  const offsets = stridedOffsets(
+    outShape,
+    axes.map((ax) => inStrides[ax]!),
+  );
   const out = new Float64Array(data.length);
   for (let k = 0; k < out.length; k++) out[k] = data[offsets[k]!]!;
   return out;
@@ -123,10 +126,8 @@ function join(
   });
   ts.forEach((t, i) => {
     const block = sizes[i]! * inner;
-    for (let o = 0; o < outer; o++) out.set(
-      t.data.subarray(o * block, (o + 1) * block),
-      (o * total + starts[i]!) * inner,
-    );
+    for (let o = 0; o < outer; o++)
+      out.set(t.data.subarray(o * block, (o + 1) * block), (o * total + starts[i]!) * inner);
   });
   return record(new Tensor(out, outShape), op, ts, (g) => {
     ts.forEach((t, i) => {
@@ -189,7 +190,13 @@ export function stack(ts: readonly Tensor[], axis: number): Tensor {
   }
   const outShape = [...first.shape];
   outShape.splice(ax, 0, ts.length);
-  return join('stack', ts, outShape, ax, ts.map(() => 1));
+  return join(
+    'stack',
+    ts,
+    outShape,
+    ax,
+    ts.map(() => 1),
+  );
 }
 
 /**
@@ -221,10 +228,8 @@ export function narrow(a: Tensor, axis: number, start: number, length: number): 
   }
   return record(new Tensor(out, outShape), 'narrow', [a], (g) => {
     const ga = new Float64Array(a.size);
-    for (let o = 0; o < outer; o++) ga.set(
-      g.subarray(o * block, (o + 1) * block),
-      (o * d + start) * inner,
-    );
+    for (let o = 0; o < outer; o++)
+      ga.set(g.subarray(o * block, (o + 1) * block), (o * d + start) * inner);
     accumulate(a, ga);
   });
 }

@@ -5,7 +5,16 @@
  * the second, so a large class splits across CI machines; each shard writes its own CSV.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -62,11 +71,20 @@ export async function gradeBatch(
   for (const [i, student] of students.entries()) {
     const row = await gradeOne(join(dir, student), student, opts);
     rows.push(row);
-    const score = row.report === undefined ? `error: ${row.error ?? ''}` : `${row.report.score}/${row.report.maxScore}`;
+    const score =
+      row.report === undefined
+        ? `error: ${row.error ?? ''}`
+        : `${row.report.score}/${row.report.maxScore}`;
     progress(`[${i + 1}/${students.length}] ${student}: ${score}`);
   }
   mkdirSync(dirname(userPath(opts.csv)), { recursive: true });
-  writeFileSync(userPath(opts.csv), toCsv(course.exercises.map((e) => e.id), rows));
+  writeFileSync(
+    userPath(opts.csv),
+    toCsv(
+      course.exercises.map((e) => e.id),
+      rows,
+    ),
+  );
   return rows;
 }
 
@@ -75,19 +93,35 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
   const work = mkdtempSync(join(tmpdir(), 'course-batch-'));
   const json = join(work, 'report.json');
   const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const args = ['--import', loader, resolve(graderRoot, 'src/cli.ts'), 'grade', '--submission', folder, '--json', json, '--quiet'];
+  const args = [
+    '--import',
+    loader,
+    resolve(graderRoot, 'src/cli.ts'),
+    'grade',
+    '--submission',
+    folder,
+    '--json',
+    json,
+    '--quiet',
+  ];
   if (opts.checkTimeoutMs !== undefined) args.push('--timeout', String(opts.checkTimeoutMs / 1000));
   const env = { ...process.env };
   if (opts.manifestPaths !== undefined) env.COURSE_MANIFESTS = opts.manifestPaths.join(',');
   const limitMs = (opts.timeoutSeconds ?? 300) * 1000;
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, detached: process.platform !== 'win32', stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env,
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     try {
-      if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+      if (child.pid !== undefined)
+        process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -104,5 +138,11 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
 }
 
 function lastLine(s: string): string {
-  return s.trim().split('\n').filter((l) => l.trim() !== '').pop() ?? 'no output';
+  return (
+    s
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .pop() ?? 'no output'
+  );
 }

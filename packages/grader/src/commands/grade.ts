@@ -30,7 +30,11 @@ export interface GradeCommandOptions {
 }
 
 /** Runs `grade`; returns the exit code. */
-export async function gradeCommand(course: Course, opts: GradeCommandOptions, print: (s: string) => void): Promise<number> {
+export async function gradeCommand(
+  course: Course,
+  opts: GradeCommandOptions,
+  print: (s: string) => void,
+): Promise<number> {
   const report = await grade({
     course,
     filter: opts.filter,
@@ -42,7 +46,8 @@ export async function gradeCommand(course: Course, opts: GradeCommandOptions, pr
   writeReports(report, opts);
   if (opts.quiet !== true) {
     print(formatTable(report, { details: report.exercises.length <= 3 }));
-    if (report.target === 'exercises') print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+    if (report.target === 'exercises')
+      print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
   }
   return exitCode(report, opts.failUnder);
 }
@@ -53,7 +58,10 @@ export function exitCode(report: Report, failUnder: number | undefined): number 
 }
 
 /** Writes `--json`, `--gradescope` and `--junit` files, creating their folders. */
-export function writeReports(report: Report, opts: Pick<GradeCommandOptions, 'json' | 'gradescope' | 'junit'>): void {
+export function writeReports(
+  report: Report,
+  opts: Pick<GradeCommandOptions, 'json' | 'gradescope' | 'junit'>,
+): void {
   const write = (file: string | undefined, text: string): void => {
     if (file === undefined) return;
     mkdirSync(dirname(userPath(file)), { recursive: true });

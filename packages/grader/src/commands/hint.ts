@@ -20,7 +20,11 @@ export function showHint(exercise: Exercise, all: boolean, print: (s: string) =>
   if (upTo < hints.length) {
     print(dim(`\nMore: npm run course -- hint ${exercise.id}   (all: --all)`));
   } else if (!all && seen >= hints.length) {
-    print(dim(`\nThat was the last hint. Once the exercise passes, npm run course -- solution ${exercise.id}`));
+    print(
+      dim(
+        `\nThat was the last hint. Once the exercise passes, npm run course -- solution ${exercise.id}`,
+      ),
+    );
   }
   state.hintsSeen[exercise.id] = Math.max(seen, upTo);
   writeState(state);

@@ -27,7 +27,11 @@ export interface ResetResult {
 }
 
 /** Backs up and restores; throws with a readable message when no stub can be found. */
-export function resetExercise(course: Course, exercise: Exercise, opts: ResetOptions = {}): ResetResult {
+export function resetExercise(
+  course: Course,
+  exercise: Exercise,
+  opts: ResetOptions = {},
+): ResetResult {
   const dir = opts.exercisesDir ?? resolve(repoRoot, 'exercises');
   const file = resolve(dir, exercise.file);
   const stub = (opts.stubOf ?? stubFromGit)(exercise.file, exercise);
@@ -46,7 +50,9 @@ export function resetExercise(course: Course, exercise: Exercise, opts: ResetOpt
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, stub);
-  const alsoReset = course.exercises.filter((e) => e.file === exercise.file && e.id !== exercise.id).map((e) => e.id);
+  const alsoReset = course.exercises
+    .filter((e) => e.file === exercise.file && e.id !== exercise.id)
+    .map((e) => e.id);
   return { file, backup, alsoReset };
 }
 
@@ -55,21 +61,31 @@ export function describeReset(exercise: Exercise, r: ResetResult): string {
   const lines = [`Restored the stub of ${exercise.id}: ${displayPath(r.file)}`];
   if (r.backup !== undefined) lines.push(`Your version is saved in ${displayPath(r.backup)}`);
   else lines.push('The file already was the stub; nothing to back up.');
-  if (r.alsoReset.length > 0) lines.push(`The same file holds ${r.alsoReset.join(', ')}: reset too (see the backup).`);
+  if (r.alsoReset.length > 0)
+    lines.push(`The same file holds ${r.alsoReset.join(', ')}: reset too (see the backup).`);
   return lines.join('\n');
 }
 
 function stubFromGit(file: string, exercise: Exercise): string | undefined {
   const path = `exercises/${file}`;
   const git = (args: string[]): string =>
-    execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+    execFileSync('git', args, {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 1 << 26,
+    });
   let commits: string[];
   try {
-    commits = git(['log', '--format=%H', '--', path]).split('\n').filter((c) => c !== '');
+    commits = git(['log', '--format=%H', '--', path])
+      .split('\n')
+      .filter((c) => c !== '');
   } catch {
     return undefined; // not a git checkout, or git is not installed
   }
-  const isStub = new RegExp(`notImplemented\\(\\s*['"]${exercise.id.replace(/[/-]/g, '\\$&')}['"]\\s*\\)`);
+  const isStub = new RegExp(
+    `notImplemented\\(\\s*['"]${exercise.id.replace(/[/-]/g, '\\$&')}['"]\\s*\\)`,
+  );
   for (const commit of commits) {
     try {
       const text = git(['show', `${commit}:${relative(repoRoot, resolve(repoRoot, path))}`]);

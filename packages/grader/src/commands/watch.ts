@@ -26,7 +26,11 @@ export async function watchCommand(
 ): Promise<number> {
   const target = resolveTarget(course, opts.target === undefined ? {} : { target: opts.target });
   target.cleanup(); // watch grades the folder itself; a staged copy would go stale
-  const gradeOpts = { course, target: target.sourceDir, ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }) };
+  const gradeOpts = {
+    course,
+    target: target.sourceDir,
+    ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+  };
   const tty = process.stdin.isTTY === true;
   const clear = (): void => {
     if (process.stdout.isTTY === true) print('\u001b[2J\u001b[H');
@@ -55,7 +59,11 @@ export async function watchCommand(
     print(`${bold(e.id)} ${current.title}  ${paintStatus(e.status)}  ${e.score}/${e.maxScore}`);
     print(checkLines(e).join('\n'));
     print(`\n${formatNext(report, course, target.sourceDir)}`);
-    print(dim(`\nwatching ${e.file} — h hint · l list · r re-run · q quit${tty ? '' : ' (type a letter, then Enter)'}`));
+    print(
+      dim(
+        `\nwatching ${e.file} — h hint · l list · r re-run · q quit${tty ? '' : ' (type a letter, then Enter)'}`,
+      ),
+    );
   };
   const run = async (): Promise<void> => {
     if (busy) {
@@ -121,8 +129,13 @@ export async function watchCommand(
       if (k === 'q' || k === '\u0003') quit();
       else if (k === 'h') showHint(current, false, print);
       else if (k === 'r') void run();
-      else if (k === 'l') void grade(gradeOpts).then((r) => print(formatList(r)), (e: unknown) => print(String(e)));
-      else if (k.trim() !== '') print(dim(`keys: h hint · l list · r re-run · q quit (${cyan(current.id)})`));
+      else if (k === 'l')
+        void grade(gradeOpts).then(
+          (r) => print(formatList(r)),
+          (e: unknown) => print(String(e)),
+        );
+      else if (k.trim() !== '')
+        print(dim(`keys: h hint · l list · r re-run · q quit (${cyan(current.id)})`));
     };
     if (tty) {
       process.stdin.setRawMode(true);

@@ -17,7 +17,9 @@ export function toCsv(ids: readonly string[], rows: readonly BatchRow[]): string
   const lines = [header.map(cell).join(',')];
   for (const row of rows) {
     const byId = new Map((row.report?.exercises ?? []).map((e) => [e.id, e]));
-    const scores = ids.map((id) => (row.report === undefined ? '' : String(byId.get(id)?.score ?? 0)));
+    const scores = ids.map((id) =>
+      row.report === undefined ? '' : String(byId.get(id)?.score ?? 0),
+    );
     const total = row.report === undefined ? '' : String(row.report.score);
     const max = row.report === undefined ? '' : String(row.report.maxScore);
     lines.push([row.student, ...scores, total, max, row.error ?? ''].map(cell).join(','));

@@ -42,7 +42,8 @@ export function toGradescope(report: Report): GradescopeResults {
         `status: ${e.status}`,
         ...(e.tests.length === 0 && e.message !== '' ? [e.message] : []),
         ...e.tests.map(
-          (t) => `${t.status === 'passed' ? '✓' : '✗'} ${t.name} (${t.points}/${t.maxPoints})` +
+          (t) =>
+            `${t.status === 'passed' ? '✓' : '✗'} ${t.name} (${t.points}/${t.maxPoints})` +
             (t.status === 'passed' ? '' : `\n    ${t.message.split('\n').join('\n    ')}`),
         ),
       ].join('\n'),

@@ -31,9 +31,15 @@ export function toJUnit(report: Report): string {
         lines.push(`${open}/>`);
         continue;
       }
-      const tag = { failed: 'failure', error: 'error', 'not-started': 'skipped', passed: '' }[t.status];
+      const tag = { failed: 'failure', error: 'error', 'not-started': 'skipped', passed: '' }[
+        t.status
+      ];
       const first = t.message.split('\n')[0] ?? '';
-      lines.push(`${open}>`, `      <${tag} message="${esc(first)}">${esc(t.message)}</${tag}>`, '    </testcase>');
+      lines.push(
+        `${open}>`,
+        `      <${tag} message="${esc(first)}">${esc(t.message)}</${tag}>`,
+        '    </testcase>',
+      );
     }
     lines.push('  </testsuite>');
   }
@@ -44,7 +50,16 @@ export function toJUnit(report: Report): string {
 /** The checks, or one stand-in case when the exercise never got to run its checks. */
 function casesOf(e: ExerciseReport): readonly CheckReport[] {
   if (e.tests.length > 0) return e.tests;
-  return [{ name: e.title, status: e.status, message: e.message, points: e.score, maxPoints: e.maxScore, durationMs: 0 }];
+  return [
+    {
+      name: e.title,
+      status: e.status,
+      message: e.message,
+      points: e.score,
+      maxPoints: e.maxScore,
+      durationMs: 0,
+    },
+  ];
 }
 
 function seconds(ms: number): string {
@@ -52,11 +67,13 @@ function seconds(ms: number): string {
 }
 
 function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    // characters XML 1.0 does not allow (colour codes from a stray log, say)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      // characters XML 1.0 does not allow (colour codes from a stray log, say)
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }

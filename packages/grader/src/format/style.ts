@@ -4,7 +4,9 @@
  */
 
 const useColor = (): boolean =>
-  process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+  process.stdout.isTTY === true &&
+  process.env.NO_COLOR === undefined &&
+  process.env.TERM !== 'dumb';
 
 const wrap =
   (open: number, close: number) =>

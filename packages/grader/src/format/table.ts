@@ -8,7 +8,20 @@ import { displayPath } from '../paths';
 import type { ExerciseReport, Report, Status } from '../report';
 import { percent } from '../report';
 import { todoLine } from '../stub';
-import { bold, cyan, dim, green, magenta, pad, padStart, progressBar, red, truncate, width, yellow } from './style';
+import {
+  bold,
+  cyan,
+  dim,
+  green,
+  magenta,
+  pad,
+  padStart,
+  progressBar,
+  red,
+  truncate,
+  width,
+  yellow,
+} from './style';
 
 /** A status, coloured. */
 export function paintStatus(status: Status): string {
@@ -20,7 +33,10 @@ export function paintStatus(status: Status): string {
  * The grade table. With `details`, every check of every exercise that did not pass is listed
  * under it with its whole message (what `grade <id>` and `watch` show).
  */
-export function formatTable(report: Report, opts: { details?: boolean; messages?: boolean } = {}): string {
+export function formatTable(
+  report: Report,
+  opts: { details?: boolean; messages?: boolean } = {},
+): string {
   const showMessages = opts.messages ?? true;
   const idWidth = Math.max(8, ...report.exercises.map((e) => e.id.length));
   const out: string[] = [];
@@ -37,7 +53,10 @@ export function formatTable(report: Report, opts: { details?: boolean; messages?
     }
   }
   const total = `${report.score}/${report.maxScore} (${Math.floor(percent(report))}%)`;
-  out.push('', `${bold('Total')}  ${bold(total)}  ${dim(`target ${report.target}, ${(report.durationMs / 1000).toFixed(1)}s`)}`);
+  out.push(
+    '',
+    `${bold('Total')}  ${bold(total)}  ${dim(`target ${report.target}, ${(report.durationMs / 1000).toFixed(1)}s`)}`,
+  );
   for (const w of report.warnings) out.push(yellow(`warning: ${w}`));
   return out.join('\n');
 }
@@ -46,7 +65,8 @@ export function formatTable(report: Report, opts: { details?: boolean; messages?
 export function checkLines(e: ExerciseReport): string[] {
   const lines: string[] = [];
   for (const t of e.tests) {
-    const mark = t.status === 'passed' ? green('✓') : t.status === 'not-started' ? yellow('·') : red('✗');
+    const mark =
+      t.status === 'passed' ? green('✓') : t.status === 'not-started' ? yellow('·') : red('✗');
     lines.push(`      ${mark} ${t.name} ${dim(`(${t.points}/${t.maxPoints})`)}`);
     if (t.status !== 'passed' && t.message !== '') {
       for (const l of t.message.split('\n')) lines.push(`          ${l}`);
@@ -74,7 +94,9 @@ export function formatList(report: Report): string {
 export function formatNext(report: Report, course: Course, targetDir: string): string {
   const next = report.exercises.find((e) => e.status !== 'passed');
   if (next === undefined) {
-    return report.exercises.length === 0 ? '' : green(bold(`All ${report.exercises.length} exercises pass.`));
+    return report.exercises.length === 0
+      ? ''
+      : green(bold(`All ${report.exercises.length} exercises pass.`));
   }
   const entry = course.exercises.find((e) => e.id === next.id);
   if (entry === undefined) return '';

@@ -16,7 +16,12 @@ export function relativeError(a: number, b: number): number {
 }
 
 /** True when `received` is within `tol` (relative) or `atol` (absolute) of `expected`. */
-export function withinTolerance(received: number, expected: number, tol: number, atol: number): boolean {
+export function withinTolerance(
+  received: number,
+  expected: number,
+  tol: number,
+  atol: number,
+): boolean {
   if (Object.is(received, expected)) return true;
   if (!Number.isFinite(received) || !Number.isFinite(expected)) return false;
   const diff = Math.abs(received - expected);
@@ -105,7 +110,9 @@ export function compareByStep(
   const stride = stridesOf(shape)[axis] ?? 1;
   const result: Comparison[] = [];
   for (let t = 0; t < steps; t++) {
-    result.push(compareData(received, expected, tol, atol, (i) => Math.floor(i / stride) % steps === t));
+    result.push(
+      compareData(received, expected, tol, atol, (i) => Math.floor(i / stride) % steps === t),
+    );
   }
   return result;
 }

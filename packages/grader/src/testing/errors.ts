@@ -22,7 +22,9 @@ export class GradingError extends Error {
   readonly exercise: string | undefined;
 
   constructor(what: string, body: string, options: HintOptions = {}) {
-    super(options.hint === undefined ? body : `${body}\n${hintPointer(options.hint, options.exercise)}`);
+    super(
+      options.hint === undefined ? body : `${body}\n${hintPointer(options.hint, options.exercise)}`,
+    );
     this.what = what;
     this.hint = options.hint;
     this.exercise = options.exercise ?? currentExercise();

@@ -120,7 +120,11 @@ export function expectShape(
 ): asserts actual is Tensor {
   const want = `a Tensor of shape ${formatIndex(expected)}`;
   if (!isTensor(actual)) {
-    throw new WrongTypeError(what, `${what}: expected ${want}, received ${describeValue(actual)}`, options);
+    throw new WrongTypeError(
+      what,
+      `${what}: expected ${want}, received ${describeValue(actual)}`,
+      options,
+    );
   }
   const shape = actual.shape;
   const same = shape.length === expected.length && shape.every((d, i) => d === expected[i]);
@@ -148,12 +152,21 @@ export function expectShape(
 export function expectFinite(t: unknown, what: string, options: HintOptions = {}): void {
   if (typeof t === 'number') {
     if (!Number.isFinite(t)) {
-      throw new NonFiniteError(what, `${what} is ${formatNumber(t)}, expected a finite number`, [], options);
+      throw new NonFiniteError(
+        what,
+        `${what} is ${formatNumber(t)}, expected a finite number`,
+        [],
+        options,
+      );
     }
     return;
   }
   if (!isTensor(t)) {
-    throw new WrongTypeError(what, `${what}: expected a Tensor, received ${describeValue(t)}`, options);
+    throw new WrongTypeError(
+      what,
+      `${what}: expected a Tensor, received ${describeValue(t)}`,
+      options,
+    );
   }
   let first = -1;
   let count = 0;
@@ -177,13 +190,21 @@ export function expectFinite(t: unknown, what: string, options: HintOptions = {}
  * step), expected, received, relative error and tolerance.
  * actual: the learner's Tensor or number; expected: the reference, same shape.
  */
-export function expectClose(actual: unknown, expected: Tensor | number, options: CloseOptions): void {
+export function expectClose(
+  actual: unknown,
+  expected: Tensor | number,
+  options: CloseOptions,
+): void {
   const { what } = options;
   const tol = options.tol ?? DEFAULT_TOLERANCE;
   const atol = options.atol ?? ABSOLUTE_FLOORS.reference;
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') {
-      throw new WrongTypeError(what, `${what}: expected a number, received ${describeValue(actual)}`, options);
+      throw new WrongTypeError(
+        what,
+        `${what}: expected a number, received ${describeValue(actual)}`,
+        options,
+      );
     }
     expectFinite(actual, what, options);
     const result = compareData([actual], [expected], tol, atol);
@@ -239,7 +260,8 @@ export function describeWorst(
   tol: number,
 ): string {
   const digits = digitsToShow(relError);
-  const step = timeAxis !== undefined && index.length > timeAxis ? ` (time step ${index[timeAxis]})` : '';
+  const step =
+    timeAxis !== undefined && index.length > timeAxis ? ` (time step ${index[timeAxis]})` : '';
   const where = index.length === 0 ? '' : `worst element ${formatIndex(index)}${step}: `;
   return (
     `${where}expected ${formatNumber(expected, digits)}, received ${formatNumber(received, digits)}, ` +

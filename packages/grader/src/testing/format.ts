@@ -83,7 +83,9 @@ export function formatRanges(values: readonly number[]): string {
     while (j + 1 < values.length && values[j + 1] === (values[j] ?? 0) + 1) j++;
     const first = values[i] ?? 0;
     const last = values[j] ?? 0;
-    parts.push(first === last ? `${first}` : last === first + 1 ? `${first}, ${last}` : `${first}-${last}`);
+    parts.push(
+      first === last ? `${first}` : last === first + 1 ? `${first}, ${last}` : `${first}-${last}`,
+    );
     i = j + 1;
   }
   return parts.join(', ');
@@ -146,7 +148,8 @@ export function describeValue(value: unknown): string {
 /** "a number[][]", "a Tensor[] of length 4", "an empty array", "an array". */
 function describeArray(value: unknown[]): string {
   if (value.length === 0) return 'an empty array';
-  if (value.every(isTensor)) return `a Tensor[] of length ${value.length} (an array, not one Tensor)`;
+  if (value.every(isTensor))
+    return `a Tensor[] of length ${value.length} (an array, not one Tensor)`;
   let depth = 0;
   let level: unknown = value;
   while (Array.isArray(level)) {

@@ -83,11 +83,20 @@ export interface GradientOptions extends HintOptions {
 export function expectGradients(options: GradientOptions): void {
   const { what, numeric, reference } = options;
   if (numeric === undefined && reference === undefined) {
-    throw new Error(`expectGradients(${what}): give numeric or reference gradients to compare with`);
+    throw new Error(
+      `expectGradients(${what}): give numeric or reference gradients to compare with`,
+    );
   }
-  const expectedNames = [...new Set([...Object.keys(reference ?? {}), ...Object.keys(numeric ?? {})])];
+  const expectedNames = [
+    ...new Set([...Object.keys(reference ?? {}), ...Object.keys(numeric ?? {})]),
+  ];
   const analytic: unknown = options.analytic;
-  if (typeof analytic !== 'object' || analytic === null || Array.isArray(analytic) || isTensor(analytic)) {
+  if (
+    typeof analytic !== 'object' ||
+    analytic === null ||
+    Array.isArray(analytic) ||
+    isTensor(analytic)
+  ) {
     throw new GradientError(
       what,
       `${what}: expected an object of gradients { ${expectedNames.join(', ')} }, ` +
@@ -232,7 +241,12 @@ export function layerGradients<R extends { cache: unknown }>(spec: {
   const { cache } = spec.forward(...args(spec.inputs));
   const analytic = spec.backward(spec.dout, cache) as Record<string, Tensor>;
   const copies = Object.fromEntries(names.map((n) => [n, (spec.inputs[n] as Tensor).clone()]));
-  const numeric = numericGradients((q) => spec.output(spec.forward(...args(q))), copies, spec.dout, spec.h);
+  const numeric = numericGradients(
+    (q) => spec.output(spec.forward(...args(q))),
+    copies,
+    spec.dout,
+    spec.h,
+  );
   const reference = referenceGradients(spec.reference, spec.inputs, spec.dout);
   return { analytic, numeric, reference };
 }
@@ -266,16 +280,32 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
     throw error;
   }
   const received = value as Tensor;
-  const tol = perComparison(options.tol, TOLERANCES.gradientVsNumeric, TOLERANCES.gradientVsReference);
+  const tol = perComparison(
+    options.tol,
+    TOLERANCES.gradientVsNumeric,
+    TOLERANCES.gradientVsReference,
+  );
   const atol = perComparison(options.atol, ABSOLUTE_FLOORS.numeric, ABSOLUTE_FLOORS.reference);
   const ref = options.reference?.[name];
   const num = options.numeric?.[name];
   const checks: ComparisonSpec[] = [];
   if (ref !== undefined) {
-    checks.push({ against: 'reference', label: 'the reference', target: ref, tol: tol.reference, atol: atol.reference });
+    checks.push({
+      against: 'reference',
+      label: 'the reference',
+      target: ref,
+      tol: tol.reference,
+      atol: atol.reference,
+    });
   }
   if (num !== undefined) {
-    checks.push({ against: 'numeric', label: 'finite differences', target: num, tol: tol.numeric, atol: atol.numeric });
+    checks.push({
+      against: 'numeric',
+      label: 'finite differences',
+      target: num,
+      tol: tol.numeric,
+      atol: atol.numeric,
+    });
   }
 
   const failures = checks
@@ -289,7 +319,10 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
           check.target.shape,
         );
       }
-      return { ...check, result: compareData(received.data, check.target.data, check.tol, check.atol) };
+      return {
+        ...check,
+        result: compareData(received.data, check.target.data, check.tol, check.atol),
+      };
     })
     .filter((check) => !check.result.ok);
   const primary = failures[0];
@@ -307,7 +340,14 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
         `expectGradients(${options.what}): timeAxis ${axis} of ${name} does not fit shape ${formatIndex(expected.shape)}`,
       );
     }
-    const steps = compareByStep(received.data, primary.target.data, expected.shape, axis, primary.tol, primary.atol);
+    const steps = compareByStep(
+      received.data,
+      primary.target.data,
+      expected.shape,
+      axis,
+      primary.tol,
+      primary.atol,
+    );
     const pattern = timePattern(name, steps, primary.against);
     lines.push(`${name}: ${describeTimePattern(pattern)} (against ${against})`);
     diagnosis = options.diagnose?.(pattern) ?? genericDiagnosis(pattern);
@@ -338,7 +378,11 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
   return lines.join('\n');
 }
 
-function timePattern(name: string, steps: readonly Comparison[], against: 'numeric' | 'reference'): TimePattern {
+function timePattern(
+  name: string,
+  steps: readonly Comparison[],
+  against: 'numeric' | 'reference',
+): TimePattern {
   const wrong = steps.flatMap((s, t) => (s.ok ? [] : [t]));
   const right = steps.flatMap((s, t) => (s.ok ? [t] : []));
   return {

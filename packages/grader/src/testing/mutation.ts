@@ -28,7 +28,11 @@ export function expectNoInputMutation<T>(
   options: MutationOptions = {},
 ): T {
   const what = options.what ?? 'the function under test';
-  const before = Object.entries(inputs).map(([name, value]) => ({ name, value, snap: snapshot(value) }));
+  const before = Object.entries(inputs).map(([name, value]) => ({
+    name,
+    value,
+    snap: snapshot(value),
+  }));
   const result = run();
   const changes = before.flatMap(({ name, value, snap }) => {
     const change = firstChange(snap, snapshot(value));
@@ -55,7 +59,12 @@ interface Snapshot {
 }
 
 function snapshot(value: unknown): Snapshot {
-  const of = (kind: Snapshot['kind'], shape: number[], values: Float64Array, description: string): Snapshot => ({
+  const of = (
+    kind: Snapshot['kind'],
+    shape: number[],
+    values: Float64Array,
+    description: string,
+  ): Snapshot => ({
     kind,
     shape,
     bits: new BigUint64Array(values.buffer), // the same 8 bytes per element, compared as integers
@@ -82,7 +91,10 @@ function firstChange(a: Snapshot, b: Snapshot): { text: string; index: number[] 
     return { text: `it was ${a.description}, now ${b.description}`, index: [] };
   }
   if (a.kind === 'tensor' && formatIndex(a.shape) !== formatIndex(b.shape)) {
-    return { text: `its shape changed from ${formatIndex(a.shape)} to ${formatIndex(b.shape)}`, index: [] };
+    return {
+      text: `its shape changed from ${formatIndex(a.shape)} to ${formatIndex(b.shape)}`,
+      index: [],
+    };
   }
   if (a.kind === 'array' && (a.description !== b.description || a.bits.length !== b.bits.length)) {
     return { text: 'its nesting or lengths changed', index: [] };
@@ -96,8 +108,10 @@ function firstChange(a: Snapshot, b: Snapshot): { text: string; index: number[] 
     }
   }
   if (first < 0) return undefined;
-  const index = a.kind === 'tensor' ? unravelIndex(first, a.shape) : arrayIndex(first, a.description);
-  const tally = count === 1 ? 'only this element changed' : `${count} of ${a.bits.length} elements changed`;
+  const index =
+    a.kind === 'tensor' ? unravelIndex(first, a.shape) : arrayIndex(first, a.description);
+  const tally =
+    count === 1 ? 'only this element changed' : `${count} of ${a.bits.length} elements changed`;
   return {
     text:
       `element ${formatIndex(index)} was ${formatNumber(a.values[first] ?? NaN, 17)} before the call, ` +

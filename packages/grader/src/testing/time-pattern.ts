@@ -54,7 +54,9 @@ export function classifyTimePattern(wrong: readonly number[], steps: number): Ti
  * The pattern in words: "wrong at time steps 0-3, right at step 4", "wrong only at the last
  * step (4)", "wrong everywhere, at every time step 0-4".
  */
-export function describeTimePattern(pattern: Pick<TimePattern, 'kind' | 'wrong' | 'right' | 'steps'>): string {
+export function describeTimePattern(
+  pattern: Pick<TimePattern, 'kind' | 'wrong' | 'right' | 'steps'>,
+): string {
   const { kind, wrong, right, steps } = pattern;
   const stepsText = (list: readonly number[]): string =>
     `${list.length === 1 ? 'step' : 'steps'} ${formatRanges(list)}`;

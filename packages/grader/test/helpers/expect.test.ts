@@ -15,7 +15,6 @@ import {
 } from '../../src/testing/expect';
 import { thrown } from './fixtures/thrown';
 
-
 afterEach(() => {
   setCurrentExercise(undefined);
 });
@@ -40,7 +39,9 @@ describe('expectShape', () => {
 
   it('rejects a forward result passed whole, listing its keys', () => {
     const error = thrown(() => expectShape({ nextH: zeros([2, 3]), cache: {} }, [2, 3], 'nextH'));
-    expect(error.message).toBe('nextH: expected a Tensor of shape [2, 3], received an object with keys { nextH, cache }');
+    expect(error.message).toBe(
+      'nextH: expected a Tensor of shape [2, 3], received an object with keys { nextH, cache }',
+    );
   });
 
   it('names both shapes and suspects swapped axes', () => {
@@ -54,7 +55,9 @@ describe('expectShape', () => {
   });
 
   it('suspects a missing reshape when only the element count agrees', () => {
-    expect(thrown(() => expectShape(zeros([6]), [2, 3], 'h')).message).toMatch(/a missing reshape\?/);
+    expect(thrown(() => expectShape(zeros([6]), [2, 3], 'h')).message).toMatch(
+      /a missing reshape\?/,
+    );
   });
 
   it('rejects a shape with a different size', () => {
@@ -66,11 +69,27 @@ describe('expectShape', () => {
 
 describe('expectFinite', () => {
   it('passes finite values', () => {
-    expect(() => expectFinite(tensor([[1, -2], [3, 4]]), 'dx')).not.toThrow();
+    expect(() =>
+      expectFinite(
+        tensor([
+          [1, -2],
+          [3, 4],
+        ]),
+        'dx',
+      ),
+    ).not.toThrow();
   });
 
   it('names the first NaN by index and counts the rest', () => {
-    const error = thrown(() => expectFinite(tensor([[1, 2], [NaN, Infinity]]), 'dx'));
+    const error = thrown(() =>
+      expectFinite(
+        tensor([
+          [1, 2],
+          [NaN, Infinity],
+        ]),
+        'dx',
+      ),
+    );
     expect(error).toBeInstanceOf(NonFiniteError);
     expect(error.message).toBe('dx contains NaN at [1, 0] (2 of 4 elements are not finite)');
     expect((error as NonFiniteError).index).toEqual([1, 0]);
@@ -83,14 +102,22 @@ describe('expectFinite', () => {
   });
 
   it('rejects a non-finite number', () => {
-    expect(thrown(() => expectFinite(NaN, 'loss')).message).toBe('loss is NaN, expected a finite number');
+    expect(thrown(() => expectFinite(NaN, 'loss')).message).toBe(
+      'loss is NaN, expected a finite number',
+    );
   });
 });
 
 describe('expectClose', () => {
   it('passes values within the tolerance', () => {
-    const a = tensor([[1, 2], [3, 4]]);
-    const b = tensor([[1 + 1e-12, 2], [3, 4 - 1e-12]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = tensor([
+      [1 + 1e-12, 2],
+      [3, 4 - 1e-12],
+    ]);
     expect(() => expectClose(b, a, { what: 'h', tol: TOLERANCES.stepForward })).not.toThrow();
   });
 
@@ -100,14 +127,29 @@ describe('expectClose', () => {
   });
 
   it('reports NaN before comparing values', () => {
-    const error = thrown(() => expectClose(tensor([[0, 0], [NaN, 0]]), zeros([2, 2]), { what: 'dx' }));
+    const error = thrown(() =>
+      expectClose(
+        tensor([
+          [0, 0],
+          [NaN, 0],
+        ]),
+        zeros([2, 2]),
+        { what: 'dx' },
+      ),
+    );
     expect(error).toBeInstanceOf(NonFiniteError);
     expect(error.message).toMatch(/^dx contains NaN at \[1, 0\]/);
   });
 
   it('names the worst element: index, expected, received, relative error, tolerance', () => {
-    const expected = tensor([[0.5, 0.25, -1], [2, 3, 4]]);
-    const received = tensor([[0.5, 0.25, -1.001], [2, 3.5, 4]]);
+    const expected = tensor([
+      [0.5, 0.25, -1],
+      [2, 3, 4],
+    ]);
+    const received = tensor([
+      [0.5, 0.25, -1.001],
+      [2, 3.5, 4],
+    ]);
     const error = thrown(() => expectClose(received, expected, { what: 'nextH', tol: 1e-8 }));
     expect(error).toBeInstanceOf(NotCloseError);
     expect(error.message).toBe(
@@ -122,12 +164,19 @@ describe('expectClose', () => {
   });
 
   it('shows enough digits when the values differ only far after the decimal point', () => {
-    const error = thrown(() => expectClose(tensor([1 + 1e-6]), tensor([1]), { what: 'h', tol: 1e-8 }));
-    expect(error.message).toMatch(/expected 1, received 1\.000001, relative error 5\.0e-7 \(tolerance 1e-8\)/);
+    const error = thrown(() =>
+      expectClose(tensor([1 + 1e-6]), tensor([1]), { what: 'h', tol: 1e-8 }),
+    );
+    expect(error.message).toMatch(
+      /expected 1, received 1\.000001, relative error 5\.0e-7 \(tolerance 1e-8\)/,
+    );
   });
 
   it('names the time steps of a sequence when given its time axis', () => {
-    const expected = fromData(Array.from({ length: 2 * 4 * 3 }, (_, i) => i + 1), [2, 4, 3]);
+    const expected = fromData(
+      Array.from({ length: 2 * 4 * 3 }, (_, i) => i + 1),
+      [2, 4, 3],
+    );
     const received = expected.clone();
     received.set(0, 1, 2, 0); // step 2
     received.set(0, 0, 3, 1); // step 3
@@ -138,7 +187,9 @@ describe('expectClose', () => {
 
   it('compares numbers, and rejects a tensor where a number belongs', () => {
     expect(() => expectClose(2.302585093, Math.log(10), { what: 'loss', tol: 1e-7 })).not.toThrow();
-    expect(thrown(() => expectClose(2.3, Math.log(10), { what: 'loss', tol: 1e-7 })).message).toMatch(
+    expect(
+      thrown(() => expectClose(2.3, Math.log(10), { what: 'loss', tol: 1e-7 })).message,
+    ).toMatch(
       /^loss: expected 2\.302585, received 2\.3, relative error 5\.6e-4 \(tolerance 1e-7\)$/,
     );
     expect(thrown(() => expectClose(tensor([2.3]), 2.3, { what: 'loss' })).message).toBe(
@@ -149,29 +200,37 @@ describe('expectClose', () => {
   it('accepts near-zero elements that differ only by rounding', () => {
     // relative error 1e-5 for the second element (|a| + |b| is below the 1e-8 floor of the
     // denominator), but only 1e-13 apart
-    expect(() => expectClose(tensor([1, 1e-13]), tensor([1, 0]), { what: 'h', tol: 1e-8 })).not.toThrow();
-    expect(() => expectClose(tensor([1, 1e-13]), tensor([1, 0]), { what: 'h', tol: 1e-8, atol: 0 })).toThrow(
-      NotCloseError,
-    );
+    expect(() =>
+      expectClose(tensor([1, 1e-13]), tensor([1, 0]), { what: 'h', tol: 1e-8 }),
+    ).not.toThrow();
+    expect(() =>
+      expectClose(tensor([1, 1e-13]), tensor([1, 0]), { what: 'h', tol: 1e-8, atol: 0 }),
+    ).toThrow(NotCloseError);
   });
 
   it('ends with the hint to read, for the current exercise', () => {
     setCurrentExercise('rnn/step-forward');
     const error = thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'nextH', hint: 2 }));
     expect(error).toBeInstanceOf(GradingError);
-    expect(error.message.split('\n').at(-1)).toBe('Read hint 2: npm run course -- hint rnn/step-forward');
+    expect(error.message.split('\n').at(-1)).toBe(
+      'Read hint 2: npm run course -- hint rnn/step-forward',
+    );
     expect((error as GradingError).exercise).toBe('rnn/step-forward');
   });
 
   it('takes the exercise id from the options over the current one', () => {
     setCurrentExercise('rnn/step-forward');
-    const error = thrown(() => expectShape(0, [1], 'h', { hint: 1, exercise: 'rnn/sequence-forward' }));
+    const error = thrown(() =>
+      expectShape(0, [1], 'h', { hint: 1, exercise: 'rnn/sequence-forward' }),
+    );
     expect(error.message).toMatch(/\nRead hint 1: npm run course -- hint rnn\/sequence-forward$/);
   });
 
   it('adds no hint line when the suite names no hint', () => {
     setCurrentExercise('rnn/step-forward');
-    expect(thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h' })).message).not.toMatch(/hint/);
+    expect(thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h' })).message).not.toMatch(
+      /hint/,
+    );
   });
 });
 

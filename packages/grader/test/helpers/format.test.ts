@@ -19,7 +19,9 @@ describe('describeValue', () => {
   });
 
   it('names an array of tensors as an array, not one tensor', () => {
-    expect(describeValue([tensor([1]), tensor([2])])).toBe('a Tensor[] of length 2 (an array, not one Tensor)');
+    expect(describeValue([tensor([1]), tensor([2])])).toBe(
+      'a Tensor[] of length 2 (an array, not one Tensor)',
+    );
   });
 
   it('lists the keys of an object, such as a forward result passed whole', () => {

@@ -25,7 +25,6 @@ import {
 import { rnnBackward, rnnForward, type RnnBug } from './fixtures/tiny-rnn';
 import { thrown } from './fixtures/thrown';
 
-
 /** The reference RNN by the core's autograd: h_t = tanh(x_t Wx + h_{t-1} Wh + b). */
 function referenceRnn(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {
   const T = x.shape[1] ?? 0;
@@ -52,7 +51,8 @@ function rnnCase(bug: RnnBug) {
   const { cache } = rnnForward(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b);
   const analytic = rnnBackward(dh, cache, bug);
   const numeric = numericGradients(
-    (p) => rnnForward(p.x as Tensor, p.h0 as Tensor, p.Wx as Tensor, p.Wh as Tensor, p.b as Tensor).h,
+    (p) =>
+      rnnForward(p.x as Tensor, p.h0 as Tensor, p.Wx as Tensor, p.Wh as Tensor, p.b as Tensor).h,
     inputs,
     dh,
   );
@@ -67,13 +67,24 @@ describe('numericGradients and referenceGradients', () => {
     const { analytic, numeric, reference } = rnnCase('none');
     expect(Object.keys(numeric)).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
     expect(Object.keys(reference)).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
-    expect(() => expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis })).not.toThrow();
+    expect(() =>
+      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
+    ).not.toThrow();
   });
 
   it('differentiate sum(out * dout): for out = x * y, dx = dout * y', () => {
-    const x = tensor([[1, 2], [3, 4]]);
-    const y = tensor([[0.5, -1], [2, 0.25]]);
-    const dout = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const y = tensor([
+      [0.5, -1],
+      [2, 0.25],
+    ]);
+    const dout = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const expected = [0.5, -2, 6, 1];
     const num = numericGradients((p) => mul(p.x as Tensor, p.y as Tensor), { x, y }, dout);
     const ref = referenceGradients(mul, { x, y }, dout);
@@ -89,7 +100,9 @@ describe('numericGradients and referenceGradients', () => {
       if (++calls === 3) throw new Error('learner forward failed');
       return mul(p.x as Tensor, p.x as Tensor);
     };
-    expect(() => numericGradients(forward, { x }, tensor([1, 1, 1]))).toThrow('learner forward failed');
+    expect(() => numericGradients(forward, { x }, tensor([1, 1, 1]))).toThrow(
+      'learner forward failed',
+    );
     expect(Array.from(x.data)).toEqual([1, 2, 3]);
   });
 
@@ -101,19 +114,33 @@ describe('numericGradients and referenceGradients', () => {
   });
 
   it('give zeros for an input the output does not depend on', () => {
-    const ref = referenceGradients((a) => mul(a, a), { x: tensor([1, 2]), unused: tensor([5]) }, tensor([1, 1]));
+    const ref = referenceGradients(
+      (a) => mul(a, a),
+      { x: tensor([1, 2]), unused: tensor([5]) },
+      tensor([1, 1]),
+    );
     expect(Array.from(ref.dunused?.data ?? [])).toEqual([0]);
   });
 
   it('reject a forward whose output does not have the shape of dout', () => {
-    const error = thrown(() => numericGradients((p) => sum(p.x as Tensor), { x: tensor([1, 2]) }, tensor([1, 1])));
-    expect(error.message).toMatch(/forward's output .*expected a Tensor of shape \[2\], received a Tensor of shape \[\]/);
+    const error = thrown(() =>
+      numericGradients((p) => sum(p.x as Tensor), { x: tensor([1, 2]) }, tensor([1, 1])),
+    );
+    expect(error.message).toMatch(
+      /forward's output .*expected a Tensor of shape \[2\], received a Tensor of shape \[\]/,
+    );
   });
 
   it('differentiate only the inputs named, leaving out the rest', () => {
     const x = tensor([1, 2]);
     const y = tensor([3, 4]);
-    const num = numericGradients((p) => mul(p.x as Tensor, p.y as Tensor), { x, y }, tensor([1, 1]), 1e-5, ['y']);
+    const num = numericGradients(
+      (p) => mul(p.x as Tensor, p.y as Tensor),
+      { x, y },
+      tensor([1, 1]),
+      1e-5,
+      ['y'],
+    );
     expect(Object.keys(num)).toEqual(['dy']);
     num.dy?.data.forEach((v, i) => expect(v).toBeCloseTo([1, 2][i] ?? NaN, 8));
   });
@@ -129,12 +156,18 @@ describe('numericGradients and referenceGradients', () => {
 describe('expectGradients on a buggy BPTT', () => {
   it('says dx is right only at the last step when the recurrent gradient is dropped', () => {
     const { analytic, numeric, reference } = rnnCase('no-recurrent-gradient');
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }));
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
+    );
     expect(error).toBeInstanceOf(GradientError);
     const lines = error.message.split('\n');
     expect(lines[0]).toBe('rnnBackward: 5 gradients wrong: dx, dh0, dWx, dWh, db');
-    expect(lines).toContain('dx: wrong at time steps 0-3, right at step 4 (against the reference and finite differences)');
-    expect(error.message).toMatch(/ {2}only the last step, which receives nothing from a later step, is right/);
+    expect(lines).toContain(
+      'dx: wrong at time steps 0-3, right at step 4 (against the reference and finite differences)',
+    );
+    expect(error.message).toMatch(
+      / {2}only the last step, which receives nothing from a later step, is right/,
+    );
     expect((error as GradientError).failed).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
   });
 
@@ -143,7 +176,9 @@ describe('expectGradients on a buggy BPTT', () => {
     const seen: TimePattern[] = [];
     const diagnose = (p: TimePattern): string | undefined => {
       seen.push(p);
-      return p.kind === 'all-but-last' ? 'is the gradient arriving from step t+1 being added?' : undefined;
+      return p.kind === 'all-but-last'
+        ? 'is the gradient arriving from step t+1 being added?'
+        : undefined;
     };
     const error = thrown(() =>
       expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis, diagnose }),
@@ -152,12 +187,21 @@ describe('expectGradients on a buggy BPTT', () => {
       /dx: wrong at time steps 0-3, right at step 4 .*\n {2}worst element .*\n {2}is the gradient arriving from step t\+1 being added\?/,
     );
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ gradient: 'dx', kind: 'all-but-last', steps: 5, wrong: [0, 1, 2, 3], right: [4], against: 'reference' });
+    expect(seen[0]).toMatchObject({
+      gradient: 'dx',
+      kind: 'all-but-last',
+      steps: 5,
+      wrong: [0, 1, 2, 3],
+      right: [4],
+      against: 'reference',
+    });
   });
 
   it('says a parameter gradient is wrong overall and names its worst index', () => {
     const { analytic, numeric, reference } = rnnCase('dWh-uses-current-h');
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }));
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
+    );
     expect(error.message).toMatch(
       /^rnnBackward: 1 gradient wrong: dWh\ndWh: wrong overall, \d+ of 16 elements outside tolerance \(against the reference and finite differences\)\n/,
     );
@@ -168,14 +212,22 @@ describe('expectGradients on a buggy BPTT', () => {
 
   it('says "wrong everywhere" when each step is wrong', () => {
     const { analytic, numeric, reference } = rnnCase('no-tanh-derivative');
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }));
-    expect(error.message).toMatch(/\ndx: wrong everywhere, at every time step 0-4 \(against the reference and finite differences\)\n/);
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
+    );
+    expect(error.message).toMatch(
+      /\ndx: wrong everywhere, at every time step 0-4 \(against the reference and finite differences\)\n/,
+    );
   });
 
   it('gives the time step of the worst element of a gradient through time', () => {
     const { analytic, reference } = rnnCase('no-recurrent-gradient');
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic, reference, timeAxis }));
-    expect(error.message).toMatch(/\ndx: wrong at time steps 0-3, right at step 4 \(against the reference\)\n {2}worst element \[\d, ([0-3]), \d\] \(time step \1\): /);
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic, reference, timeAxis }),
+    );
+    expect(error.message).toMatch(
+      /\ndx: wrong at time steps 0-3, right at step 4 \(against the reference\)\n {2}worst element \[\d, ([0-3]), \d\] \(time step \1\): /,
+    );
   });
 });
 
@@ -188,20 +240,30 @@ describe('expectGradients on constructed errors', () => {
   /** dx with the listed time steps scaled by 1.5. */
   function wrongAt(steps: number[]): Tensor {
     const out = dx.clone();
-    for (let n = 0; n < 2; n++) for (const t of steps) for (let d = 0; d < 3; d++) out.set(1.5 * dx.get(n, t, d), n, t, d);
+    for (let n = 0; n < 2; n++)
+      for (const t of steps) for (let d = 0; d < 3; d++) out.set(1.5 * dx.get(n, t, d), n, t, d);
     return out;
   }
 
   it('says "wrong only at the last step"', () => {
     const error = thrown(() =>
-      expectGradients({ what: 'rnnBackward', analytic: { dx: wrongAt([4]), dWh }, reference, timeAxis }),
+      expectGradients({
+        what: 'rnnBackward',
+        analytic: { dx: wrongAt([4]), dWh },
+        reference,
+        timeAxis,
+      }),
     );
-    expect(error.message).toMatch(/\ndx: wrong only at the last step \(4\), right at steps 0-3 \(against the reference\)\n/);
+    expect(error.message).toMatch(
+      /\ndx: wrong only at the last step \(4\), right at steps 0-3 \(against the reference\)\n/,
+    );
     expect(error.message).toMatch(/check how the backward pass starts at the last step/);
   });
 
   it('names missing gradient keys', () => {
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic: { dx }, reference }));
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic: { dx }, reference }),
+    );
     expect(error.message).toBe(
       'rnnBackward: 1 gradient wrong: dWh\nmissing gradient dWh (expected keys: dx, dWh; received: dx)',
     );
@@ -209,7 +271,9 @@ describe('expectGradients on constructed errors', () => {
   });
 
   it('names extra keys and guesses the intended name', () => {
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic: { dx, dwh: dWh }, reference }));
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic: { dx, dwh: dWh }, reference }),
+    );
     expect(error.message).toBe(
       'rnnBackward: 2 gradients wrong: dWh, dwh\n' +
         'missing gradient dWh (expected keys: dx, dWh; received: dx, dwh)\n' +
@@ -224,7 +288,9 @@ describe('expectGradients on constructed errors', () => {
   });
 
   it('rejects a backward that returns no object of gradients', () => {
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic: [dx, dWh] as never, reference }));
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic: [dx, dWh] as never, reference }),
+    );
     expect(error.message).toBe(
       'rnnBackward: expected an object of gradients { dx, dWh }, received a Tensor[] of length 2 (an array, not one Tensor)',
     );
@@ -233,38 +299,68 @@ describe('expectGradients on constructed errors', () => {
   it('reports a NaN gradient by index', () => {
     const bad = dx.clone();
     bad.set(NaN, 1, 2, 0);
-    const error = thrown(() => expectGradients({ what: 'rnnBackward', analytic: { dx: bad, dWh }, reference }));
-    expect(error.message).toMatch(/\ndx contains NaN at \[1, 2, 0\] \(1 of 30 elements are not finite\)$/);
+    const error = thrown(() =>
+      expectGradients({ what: 'rnnBackward', analytic: { dx: bad, dWh }, reference }),
+    );
+    expect(error.message).toMatch(
+      /\ndx contains NaN at \[1, 2, 0\] \(1 of 30 elements are not finite\)$/,
+    );
   });
 
   it('reports a gradient of the wrong shape', () => {
     const error = thrown(() =>
-      expectGradients({ what: 'rnnBackward', analytic: { dx, dWh: fromData(dWh.data, [16]) }, reference }),
+      expectGradients({
+        what: 'rnnBackward',
+        analytic: { dx, dWh: fromData(dWh.data, [16]) },
+        reference,
+      }),
     );
-    expect(error.message).toMatch(/\ndWh: expected a Tensor of shape \[4, 4\], received a Tensor of shape \[16\]/);
+    expect(error.message).toMatch(
+      /\ndWh: expected a Tensor of shape \[4, 4\], received a Tensor of shape \[16\]/,
+    );
   });
 
   it('says which comparison disagrees when the forward, not the backward, is wrong', () => {
     // analytic agrees with "numeric" (the learner's forward) but not with the reference
     const shifted = wrongAt([0, 1, 2, 3, 4]);
     const error = thrown(() =>
-      expectGradients({ what: 'rnnBackward', analytic: { dx: shifted, dWh }, numeric: { dx: shifted, dWh }, reference, timeAxis }),
+      expectGradients({
+        what: 'rnnBackward',
+        analytic: { dx: shifted, dWh },
+        numeric: { dx: shifted, dWh },
+        reference,
+        timeAxis,
+      }),
     );
-    expect(error.message).toMatch(/agrees with finite differences of your own forward but not with the reference/);
+    expect(error.message).toMatch(
+      /agrees with finite differences of your own forward but not with the reference/,
+    );
   });
 
   it('applies one tolerance to both comparisons when given a number', () => {
     const close = dx.clone();
     close.set(dx.get(0, 0, 0) * (1 + 1e-7), 0, 0, 0);
-    expect(() => expectGradients({ what: 'f', analytic: { dx: close, dWh }, reference })).toThrow(GradientError);
-    expect(() => expectGradients({ what: 'f', analytic: { dx: close, dWh }, reference, tol: 1e-6 })).not.toThrow();
+    expect(() => expectGradients({ what: 'f', analytic: { dx: close, dWh }, reference })).toThrow(
+      GradientError,
+    );
+    expect(() =>
+      expectGradients({ what: 'f', analytic: { dx: close, dWh }, reference, tol: 1e-6 }),
+    ).not.toThrow();
   });
 
   it('ends with the hint to read', () => {
     const error = thrown(() =>
-      expectGradients({ what: 'rnnBackward', analytic: { dx }, reference, hint: 2, exercise: 'rnn/sequence-backward' }),
+      expectGradients({
+        what: 'rnnBackward',
+        analytic: { dx },
+        reference,
+        hint: 2,
+        exercise: 'rnn/sequence-backward',
+      }),
     );
-    expect(error.message.split('\n').at(-1)).toBe('Read hint 2: npm run course -- hint rnn/sequence-backward');
+    expect(error.message.split('\n').at(-1)).toBe(
+      'Read hint 2: npm run course -- hint rnn/sequence-backward',
+    );
   });
 
   it('tolerates central-difference noise on a near-zero element, but not a real error', () => {
@@ -272,21 +368,32 @@ describe('expectGradients on constructed errors', () => {
     // relative error near 1, which the absolute floor (ABSOLUTE_FLOORS.numeric) absorbs
     const tiny = fromData([1e-9, 0.5], [2]);
     const noisy = fromData([2.5e-9, 0.5 + 1e-9], [2]);
-    expect(() => expectGradients({ what: 'f', analytic: { dW: tiny }, numeric: { dW: noisy } })).not.toThrow();
+    expect(() =>
+      expectGradients({ what: 'f', analytic: { dW: tiny }, numeric: { dW: noisy } }),
+    ).not.toThrow();
     const wrong = fromData([1e-9, 0.6], [2]);
-    expect(() => expectGradients({ what: 'f', analytic: { dW: wrong }, numeric: { dW: noisy } })).toThrow(
+    expect(() =>
+      expectGradients({ what: 'f', analytic: { dW: wrong }, numeric: { dW: noisy } }),
+    ).toThrow(
       /dW: wrong overall, 1 of 2 elements outside tolerance \(against finite differences\)\n {2}worst element \[1\]/,
     );
   });
 
   it('tells the suite author when a time axis does not fit the gradient', () => {
-    expect(() => expectGradients({ what: 'f', analytic: { dWh: wrongAt([0]) }, reference: { dWh: dx }, timeAxis: { dWh: 3 } })).toThrow(
-      /timeAxis 3 of dWh does not fit shape \[2, 5, 3\]/,
-    );
+    expect(() =>
+      expectGradients({
+        what: 'f',
+        analytic: { dWh: wrongAt([0]) },
+        reference: { dWh: dx },
+        timeAxis: { dWh: 3 },
+      }),
+    ).toThrow(/timeAxis 3 of dWh does not fit shape \[2, 5, 3\]/);
   });
 
   it('refuses to run with nothing to compare against', () => {
-    expect(() => expectGradients({ what: 'f', analytic: { dx } })).toThrow(/give numeric or reference/);
+    expect(() => expectGradients({ what: 'f', analytic: { dx } })).toThrow(
+      /give numeric or reference/,
+    );
   });
 });
 
@@ -303,7 +410,14 @@ describe('layerGradients', () => {
   const dout = randn([3, 2], rng);
 
   it('gives the learner, finite-difference and reference gradients under the same names', () => {
-    const g = layerGradients({ inputs: { x, W }, dout, forward, output: (r) => r.out, backward: backwardWith(1), reference: matmul });
+    const g = layerGradients({
+      inputs: { x, W },
+      dout,
+      forward,
+      output: (r) => r.out,
+      backward: backwardWith(1),
+      reference: matmul,
+    });
     expect(Object.keys(g.analytic).sort()).toEqual(['dW', 'dx']);
     expect(Object.keys(g.numeric).sort()).toEqual(['dW', 'dx']);
     expect(Object.keys(g.reference).sort()).toEqual(['dW', 'dx']);
@@ -312,9 +426,15 @@ describe('layerGradients', () => {
 
   it('a wrong backward disagrees with both the numeric and the reference gradient, inputs untouched', () => {
     const before = W.data.slice();
-    const g = layerGradients({ inputs: { x, W }, dout, forward, output: (r) => r.out, backward: backwardWith(2), reference: matmul });
+    const g = layerGradients({
+      inputs: { x, W },
+      dout,
+      forward,
+      output: (r) => r.out,
+      backward: backwardWith(2),
+      reference: matmul,
+    });
     expect(W.data).toEqual(before);
     expect(thrown(() => expectGradients({ what: 'matmul', ...g })).message).toContain('dW');
   });
 });
-

@@ -4,22 +4,34 @@ import { InputMutationError } from '../../src/testing/expect';
 import { expectNoInputMutation } from '../../src/testing/mutation';
 import { thrown } from './fixtures/thrown';
 
-
 describe('expectNoInputMutation', () => {
   it('passes a function that only reads, and returns its result', () => {
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const result = expectNoInputMutation({ x }, () => x.data.reduce((s, v) => s + v, 0));
     expect(result).toBe(10);
   });
 
   it('names the changed input and its first changed element', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
-    const Wx = tensor([[0.5, 0.25], [1, 2]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    const Wx = tensor([
+      [0.5, 0.25],
+      [1, 2],
+    ]);
     const error = thrown(() =>
-      expectNoInputMutation({ x, Wx }, () => {
-        Wx.set(0.125, 0, 1);
-        Wx.set(7, 1, 1);
-      }, { what: 'rnnStepForward' }),
+      expectNoInputMutation(
+        { x, Wx },
+        () => {
+          Wx.set(0.125, 0, 1);
+          Wx.set(7, 1, 1);
+        },
+        { what: 'rnnStepForward' },
+      ),
     );
     expect(error).toBeInstanceOf(InputMutationError);
     expect(error.message).toBe(
@@ -39,7 +51,9 @@ describe('expectNoInputMutation', () => {
         grads.db.data[0] = 0;
       }),
     );
-    expect(error.message).toMatch(/^the function under test changed its inputs dWx, db: element \[1\] was 2/);
+    expect(error.message).toMatch(
+      /^the function under test changed its inputs dWx, db: element \[1\] was 2/,
+    );
   });
 
   it('catches a change that compares equal: 0 written over -0', () => {
@@ -48,14 +62,19 @@ describe('expectNoInputMutation', () => {
   });
 
   it('catches in-place writes to id arrays, with the path of the element', () => {
-    const ids = [[1, 2, 3], [4, 5, 6]];
+    const ids = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
     const error = thrown(() =>
       expectNoInputMutation({ ids }, () => {
         const row = ids[1];
         if (row !== undefined) row[2] = 0;
       }),
     );
-    expect(error.message).toMatch(/changed its input ids: element \[1, 2\] was 6 before the call, 0 after/);
+    expect(error.message).toMatch(
+      /changed its input ids: element \[1, 2\] was 6 before the call, 0 after/,
+    );
   });
 
   it('catches an id array whose length changed', () => {
