@@ -5,12 +5,18 @@
  *   --quick          a small run that finishes in seconds (the test suite uses it)
  *   --steps N        number of training steps (overrides the lab's default)
  *   --impl NAME      reference | solutions | exercises: whose code the model runs on
- *   --out DIR        folder for figures and samples (default: the chapter's figures/)
+ *   --out DIR        folder for figures and samples (default: .course/lab-output/<chapter>/)
+ *   --update-figures write into the chapter's committed figures/ (maintainers; full reference runs)
  *   --seed N         seed of the random generator
  *   --help           print the flags and exit
+ *
+ * A learner's run, or any quick run, never touches the figures the chapter's text quotes: they
+ * go to an ignored folder, and `outputDir` says where. Refreshing the committed figures is the
+ * explicit `--update-figures`, refused for quick runs and for runs on anyone's code but the
+ * reference, so that the chapter's numbers and its figures come from the same run.
  */
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Whose implementation a lab trains: the chapter's reference, the worked solutions, or yours. */
@@ -22,6 +28,8 @@ export interface LabArgs {
   steps: number | undefined;
   impl: Impl;
   out: string | undefined;
+  /** Write into the chapter's committed figures/ folder (maintainers only). */
+  updateFigures: boolean;
   seed: number;
   help: boolean;
 }
@@ -43,7 +51,8 @@ export function usage(): string {
     '  --quick           small run that finishes in seconds',
     '  --steps N         number of training steps',
     '  --impl NAME       reference | solutions | exercises (default reference)',
-    '  --out DIR         folder for figures and samples',
+    '  --out DIR         folder for figures and samples (default .course/lab-output/<chapter>/)',
+    "  --update-figures  write into the chapter's committed figures/ (maintainers)",
     '  --seed N          seed of the random generator (default 0)',
     '  --help            print this help',
   ].join('\n');
@@ -69,6 +78,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     steps: undefined,
     impl: 'reference',
     out: undefined,
+    updateFigures: false,
     seed: 0,
     help: false,
   };
@@ -85,6 +95,9 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
       case '--help':
       case '-h':
         args.help = true;
+        break;
+      case '--update-figures':
+        args.updateFigures = true;
         break;
       case '--steps':
         args.steps = integer(flag, value(), 1);
@@ -113,12 +126,52 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
         throw new ArgsError(`unknown flag "${raw}"`);
     }
   }
+  if (args.updateFigures && args.quick) {
+    throw new ArgsError(
+      "--update-figures writes the chapter's committed figures, which come from full runs: drop --quick",
+    );
+  }
+  if (args.updateFigures && args.impl !== 'reference') {
+    throw new ArgsError(
+      `--update-figures writes the chapter's committed figures, which come from the reference: ` +
+        `drop --impl ${args.impl}`,
+    );
+  }
+  if (args.updateFigures && args.out !== undefined) {
+    throw new ArgsError('--update-figures and --out both choose the folder: give one of them');
+  }
   return args;
+}
+
+/** The repository's root (the lab kit lives at packages/lab/src). */
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+
+/**
+ * Where a lab writes its figures and samples: `--out` when given; the chapter's committed
+ * `figures/` folder with `--update-figures`; otherwise `.course/lab-output/<chapter>/` at the
+ * repository's root, a folder git ignores, so that a learner's run or a quick run never changes
+ * the figures the chapter quotes.
+ *
+ * @param args     the parsed flags
+ * @param figures  the chapter's committed figures folder (absolute)
+ * @param chapter  the chapter's id, e.g. `rnn`, naming the default folder
+ */
+export function outputDir(args: LabArgs, figures: string, chapter: string): string {
+  if (args.out !== undefined) return resolve(args.out);
+  if (args.updateFigures) return figures;
+  return join(repoRoot, '.course', 'lab-output', chapter);
+}
+
+/** `dir` as a learner would type it: relative to the repository's root when inside it. */
+export function shownPath(dir: string): string {
+  const rel = relative(repoRoot, dir);
+  return rel.startsWith('..') || rel === '' ? dir : rel;
 }
 
 /**
  * The command that reproduces a run, for figure captions and logs: the npm script with the
- * flags that change the result (`--out` is left out, it changes only where files go).
+ * flags that change the result (`--out` and `--update-figures` are left out: they change only
+ * where files go).
  *
  * @example labCommand('lab:char-rnn', '@rnn-course/rnn', args)
  *   // 'npm run lab:char-rnn -w @rnn-course/rnn -- --quick --seed 3'

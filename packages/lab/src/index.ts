@@ -35,5 +35,15 @@ export {
   CORPUS_FILES,
 } from './datasets';
 export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
-export { parseLabArgs, usage, labCommand, isMain, runIfMain, ArgsError } from './args';
+export {
+  parseLabArgs,
+  usage,
+  labCommand,
+  isMain,
+  runIfMain,
+  outputDir,
+  shownPath,
+  repoRoot,
+  ArgsError,
+} from './args';
 export type { Impl, LabArgs } from './args';

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArgsError, isMain, labCommand, parseLabArgs } from '../src/args';
+import { ArgsError, isMain, labCommand, outputDir, parseLabArgs, repoRoot } from '../src/args';
 
 describe('parseLabArgs', () => {
   it('has defaults for every flag', () => {
@@ -8,6 +9,7 @@ describe('parseLabArgs', () => {
       steps: undefined,
       impl: 'reference',
       out: undefined,
+      updateFigures: false,
       seed: 0,
       help: false,
     });
@@ -58,5 +60,28 @@ describe('labCommand', () => {
     expect(labCommand('lab:gradients', '@rnn-course/rnn', parseLabArgs([]))).toBe(
       'npm run lab:gradients -w @rnn-course/rnn',
     );
+  });
+});
+
+describe('outputDir', () => {
+  const figures = '/course/packages/rnn/figures';
+
+  it("sends a plain run to the ignored .course/lab-output/<chapter>/, never the chapter's figures", () => {
+    const dir = outputDir(parseLabArgs(['--quick']), figures, 'rnn');
+    expect(dir).toBe(join(repoRoot, '.course', 'lab-output', 'rnn'));
+    expect(dir).not.toBe(figures);
+  });
+
+  it('writes the committed figures only with --update-figures, and --out wins otherwise', () => {
+    expect(outputDir(parseLabArgs(['--update-figures']), figures, 'rnn')).toBe(figures);
+    expect(outputDir(parseLabArgs(['--out', '/tmp/x']), figures, 'rnn')).toBe('/tmp/x');
+  });
+
+  it('refuses --update-figures for quick runs, for anyone but the reference, and beside --out', () => {
+    expect(() => parseLabArgs(['--update-figures', '--quick'])).toThrow(/drop --quick/);
+    expect(() => parseLabArgs(['--update-figures', '--impl', 'exercises'])).toThrow(
+      /drop --impl exercises/,
+    );
+    expect(() => parseLabArgs(['--update-figures', '--out', 'x'])).toThrow(/give one of them/);
   });
 });

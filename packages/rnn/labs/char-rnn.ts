@@ -28,6 +28,7 @@ import {
   splitText,
   usage,
   writeFigure,
+  outputDir,
 } from '@rnn-course/lab';
 import { CharRnn, buildVocab, textChunks } from '../src/index';
 import type { TextChunk } from '../src/index';
@@ -128,7 +129,7 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
   }
   const base = args.quick ? QUICK : FULL;
   const config: CharRnnLabConfig = { ...base, steps: args.steps ?? base.steps };
-  const out = args.out ?? FIGURES;
+  const out = outputDir(args, FIGURES, 'rnn');
   const started = performance.now();
 
   // Data: the corpus, its last 10% held out; one vocabulary for both parts.

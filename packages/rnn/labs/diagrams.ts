@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diagram, parseLabArgs, runIfMain, usage, writeFigure } from '@rnn-course/lab';
+import { diagram, outputDir, parseLabArgs, runIfMain, usage, writeFigure } from '@rnn-course/lab';
 import type { DiagramEdge, DiagramNode } from '@rnn-course/lab';
 
 const FIGURES = fileURLToPath(new URL('../figures', import.meta.url));
@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<string> {
     unit: 58,
     box: 40,
   });
-  const path = writeFigure(join(args.out ?? FIGURES, 'unrolled-rnn.svg'), svg);
+  const path = writeFigure(join(outputDir(args, FIGURES, 'rnn'), 'unrolled-rnn.svg'), svg);
   console.log(`wrote ${path}`);
   return path;
 }

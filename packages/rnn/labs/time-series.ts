@@ -28,6 +28,7 @@ import {
   seasonalSeries,
   usage,
   writeFigure,
+  outputDir,
 } from '@rnn-course/lab';
 import type { Line } from '@rnn-course/lab';
 import { RnnRegressor } from '../src/index';
@@ -102,7 +103,7 @@ export async function main(argv: string[]): Promise<TimeSeriesLabResult | undefi
   }
   const base = args.quick ? QUICK : FULL;
   const config: TimeSeriesLabConfig = { ...base, steps: args.steps ?? base.steps };
-  const out = args.out ?? FIGURES;
+  const out = outputDir(args, FIGURES, 'rnn');
   const started = performance.now();
 
   // The trend ℓ_t = a + b t, fitted on the training part only (the future is unknown), is

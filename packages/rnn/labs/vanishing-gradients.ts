@@ -26,6 +26,7 @@ import {
   stackedLineCharts,
   usage,
   writeFigure,
+  outputDir,
 } from '@rnn-course/lab';
 import { CharRnn, buildVocab, textChunks } from '../src/index';
 import type { TextChunk } from '../src/index';
@@ -179,7 +180,7 @@ export async function main(argv: string[]): Promise<GradientsLabResult | undefin
   }
   const base = args.quick ? QUICK : FULL;
   const config: GradientsLabConfig = { ...base, clipSteps: args.steps ?? base.clipSteps };
-  const out = args.out ?? FIGURES;
+  const out = outputDir(args, FIGURES, 'rnn');
   const lab = await loadImpl(args.impl);
   for (const line of lab.report) console.log(`  ${line}`);
 
