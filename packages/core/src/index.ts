@@ -79,8 +79,10 @@ export {
 } from './ops/sequence';
 export type { Ids } from './ops/sequence';
 
-// Matmul kernels: a readable reference and a register-blocked default, swappable.
+// Matmul kernels: a readable reference, a register-blocked one in TypeScript (the fallback) and
+// the WebAssembly SIMD default, swappable.
 export { referenceKernel, blockedKernel, getMatmulKernel, setMatmulKernel } from './kernels/matmul';
+export { wasmKernel } from './kernels/wasm';
 export type { MatmulKernel } from './kernels/matmul';
 
 // A hand-written forward/backward pair as one graph node.
