@@ -95,6 +95,7 @@ export {
   numericalGradientOfOutput,
   gradcheck,
   formatGradcheckReport,
+  GRADCHECK_DEFAULTS,
 } from './gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
 export { allClose, maxRelError } from './compare';

@@ -65,6 +65,7 @@ describe('the public API (src/index.ts)', () => {
       'numericalGradient',
       'numericalGradientOfOutput',
       'gradcheck',
+      'GRADCHECK_DEFAULTS',
       'uniformRnnInit',
       'xavierUniform',
       'orthogonal',

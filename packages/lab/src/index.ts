@@ -3,6 +3,7 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - heatmap: a function of two variables on a grid, with paths over it (e.g. optimiser iterates)
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
@@ -25,6 +26,8 @@ export type {
   DiagramEdge,
   DiagramSpec,
 } from './figures';
+export { heatmap } from './heatmap';
+export type { HeatmapSpec, HeatmapPath } from './heatmap';
 export {
   seasonalSeries,
   fitLine,

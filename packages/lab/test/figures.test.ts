@@ -98,6 +98,45 @@ describe('diagram', () => {
     expect(await diagram(d)).toBe(svg);
   });
 
+  it('draws text nodes without a box, and styled, offset, labelled arrows', async () => {
+    const nodes = [
+      { id: 'a', x: 0, y: 0, label: 'h_0' },
+      { id: 'b', x: 2, y: 0, label: 'h_1' },
+      { id: 'note', x: 1, y: -1, label: 'a caption', shape: 'text' as const, bold: true },
+    ];
+    const boxed = (svg: string): number =>
+      (svg.match(/aria-roledescription="square"/g) ?? []).length;
+    const svg = await diagram({
+      title: 'both ways',
+      subtitle: 'forward and back',
+      nodes,
+      edges: [
+        { from: 'a', to: 'b', offset: 0.1 },
+        {
+          from: 'b',
+          to: 'a',
+          offset: 0.1,
+          color: '#c0392b',
+          dashed: true,
+          label: 'dh',
+          labelPosition: 'below',
+        },
+      ],
+    });
+    expect(boxed(svg)).toBe(2); // the text node has no square
+    expect(svg).toContain('a caption');
+    expect(svg).toContain('font-weight="bold"');
+    expect(svg).toContain('forward and back');
+    expect(svg).toContain('stroke="#c0392b"');
+    expect(svg).toContain('stroke-dasharray="5,3"');
+    // The two arrows, shifted to their own left, run at different heights: one above, one below.
+    const ys = [
+      ...svg.matchAll(/aria-roledescription="rule mark" transform="translate\([^,]+,([^)]+)\)"/g),
+    ].map((m) => Number(m[1]));
+    expect(ys).toHaveLength(2);
+    expect(ys[0]).not.toBeCloseTo(ys[1] as number, 3);
+  });
+
   it('names an edge that joins an unknown node', async () => {
     await expect(
       diagram({

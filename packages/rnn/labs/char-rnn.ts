@@ -256,7 +256,7 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
     '',
     ...wrap(
       `Produced by \`${command}\` (implementation: ${lab.impl}) after ${config.steps} steps; ` +
-        `final validation loss ${finalValidationLoss.toFixed(3)} nats per character (perplexity ` +
+        `final validation loss ${finalValidationLoss.toFixed(4)} nats per character (perplexity ` +
         `${perplexity.toFixed(2)}); unigram baseline ${baseline.toFixed(3)}. Each sample starts ` +
         `from the prompt "${prompt}" with the same seed.`,
       96,
@@ -274,8 +274,8 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
   files.push(writeFigure(join(out, 'char-rnn-samples.md'), markdown));
 
   console.log(
-    `final validation loss ${finalValidationLoss.toFixed(3)} nats/char (perplexity ` +
-      `${perplexity.toFixed(2)}), unigram baseline ${baseline.toFixed(3)}; ` +
+    `final validation loss ${finalValidationLoss.toFixed(4)} nats/char (perplexity ` +
+      `${perplexity.toFixed(2)} = exp of the unrounded loss), unigram baseline ${baseline.toFixed(3)}; ` +
       `${(100 * clippedFraction).toFixed(1)}% of the steps clipped; ${seconds.toFixed(0)} s`,
   );
   console.log(`reproduce: ${command}`);
