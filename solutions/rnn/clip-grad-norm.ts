@@ -32,7 +32,7 @@ export function clipGradNorm(
     throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
   let sumSquares = 0;
   for (const g of Object.values(grads)) {
-    for (let i = 0; i < g.size; i++) sumSquares += g.data[i]! * g.data[i]!;
+    for (let i = 0; i < g.size; i++) sumSquares += g.data[i] * g.data[i];
   }
   const totalNorm = Math.sqrt(sumSquares);
   // The 1e-6 keeps the factor finite when every gradient is zero (then the factor is 1).

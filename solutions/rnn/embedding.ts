@@ -29,16 +29,16 @@ export function embeddingForward(
   W: Tensor,
 ): { out: Tensor; cache: EmbeddingCache } {
   assertShape('embeddingForward', W, [null, null], 'W');
-  const [V, D] = W.shape as [number, number];
+  const [V, D] = W.shape;
   const N = ids.length;
   const T = ids[0]?.length ?? 0;
   const out = new Float64Array(N * T * D); // [N, T, D]
   for (let n = 0; n < N; n++) {
-    const row = ids[n] as readonly number[];
+    const row = ids[n];
     if (row.length !== T)
       throw new ShapeError('embeddingForward', `ids [${N}][${T}]`, [n, row.length]);
     for (let t = 0; t < T; t++) {
-      const id = row[t] as number;
+      const id = row[t];
       if (!Number.isInteger(id) || id < 0 || id >= V) {
         throw new RangeError(
           `embeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,
@@ -71,9 +71,9 @@ export function embeddingBackward(dout: Tensor, cache: EmbeddingCache): { dW: Te
   const dW = zeros([V, D]); // [V, D]
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
-      const id = (ids[n] as readonly number[])[t] as number;
+      const id = ids[n][t];
       const src = (n * T + t) * D;
-      for (let d = 0; d < D; d++) dW.data[id * D + d]! += dout.data[src + d]!;
+      for (let d = 0; d < D; d++) dW.data[id * D + d] += dout.data[src + d];
     }
   }
   return { dW };

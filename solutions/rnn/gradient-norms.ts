@@ -34,8 +34,8 @@ export function hiddenGradientNorms(
   b: Tensor,
 ): number[] {
   assertShape('hiddenGradientNorms', x, [1, null, null], 'x');
-  const T = x.shape[1] as number;
-  const H = Wh.shape[0] as number;
+  const T = x.shape[1];
+  const H = Wh.shape[0];
   assertShape('hiddenGradientNorms', h0, [1, H], 'h0');
   const { h } = rnnForward(x, h0, Wx, Wh, b); // [1, T, H]
 
@@ -51,8 +51,8 @@ export function hiddenGradientNorms(
     // eq. 1.14: ∂h_t/∂h_{t−1} = diag(1 − h_t²) Whᵀ, row i of Whᵀ scaled by 1 − h_t[i]².
     const step = WhT.clone(); // [H, H]
     for (let i = 0; i < H; i++) {
-      const hi = h.data[t * H + i]!;
-      for (let j = 0; j < H; j++) step.data[i * H + j]! *= 1 - hi * hi;
+      const hi = h.data[t * H + i];
+      for (let j = 0; j < H; j++) step.data[i * H + j] *= 1 - hi * hi;
     }
     // eq. 1.15: chain rule, ∂h_{T−1}/∂h_{t−1} = ∂h_{T−1}/∂h_t · ∂h_t/∂h_{t−1}.
     J = matmul(J, step); // [H, H]
@@ -63,6 +63,6 @@ export function hiddenGradientNorms(
 /** ‖A‖_F = sqrt(Σ_ij A_ij²). */
 function frobenius(A: Tensor): number {
   let s = 0;
-  for (let i = 0; i < A.size; i++) s += A.data[i]! * A.data[i]!;
+  for (let i = 0; i < A.size; i++) s += A.data[i] * A.data[i];
   return Math.sqrt(s);
 }

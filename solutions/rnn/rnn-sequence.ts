@@ -49,10 +49,10 @@ export function rnnForward(
   b: Tensor,
 ): { h: Tensor; cache: RnnCache } {
   assertShape('rnnForward', x, [null, null, null], 'x');
-  const [N, T, D] = x.shape as [number, number, number];
+  const [N, T, D] = x.shape;
   if (T < 1) throw new ShapeError('rnnForward', 'x [N, T >= 1, D]', x.shape);
   assertShape('rnnForward', Wx, [D, null], 'Wx');
-  const H = Wx.shape[1] as number;
+  const H = Wx.shape[1];
   assertShape('rnnForward', Wh, [H, H], 'Wh');
   assertShape('rnnForward', b, [H], 'b');
   assertShape('rnnForward', h0, [N, H], 'h0');
@@ -96,7 +96,7 @@ export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
   for (let t = T - 1; t >= 0; t--) {
     // eq. 1.4: dL/dh_t = (loss at t) + (carried back from t+1).
     const dht = add(timeStep(dh, t), dnext); // [N, H]
-    const g = rnnStepBackward(dht, cache.steps[t] as RnnStepCache);
+    const g = rnnStepBackward(dht, cache.steps[t]);
     dxs[t] = g.dx; // [N, D]
     // eq. 1.5: the weights are shared across time, so their gradients add up over the steps.
     dWx = add(dWx, g.dWx);

@@ -57,9 +57,9 @@ export function rnnStepForward(
   b: Tensor,
 ): { nextH: Tensor; cache: RnnStepCache } {
   assertShape('rnnStepForward', x, [null, null], 'x');
-  const [N, D] = x.shape as [number, number];
+  const [N, D] = x.shape;
   assertShape('rnnStepForward', Wx, [D, null], 'Wx');
-  const H = Wx.shape[1] as number;
+  const H = Wx.shape[1];
   assertShape('rnnStepForward', Wh, [H, H], 'Wh');
   assertShape('rnnStepForward', b, [H], 'b');
   assertShape('rnnStepForward', prevH, [N, H], 'prevH');

@@ -25,7 +25,7 @@ import type { Rng, Tensor } from '@rnn-course/core';
  */
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
   assertShape('sampleWithTemperature', logits, [null], 'logits');
-  const V = logits.shape[0] as number;
+  const V = logits.shape[0];
   if (V < 1) throw new RangeError('sampleWithTemperature: logits must hold at least one score');
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new RangeError(
@@ -40,7 +40,7 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
   const u = rng.uniform();
   let cdf = 0;
   for (let i = 0; i < V; i++) {
-    cdf += e[i]! / total;
+    cdf += e[i] / total;
     if (u < cdf) return i;
   }
   // Rounding can leave the last cdf a hair below 1; u then belongs to the last index with p > 0.

@@ -58,7 +58,7 @@ export function tbpttStep(
   const { We, Wx, Wh, b, Wy, by } = params;
   const N = chunk.inputs.length;
   const T = chunk.inputs[0]?.length ?? 0;
-  assertShape('tbpttStep', hPrev, [N, Wh.shape[0] as number], 'hPrev');
+  assertShape('tbpttStep', hPrev, [N, Wh.shape[0]], 'hPrev');
 
   // Forward: ids -> eq. 1.6 -> eq. 1.1 unrolled -> eq. 1.8 -> eq. 1.10.
   const emb = embeddingForward(chunk.inputs, We); // [N, T, D]

@@ -31,9 +31,9 @@ export function temporalAffineForward(
   b: Tensor,
 ): { out: Tensor; cache: TemporalAffineCache } {
   assertShape('temporalAffineForward', x, [null, null, null], 'x');
-  const [N, T, H] = x.shape as [number, number, number];
+  const [N, T, H] = x.shape;
   assertShape('temporalAffineForward', W, [H, null], 'W');
-  const V = W.shape[1] as number;
+  const V = W.shape[1];
   assertShape('temporalAffineForward', b, [V], 'b');
 
   // The map is the same at every step, so the N·T rows are one matrix product.
@@ -57,8 +57,8 @@ export function temporalAffineBackward(
   cache: TemporalAffineCache,
 ): { dx: Tensor; dW: Tensor; db: Tensor } {
   const { x, W } = cache;
-  const [N, T, H] = x.shape as [number, number, number];
-  const V = W.shape[1] as number;
+  const [N, T, H] = x.shape;
+  const V = W.shape[1];
   assertShape('temporalAffineBackward', dout, [N, T, V], 'dout');
 
   const dout2 = reshape(dout, [N * T, V]); // [N·T, V]

@@ -32,7 +32,7 @@ export function temporalSoftmaxLoss(
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
   assertShape('temporalSoftmaxLoss', logits, [null, null, null], 'logits');
-  const [N, T, V] = logits.shape as [number, number, number];
+  const [N, T, V] = logits.shape;
   checkGrid('targets', targets, N, T);
   checkGrid('mask', mask, N, T);
 
@@ -41,8 +41,8 @@ export function temporalSoftmaxLoss(
   let loss = 0;
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
-      const m = (mask[n] as readonly number[])[t] as number;
-      const y = (targets[n] as readonly number[])[t] as number;
+      const m = mask[n][t];
+      const y = targets[n][t];
       if (!Number.isInteger(y) || y < 0 || y >= V) {
         throw new RangeError(
           `temporalSoftmaxLoss: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
@@ -51,15 +51,15 @@ export function temporalSoftmaxLoss(
       const row = (n * T + t) * V;
       // Stable softmax: softmax(z) = softmax(z − max z), so every exponent is <= 0.
       let max = -Infinity;
-      for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);
+      for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]);
       let sumExp = 0;
-      for (let v = 0; v < V; v++) sumExp += Math.exp(z[row + v]! - max);
+      for (let v = 0; v < V; v++) sumExp += Math.exp(z[row + v] - max);
       const logSumExp = max + Math.log(sumExp);
       // −log p[y] = log Σ exp(z) − z[y], computed in log space so p[y] ≈ 0 stays finite.
-      loss += (m * (logSumExp - z[row + y]!)) / N;
+      loss += (m * (logSumExp - z[row + y])) / N;
       // eq. 1.11: dL/dz = m (p − onehot(y)) / N.
       for (let v = 0; v < V; v++) {
-        const p = Math.exp(z[row + v]! - logSumExp);
+        const p = Math.exp(z[row + v] - logSumExp);
         dlogits[row + v] = (m * (p - (v === y ? 1 : 0))) / N;
       }
     }
@@ -71,8 +71,7 @@ export function temporalSoftmaxLoss(
 function checkGrid(name: string, grid: readonly (readonly number[])[], N: number, T: number): void {
   const ragged = grid.findIndex((row) => row.length !== T);
   if (grid.length !== N || ragged >= 0) {
-    const received =
-      grid.length !== N ? [grid.length] : [grid.length, (grid[ragged] as readonly number[]).length];
+    const received = grid.length !== N ? [grid.length] : [grid.length, grid[ragged].length];
     throw new ShapeError('temporalSoftmaxLoss', `${name} [${N}][${T}]`, received);
   }
 }

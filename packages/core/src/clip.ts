@@ -30,7 +30,7 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number
     for (const p of params) {
       if (p.grad === null) continue;
       const g = p.grad.data;
-      for (let i = 0; i < g.length; i++) g[i]! *= coef;
+      for (let i = 0; i < g.length; i++) g[i] *= coef;
     }
   }
   return totalNorm;

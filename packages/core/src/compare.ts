@@ -44,8 +44,8 @@ export function allClose(
   const { rtol = 1e-5, atol = 1e-8 } = opts;
   const [A, B] = values('allClose', a, b);
   for (let i = 0; i < A.length; i++) {
-    const x = A[i]!;
-    const y = B[i]!;
+    const x = A[i];
+    const y = B[i];
     if (x === y) continue; // equal infinities
     if (!(Math.abs(x - y) <= atol + rtol * Math.abs(y))) return false;
   }
@@ -64,8 +64,8 @@ export function maxRelError(a: Tensor | number, b: Tensor | number): number {
   const [A, B] = values('maxRelError', a, b);
   let worst = 0;
   for (let i = 0; i < A.length; i++) {
-    const x = A[i]!;
-    const y = B[i]!;
+    const x = A[i];
+    const y = B[i];
     const e = x === y ? 0 : Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y));
     if (Number.isNaN(e)) return NaN;
     if (e > worst) worst = e;

@@ -53,9 +53,9 @@ export const mistakes: readonly Mistake[] = [
     file: 'rnn/rnn-sequence.ts',
     edits: [
       {
-        find: 'const g = rnnStepBackward(dht, cache.steps[t] as RnnStepCache);',
+        find: 'const g = rnnStepBackward(dht, cache.steps[t]);',
         replace:
-          'const step = cache.steps[t] as RnnStepCache;\n' +
+          'const step = cache.steps[t];\n' +
           '    const g = rnnStepBackward(dht, { ...step, prevH: step.nextH }); // MISTAKE: dWh from h_t, not h_{t−1}',
       },
     ],
@@ -132,8 +132,8 @@ export const mistakes: readonly Mistake[] = [
     file: 'rnn/embedding.ts',
     edits: [
       {
-        find: 'dW.data[id * D + d]! += dout.data[src + d]!;',
-        replace: 'dW.data[id * D + d] = dout.data[src + d]!; // MISTAKE: = where += belongs',
+        find: 'dW.data[id * D + d] += dout.data[src + d];',
+        replace: 'dW.data[id * D + d] = dout.data[src + d]; // MISTAKE: = where += belongs',
       },
     ],
     points: [/accumulate/, /more than once/],
@@ -150,8 +150,8 @@ export const mistakes: readonly Mistake[] = [
           'let loss = 0;\n  const count = mask.flat().reduce((s, m) => s + m, 0); // MISTAKE: divides by the unmasked tokens, not N',
       },
       {
-        find: '(m * (logSumExp - z[row + y]!)) / N;',
-        replace: '(m * (logSumExp - z[row + y]!)) / count;',
+        find: '(m * (logSumExp - z[row + y])) / N;',
+        replace: '(m * (logSumExp - z[row + y])) / count;',
       },
       {
         find: '(m * (p - (v === y ? 1 : 0))) / N;',
@@ -167,7 +167,7 @@ export const mistakes: readonly Mistake[] = [
     file: 'rnn/temporal-softmax-loss.ts',
     edits: [
       {
-        find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);',
+        find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]);',
         replace: "max = 0; // MISTAKE: the row's maximum is not subtracted",
       },
     ],

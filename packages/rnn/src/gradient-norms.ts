@@ -25,8 +25,8 @@ export function hiddenGradientNorms(
   b: Tensor,
 ): number[] {
   assertShape('hiddenGradientNorms', x, [1, null, null], 'x');
-  const T = x.shape[1] as number;
-  const H = Wh.shape[0] as number;
+  const T = x.shape[1];
+  const H = Wh.shape[0];
   assertShape('hiddenGradientNorms', h0, [1, H], 'h0');
   const [xd, h0d, Wxd, Whd, bd] = [x, h0, Wx, Wh, b].map((t) => t.detach()) as [
     Tensor,
@@ -39,13 +39,13 @@ export function hiddenGradientNorms(
   for (let i = 0; i < H; i++) {
     const e = Array.from({ length: T }, () => zeros([1, H], { requiresGrad: true }));
     let h = h0d; // [1, H]
-    for (let t = 0; t < T; t++) h = add(rnnStep(timeStep(xd, t), h, Wxd, Whd, bd), e[t] as Tensor);
+    for (let t = 0; t < T; t++) h = add(rnnStep(timeStep(xd, t), h, Wxd, Whd, bd), e[t]);
     const pick = zeros([1, H]);
     pick.set(1, 0, i);
     sum(mul(h, pick)).backward(); // h_{T−1}[i]
     for (let t = 0; t < T; t++) {
-      const row = (e[t] as Tensor).grad;
-      if (row) for (let j = 0; j < H; j++) squares[t]! += row.data[j]! * row.data[j]!;
+      const row = e[t].grad;
+      if (row) for (let j = 0; j < H; j++) squares[t] += row.data[j] * row.data[j];
     }
   }
   return squares.map(Math.sqrt);

@@ -67,7 +67,7 @@ export class RnnRegressor {
    */
   forward(x: Tensor, h0?: Tensor): Tensor {
     const { Wx, Wh, b, Wy, by } = this.params;
-    const h = this.layers.rnn(x, h0 ?? zeros([x.shape[0] as number, this.hiddenSize]), Wx, Wh, b); // [N, T, H]
+    const h = this.layers.rnn(x, h0 ?? zeros([x.shape[0], this.hiddenSize]), Wx, Wh, b); // [N, T, H]
     return this.layers.affine(h, Wy, by); // [N, T, 1]
   }
 
@@ -103,7 +103,7 @@ export class RnnRegressor {
         out.push(next);
         const hk = this.layers.rnn(reshape(tensor([next]), [1, 1, 1]), h, Wx, Wh, b); // [1, 1, H]
         h = timeStep(hk, 0);
-        next = this.layers.affine(hk, Wy, by).data[0] as number;
+        next = this.layers.affine(hk, Wy, by).data[0];
       }
       return out;
     });

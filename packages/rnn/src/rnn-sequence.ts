@@ -19,7 +19,7 @@ import { rnnStep } from './rnn-step';
  */
 export function rnnSequence(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {
   assertShape('rnnSequence', x, [null, null, null], 'x');
-  const T = x.shape[1] as number;
+  const T = x.shape[1];
   if (T < 1) throw new ShapeError('rnnSequence', 'x [N, T >= 1, D]', x.shape);
   const hs: Tensor[] = [];
   let h = h0; // [N, H]

@@ -28,8 +28,8 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
   let cdf = 0;
   let last = 0;
   for (let i = 0; i < p.length; i++) {
-    if (p[i]! > 0) last = i;
-    cdf += p[i]!;
+    if (p[i] > 0) last = i;
+    cdf += p[i];
     if (u < cdf) return i;
   }
   return last; // rounding left the cdf a hair below 1

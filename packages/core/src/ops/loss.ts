@@ -48,7 +48,7 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   if (logits.ndim < 1) {
     throw new ShapeError('crossEntropy', 'logits [..., V]', formatShape(logits.shape));
   }
-  const V = logits.shape[logits.ndim - 1]!;
+  const V = logits.shape[logits.ndim - 1];
   const lead = logits.shape.slice(0, -1);
   const { values: y, shape: yShape } = flattenIds('crossEntropy', targets);
   const P = shapeSize(lead); // number of positions
@@ -83,13 +83,13 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   let loss = 0;
   for (let i = 0; i < P; i++) {
     if (mask[i] === 0) continue;
-    const target = y[i]!;
+    const target = y[i];
     if (target < 0 || target >= V) {
       throw new RangeError(
         `crossEntropy: target ${target} at flat position ${i} is outside 0..${V - 1}`,
       );
     }
-    loss -= mask[i]! * logp[i * V + target]!;
+    loss -= mask[i] * logp[i * V + target];
   }
   const scaleBy = Z === 0 ? 0 : 1 / Z;
   const out = new Tensor(new Float64Array([loss * scaleBy]), []); // a scalar
@@ -98,10 +98,10 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
     softmaxInto(logits.data, logits.shape, logits.ndim - 1, p);
     const gx = new Float64Array(logits.size);
     for (let i = 0; i < P; i++) {
-      const w = mask[i]! * scaleBy * g[0]!;
+      const w = mask[i] * scaleBy * g[0];
       if (w === 0) continue;
-      for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]!; // w softmax(x_i)
-      gx[i * V + y[i]!]! -= w; // - w onehot(y_i)
+      for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]; // w softmax(x_i)
+      gx[i * V + y[i]] -= w; // - w onehot(y_i)
     }
     accumulate(logits, gx);
   });
