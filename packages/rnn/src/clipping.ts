@@ -1,7 +1,7 @@
 /**
  * Clipping by the global norm (Pascanu, Mikolov & Bengio 2013, algorithm 1), on named
  * gradients. To clip the `.grad` of trained parameters in place, the labs use the core's
- * `clipGradNorm(params, maxNorm)`, which applies the same rule.
+ * `clipGradNormInPlace(params, maxNorm)`, which applies the same rule.
  *
  * Chapter 1, "Exploding gradients and clipping" —
  * packages/rnn/README.md#exploding-gradients-and-clipping

@@ -3,7 +3,7 @@
  * and the models' behaviour (the loss drops, the state is carried, runs are reproducible).
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, Rng, clipGradNorm as clipParams, tensor, zeros } from '@rnn-course/core';
+import { Adam, Rng, clipGradNormInPlace, tensor, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import {
   CharRnn,
@@ -129,7 +129,7 @@ describe('CharRnn', () => {
         opt.zeroGrad();
         const { loss, hNext } = model.forward(chunk, h);
         loss.backward();
-        clipParams(model.parameters(), 5);
+        clipGradNormInPlace(model.parameters(), 5);
         opt.step();
         h = hNext;
       }

@@ -6,8 +6,8 @@
  *
  *   L = Σ_i w_i ℓ_i,   w_i = mask_i / Z,   dL/dx_i = w_i (softmax(x_i) - onehot(y_i))
  *
- * where Z is the number of unmasked positions ('mean'), 1 ('sum'), or the batch size N,
- * the first axis ('sumOverTimeMeanOverBatch', the CS231n temporal softmax loss).
+ * where Z is the number of unmasked positions ('mean') or 1 ('sum'). A chapter that divides by
+ * something else (the batch size, say) takes the 'sum' and divides it.
  */
 import { accumulate, record } from '../autograd';
 import { ShapeError, formatShape } from '../errors';
@@ -23,7 +23,7 @@ function maskOf(mask: Ids): { data: Float64Array; shape: number[] } {
 }
 
 /** How `crossEntropy` combines per-position losses. */
-export type Reduction = 'mean' | 'sum' | 'sumOverTimeMeanOverBatch';
+export type Reduction = 'mean' | 'sum';
 
 /** Options of `crossEntropy`. */
 export interface CrossEntropyOptions {
@@ -75,7 +75,6 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   let Z: number;
   if (reduction === 'mean') Z = mask.reduce((s, v) => s + v, 0);
   else if (reduction === 'sum') Z = 1;
-  else if (reduction === 'sumOverTimeMeanOverBatch') Z = lead[0] ?? 1;
   else throw new RangeError(`crossEntropy: unknown reduction '${String(reduction)}'`);
 
   const logp = new Float64Array(logits.size);
