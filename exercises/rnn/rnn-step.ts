@@ -50,7 +50,7 @@ export function rnnStepForward(
   b: Tensor,
 ): { nextH: Tensor; cache: RnnStepCache } {
   // TODO: compute the pre-activation, apply tanh, return { nextH, cache }.
-  notImplemented('rnn/step-forward');
+  notImplemented('rnn/rnn-step-forward');
 }
 
 /**
@@ -65,5 +65,5 @@ export function rnnStepForward(
  */
 export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGrads {
   // TODO: backpropagate through tanh, then through the affine pre-activation.
-  notImplemented('rnn/step-backward');
+  notImplemented('rnn/rnn-step-backward');
 }

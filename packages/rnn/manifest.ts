@@ -15,13 +15,13 @@ export default defineChapter({
   text,
   exercises: [
     {
-      id: 'rnn/step-forward',
+      id: 'rnn/rnn-step-forward',
       title: 'RNN step forward',
       file: 'rnn/rnn-step.ts',
       exports: ['rnnStepForward'],
       points: 3,
       section: `${text}#the-forward-pass`,
-      suite: suite('step-forward'),
+      suite: suite('rnn-step-forward'),
       hints: [
         'Eq. 1.1 is the whole step: h_t = tanh(x_t Wx + h_{t−1} Wh + b). With row vectors, ' +
           'x [N, D] times Wx [D, H] is [N, H], and so is prevH [N, H] times Wh [H, H].',
@@ -32,13 +32,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/step-backward',
+      id: 'rnn/rnn-step-backward',
       title: 'RNN step backward',
       file: 'rnn/rnn-step.ts',
       exports: ['rnnStepBackward'],
       points: 4,
       section: `${text}#backpropagation-through-time`,
-      suite: suite('step-backward'),
+      suite: suite('rnn-step-backward'),
       hints: [
         'Split the step in two: a = x Wx + prevH Wh + b, then h = tanh(a). Backpropagate ' +
           'through tanh first (eq. 1.2), then through the affine part (eq. 1.3).',
@@ -53,13 +53,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/sequence-forward',
+      id: 'rnn/rnn-forward',
       title: 'RNN forward over a sequence',
-      file: 'rnn/rnn-sequence.ts',
+      file: 'rnn/rnn.ts',
       exports: ['rnnForward'],
       points: 3,
       section: `${text}#the-forward-pass`,
-      suite: suite('sequence-forward'),
+      suite: suite('rnn-forward'),
       hints: [
         'Unroll eq. 1.1 through time: the same Wx, Wh, b at every step, each step starting ' +
           'from the hidden state the previous one produced (h0 for the first).',
@@ -72,13 +72,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/sequence-backward',
+      id: 'rnn/rnn-backward',
       title: 'Backpropagation through time',
-      file: 'rnn/rnn-sequence.ts',
+      file: 'rnn/rnn.ts',
       exports: ['rnnBackward'],
       points: 6,
       section: `${text}#backpropagation-through-time`,
-      suite: suite('sequence-backward'),
+      suite: suite('rnn-backward'),
       hints: [
         'Walk the steps backwards, t = T−1 down to 0, calling your rnnStepBackward with each ' +
           "step's cache.",
@@ -95,13 +95,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/embedding-forward',
+      id: 'rnn/word-embedding-forward',
       title: 'Embedding forward',
-      file: 'rnn/embedding.ts',
-      exports: ['embeddingForward'],
+      file: 'rnn/word-embedding.ts',
+      exports: ['wordEmbeddingForward'],
       points: 2,
       section: `${text}#embeddings`,
-      suite: suite('embedding-forward'),
+      suite: suite('word-embedding-forward'),
       hints: [
         'Eq. 1.6: the embedding of id v is row v of W [V, D]; out[n, t, :] = W[ids[n][t], :].',
         'W.data is row-major, so row v is W.data.subarray(v * D, (v + 1) * D), and position ' +
@@ -112,13 +112,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/embedding-backward',
+      id: 'rnn/word-embedding-backward',
       title: 'Embedding backward',
-      file: 'rnn/embedding.ts',
-      exports: ['embeddingBackward'],
+      file: 'rnn/word-embedding.ts',
+      exports: ['wordEmbeddingBackward'],
       points: 4,
       section: `${text}#embeddings`,
-      suite: suite('embedding-backward'),
+      suite: suite('word-embedding-backward'),
       hints: [
         'Row v of W was copied to every position where ids[n][t] = v, so its gradient is the ' +
           'sum of dout over those positions (eq. 1.7); rows never looked up get zero.',
@@ -163,13 +163,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/temporal-softmax-loss',
+      id: 'rnn/temporal-softmax-loss-and-grad',
       title: 'Temporal softmax cross-entropy with a mask',
       file: 'rnn/temporal-softmax-loss.ts',
-      exports: ['temporalSoftmaxLoss'],
+      exports: ['temporalSoftmaxLossAndGrad'],
       points: 5,
       section: `${text}#the-loss-cross-entropy-over-time`,
-      suite: suite('temporal-softmax-loss'),
+      suite: suite('temporal-softmax-loss-and-grad'),
       hints: [
         'Eq. 1.10: L = (1/N) Σ_n Σ_t m_{n,t} · (−log p_{n,t}[target]). Divide by N, the batch ' +
           'size, not by N·T and not by the number of unmasked positions.',
@@ -201,13 +201,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/sample-temperature',
+      id: 'rnn/sample-with-temperature',
       title: 'Sampling with temperature',
-      file: 'rnn/sampling.ts',
+      file: 'rnn/sample-with-temperature.ts',
       exports: ['sampleWithTemperature'],
       points: 4,
       section: `${text}#sampling-with-temperature`,
-      suite: suite('sample-temperature'),
+      suite: suite('sample-with-temperature'),
       hints: [
         'Eq. 1.13: divide the logits by τ, then take the softmax; τ < 1 sharpens, τ > 1 ' +
           'flattens.',
@@ -223,16 +223,16 @@ export default defineChapter({
     {
       id: 'rnn/tbptt-step',
       title: 'One truncated-BPTT training step',
-      file: 'rnn/tbptt.ts',
+      file: 'rnn/tbptt-step.ts',
       exports: ['tbpttStep'],
       points: 5,
       section: `${text}#truncated-bptt`,
       suite: suite('tbptt-step'),
       hints: [
-        'Compose your own layers from this folder: embeddingForward → rnnForward (from hPrev) → ' +
-          'temporalAffineForward → temporalSoftmaxLoss with a mask of ones.',
+        'Compose your own layers from this folder: wordEmbeddingForward → rnnForward (from hPrev) → ' +
+          'temporalAffineForward → temporalSoftmaxLossAndGrad with a mask of ones.',
         'Then backward in reverse order: temporalAffineBackward(dlogits) gives dh [N, T, H], ' +
-          'rnnBackward(dh) gives dx and the RNN gradients, embeddingBackward(dx) gives dWe.',
+          'rnnBackward(dh) gives dx and the RNN gradients, wordEmbeddingBackward(dx) gives dWe.',
         'Truncation: the chunk starts from hPrev but no gradient flows into it; drop the dh0 ' +
           'that rnnBackward returns. hNext is the last hidden state, timeStep(h, T - 1), ' +
           'detached.',
@@ -241,13 +241,13 @@ export default defineChapter({
       ],
     },
     {
-      id: 'rnn/gradient-norms',
+      id: 'rnn/hidden-gradient-norms',
       title: 'Measuring vanishing gradients',
-      file: 'rnn/gradient-norms.ts',
+      file: 'rnn/hidden-gradient-norms.ts',
       exports: ['hiddenGradientNorms'],
       points: 5,
       section: `${text}#measuring-vanishing-gradients`,
-      suite: suite('gradient-norms'),
+      suite: suite('hidden-gradient-norms'),
       hints: [
         'Entry t is ‖∂h_{T−1}/∂h_t‖_F, a product of per-step Jacobians (eq. 1.15); the last ' +
           'entry, t = T−1, is the identity, whose Frobenius norm is sqrt(H).',

@@ -23,15 +23,15 @@ import type { Tensor } from '@rnn-course/core';
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
  * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
- * @throws ShapeError naming `temporalSoftmaxLoss` when targets or mask do not match `[N][T]`;
+ * @throws ShapeError naming `temporalSoftmaxLossAndGrad` when targets or mask do not match `[N][T]`;
  *   RangeError when a target is not an integer in `[0, V)`
  */
-export function temporalSoftmaxLoss(
+export function temporalSoftmaxLossAndGrad(
   logits: Tensor,
   targets: readonly (readonly number[])[],
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
-  assertShape('temporalSoftmaxLoss', logits, [null, null, null], 'logits');
+  assertShape('temporalSoftmaxLossAndGrad', logits, [null, null, null], 'logits');
   const [N, T, V] = logits.shape;
   checkGrid('targets', targets, N, T);
   checkGrid('mask', mask, N, T);
@@ -45,7 +45,7 @@ export function temporalSoftmaxLoss(
       const y = targets[n][t];
       if (!Number.isInteger(y) || y < 0 || y >= V) {
         throw new RangeError(
-          `temporalSoftmaxLoss: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
+          `temporalSoftmaxLossAndGrad: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
         );
       }
       const row = (n * T + t) * V;
@@ -72,6 +72,6 @@ function checkGrid(name: string, grid: readonly (readonly number[])[], N: number
   const ragged = grid.findIndex((row) => row.length !== T);
   if (grid.length !== N || ragged >= 0) {
     const received = grid.length !== N ? [grid.length] : [grid.length, grid[ragged].length];
-    throw new ShapeError('temporalSoftmaxLoss', `${name} [${N}][${T}]`, received);
+    throw new ShapeError('temporalSoftmaxLossAndGrad', `${name} [${N}][${T}]`, received);
   }
 }

@@ -78,12 +78,12 @@ describe('errors', () => {
 
   it('notImplemented throws a NotImplementedError carrying the exercise id', () => {
     try {
-      notImplemented('rnn/step-forward');
+      notImplemented('rnn/rnn-step-forward');
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(NotImplementedError);
-      expect((e as NotImplementedError).exerciseId).toBe('rnn/step-forward');
-      expect((e as Error).message).toContain('rnn/step-forward');
+      expect((e as NotImplementedError).exerciseId).toBe('rnn/rnn-step-forward');
+      expect((e as Error).message).toContain('rnn/rnn-step-forward');
     }
   });
 });

@@ -231,7 +231,7 @@ function needId(positionals: string[], command: string): string {
   const id = positionals[0];
   if (id === undefined)
     throw new UsageError(
-      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`,
+      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/rnn-step-forward`,
     );
   return id;
 }

@@ -6,7 +6,7 @@
 
 /** One exercise of a chapter. Paths are relative to the repository root unless said. */
 export interface ExerciseEntry {
-  /** `<chapter>/<slug>`, e.g. `rnn/step-forward`. */
+  /** `<chapter>/<slug>`, e.g. `rnn/rnn-step-forward`. */
   readonly id: string;
   readonly title: string;
   /** The exercise file, relative to `exercises/` and `solutions/`, e.g. `rnn/rnn-step.ts`. */
@@ -16,7 +16,7 @@ export interface ExerciseEntry {
   readonly points: number;
   /** The chapter section that teaches it, e.g. `packages/rnn/README.md#the-forward-pass`. */
   readonly section: string;
-  /** The grading suite, e.g. `packages/rnn/grading/step-forward.grade.ts`. */
+  /** The grading suite, e.g. `packages/rnn/grading/rnn-step-forward.grade.ts`. */
   readonly suite: string;
   /** Ordered from a nudge to nearly the answer. */
   readonly hints: readonly string[];

@@ -9,7 +9,7 @@ import type { Edit } from '@rnn-course/grader';
 /** One known mistake: what it breaks, how to make it, and what the message must mention. */
 export interface Mistake {
   readonly name: string;
-  /** The exercise it fails, e.g. `rnn/step-backward`. */
+  /** The exercise it fails, e.g. `rnn/rnn-step-backward`. */
   readonly exercise: string;
   /** The file it edits, relative to `solutions/`. */
   readonly file: string;
@@ -22,8 +22,8 @@ export const mistakes: readonly Mistake[] = [
   // BPTT forgets the gradient arriving at h_t from step t+1 (eq. 1.4): only the last step is right.
   {
     name: 'no-gradient-from-next-step',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'const dht = add(timeStep(dh, t), dnext); // [N, H]',
@@ -36,7 +36,7 @@ export const mistakes: readonly Mistake[] = [
   // dWh of one step multiplies da by h_t (nextH), the step's output, where eq. 1.3 needs h_{t−1}.
   {
     name: 'dwh-uses-current-h',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -49,8 +49,8 @@ export const mistakes: readonly Mistake[] = [
   // The same through time: each step is handed h_t as its h_{t−1}, so dWh sums h_tᵀ da.
   {
     name: 'dwh-uses-current-h-in-sequence',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'const g = rnnStepBackward(dht, cache.steps[t]);',
@@ -64,7 +64,7 @@ export const mistakes: readonly Mistake[] = [
   // The tanh derivative taken as 1 − a² of the pre-activation a, where it is 1 − tanh(a)² = 1 − h_t².
   {
     name: 'tanh-derivative-on-preactivation',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -87,7 +87,7 @@ export const mistakes: readonly Mistake[] = [
   // db of one step left per example, [N, H], instead of summed over the batch to [H].
   {
     name: 'db-not-summed-over-batch',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -113,8 +113,8 @@ export const mistakes: readonly Mistake[] = [
   // The parameter gradients overwritten at every step instead of summed over time (eq. 1.5).
   {
     name: 'param-grads-overwritten-over-time',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'dWx = add(dWx, g.dWx);',
@@ -128,8 +128,8 @@ export const mistakes: readonly Mistake[] = [
   // dW[id] overwritten, so an id that occurs several times keeps only its last gradient.
   {
     name: 'embedding-overwrites-repeated-ids',
-    exercise: 'rnn/embedding-backward',
-    file: 'rnn/embedding.ts',
+    exercise: 'rnn/word-embedding-backward',
+    file: 'rnn/word-embedding.ts',
     edits: [
       {
         find: 'dW.data[id * D + d] += dout.data[src + d];',
@@ -141,7 +141,7 @@ export const mistakes: readonly Mistake[] = [
   // The loss and its gradient divided by the number of unmasked tokens where the chapter divides by N.
   {
     name: 'loss-mean-over-tokens',
-    exercise: 'rnn/temporal-softmax-loss',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
     file: 'rnn/temporal-softmax-loss.ts',
     edits: [
       {
@@ -163,7 +163,7 @@ export const mistakes: readonly Mistake[] = [
   // The softmax of the loss exponentiates the raw logits: exp overflows for logits near 1000.
   {
     name: 'softmax-without-max',
-    exercise: 'rnn/temporal-softmax-loss',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
     file: 'rnn/temporal-softmax-loss.ts',
     edits: [
       {
@@ -191,8 +191,8 @@ export const mistakes: readonly Mistake[] = [
   // The temperature divides the probabilities after exp, and normalising undoes it: every τ samples like τ = 1.
   {
     name: 'temperature-after-softmax',
-    exercise: 'rnn/sample-temperature',
-    file: 'rnn/sampling.ts',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
     edits: [
       {
         find: 'const z = Array.from(logits.data, (v) => v / temperature);',
@@ -209,8 +209,8 @@ export const mistakes: readonly Mistake[] = [
   // The softmax of logits / τ without subtracting the maximum: exp overflows at small temperatures.
   {
     name: 'sampling-without-max',
-    exercise: 'rnn/sample-temperature',
-    file: 'rnn/sampling.ts',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
     edits: [
       {
         find: 'const max = Math.max(...z);',
@@ -223,7 +223,7 @@ export const mistakes: readonly Mistake[] = [
   {
     name: 'tbptt-hnext-not-carried',
     exercise: 'rnn/tbptt-step',
-    file: 'rnn/tbptt.ts',
+    file: 'rnn/tbptt-step.ts',
     edits: [
       {
         find: 'const hNext = timeStep(rnn.h, T - 1).detach(); // [N, H]',
@@ -236,7 +236,7 @@ export const mistakes: readonly Mistake[] = [
   {
     name: 'tbptt-ignores-hprev',
     exercise: 'rnn/tbptt-step',
-    file: 'rnn/tbptt.ts',
+    file: 'rnn/tbptt-step.ts',
     edits: [
       {
         find: "import { assertShape, timeStep } from '@rnn-course/core';",
@@ -253,8 +253,8 @@ export const mistakes: readonly Mistake[] = [
   // Every step of the forward starts from h0 instead of h_{t−1}: step 0 is right, every later step wrong.
   {
     name: 'sequence-forward-restarts-from-h0',
-    exercise: 'rnn/sequence-forward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-forward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'rnnStepForward(timeStep(x, t), prevH, Wx, Wh, b); // [N, H]',
@@ -266,8 +266,8 @@ export const mistakes: readonly Mistake[] = [
   // The Jacobian of one step taken as Whᵀ alone, without the tanh derivative diag(1 − h_k²) (eq. 1.14).
   {
     name: 'gradient-norms-without-tanh-derivative',
-    exercise: 'rnn/gradient-norms',
-    file: 'rnn/gradient-norms.ts',
+    exercise: 'rnn/hidden-gradient-norms',
+    file: 'rnn/hidden-gradient-norms.ts',
     edits: [
       {
         find: 'J = matmul(J, step); // [H, H]',

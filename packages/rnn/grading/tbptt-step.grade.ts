@@ -15,13 +15,13 @@ import {
   numericGrad,
 } from '@rnn-course/grader/testing';
 import {
-  embed,
-  rnnSequence,
+  wordEmbedding,
+  rnn,
   tbpttStep as referenceStep,
   type CharRnnParams,
   type TextChunk,
 } from '@rnn-course/rnn';
-import { tbpttStep } from '@target/rnn/tbptt';
+import { tbpttStep } from '@target/rnn/tbptt-step';
 import { agrees, explained } from './diagnosis';
 import { ids as seededIds, normal } from './inputs';
 
@@ -82,8 +82,8 @@ function readCompositionMistake(
   const lines: string[] = [];
   if (wrong.every((k) => k === 'dWe'))
     lines.push(
-      'Only dWe is wrong: embeddingBackward takes the dx that ' +
-        'rnnBackward returns (rnn/embedding-backward).',
+      'Only dWe is wrong: wordEmbeddingBackward takes the dx that ' +
+        'rnnBackward returns (rnn/word-embedding-backward).',
     );
   else if (wrong.every((k) => k === 'dWy' || k === 'dby'))
     lines.push(
@@ -121,7 +121,7 @@ exercise('rnn/tbptt-step', () => {
             );
           }
           return (
-            'The loss is temporalSoftmaxLoss over the chunk with a mask of ones (eq. 1.10, divided by ' +
+            'The loss is temporalSoftmaxLossAndGrad over the chunk with a mask of ones (eq. 1.10, divided by ' +
             'N), after embedding, rnnForward from hPrev and the temporal affine layer.'
           );
         },
@@ -165,7 +165,7 @@ exercise('rnn/tbptt-step', () => {
     const hPrev = normal(1229, [3, H], 0.8); // [N, H]
     const expected = referenceStep(params, first, hPrev);
     const out = tbpttStep(params, first, hPrev);
-    const h = rnnSequence(embed(params.We, first.inputs), hPrev, params.Wx, params.Wh, params.b); // [N, T, H]
+    const h = rnn(wordEmbedding(first.inputs, params.We), hPrev, params.Wx, params.Wh, params.b); // [N, T, H]
     explained(
       () => {
         expectShape(out.hNext, [3, H], 'hNext');

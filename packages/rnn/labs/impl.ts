@@ -55,24 +55,24 @@ type Folder = ExerciseLayers & { clipGradNorm: ClipFn; hiddenGradientNorms: Norm
 // runner both see the files: the repository's solutions/rnn and exercises/rnn.
 async function importSolutions(): Promise<Folder> {
   const parts = await Promise.all([
-    import('../../../solutions/rnn/rnn-sequence'),
-    import('../../../solutions/rnn/embedding'),
+    import('../../../solutions/rnn/rnn'),
+    import('../../../solutions/rnn/word-embedding'),
     import('../../../solutions/rnn/temporal-affine'),
     import('../../../solutions/rnn/temporal-softmax-loss'),
     import('../../../solutions/rnn/clip-grad-norm'),
-    import('../../../solutions/rnn/gradient-norms'),
+    import('../../../solutions/rnn/hidden-gradient-norms'),
   ]);
   return Object.assign({}, ...parts) as Folder;
 }
 
 async function importExercises(): Promise<Folder> {
   const parts = await Promise.all([
-    import('../../../exercises/rnn/rnn-sequence'),
-    import('../../../exercises/rnn/embedding'),
+    import('../../../exercises/rnn/rnn'),
+    import('../../../exercises/rnn/word-embedding'),
     import('../../../exercises/rnn/temporal-affine'),
     import('../../../exercises/rnn/temporal-softmax-loss'),
     import('../../../exercises/rnn/clip-grad-norm'),
-    import('../../../exercises/rnn/gradient-norms'),
+    import('../../../exercises/rnn/hidden-gradient-norms'),
   ]);
   return Object.assign({}, ...parts) as Folder;
 }
@@ -101,23 +101,21 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
   const ids = [[0, 3]];
   const ok = {
     embedding: implemented(() =>
-      fns.embeddingBackward(randn([1, 2, 2], rng), fns.embeddingForward(ids, W).cache as never),
+      fns.wordEmbeddingBackward(randn([1, 2, 2], rng), fns.wordEmbeddingForward(ids, W).cache),
     ),
     rnn: implemented(() =>
       fns.rnnBackward(
         randn([1, 2, 3], rng),
-        fns.rnnForward(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3]))
-          .cache as never,
+        fns.rnnForward(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3])).cache,
       ),
     ),
     affine: implemented(() =>
       fns.temporalAffineBackward(
         randn([1, 2, 4], rng),
-        fns.temporalAffineForward(randn([1, 2, 3], rng), randn([3, 4], rng), zeros([4]))
-          .cache as never,
+        fns.temporalAffineForward(randn([1, 2, 3], rng), randn([3, 4], rng), zeros([4])).cache,
       ),
     ),
-    loss: implemented(() => fns.temporalSoftmaxLoss(randn([1, 2, 4], rng), ids, [[1, 1]])),
+    loss: implemented(() => fns.temporalSoftmaxLossAndGrad(randn([1, 2, 4], rng), ids, [[1, 1]])),
     clip: implemented(() => fns.clipGradNorm({ a: tensor([3, 4]) }, 1)),
     norms: implemented(() =>
       fns.hiddenGradientNorms(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3])),
@@ -125,7 +123,10 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
   };
   const layers = modelWithLayers({
     ...(ok.embedding
-      ? { embeddingForward: fns.embeddingForward, embeddingBackward: fns.embeddingBackward }
+      ? {
+          wordEmbeddingForward: fns.wordEmbeddingForward,
+          wordEmbeddingBackward: fns.wordEmbeddingBackward,
+        }
       : {}),
     ...(ok.rnn ? { rnnForward: fns.rnnForward, rnnBackward: fns.rnnBackward } : {}),
     ...(ok.affine
@@ -134,7 +135,7 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
           temporalAffineBackward: fns.temporalAffineBackward,
         }
       : {}),
-    ...(ok.loss ? { temporalSoftmaxLoss: fns.temporalSoftmaxLoss } : {}),
+    ...(ok.loss ? { temporalSoftmaxLossAndGrad: fns.temporalSoftmaxLossAndGrad } : {}),
   });
   const whose = (done: boolean, what: string, ids: string): string =>
     done
@@ -146,12 +147,12 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
     clipGradNorm: ok.clip ? fns.clipGradNorm : referenceClip,
     hiddenGradientNorms: ok.norms ? fns.hiddenGradientNorms : referenceNorms,
     report: [
-      whose(ok.embedding, 'embedding', 'rnn/embedding-forward, -backward'),
-      whose(ok.rnn, 'RNN forward/backward', 'rnn/sequence-forward, -backward'),
+      whose(ok.embedding, 'embedding', 'rnn/word-embedding-forward, -backward'),
+      whose(ok.rnn, 'RNN forward/backward', 'rnn/rnn-forward, -backward'),
       whose(ok.affine, 'temporal affine', 'rnn/temporal-affine-forward, -backward'),
-      whose(ok.loss, 'softmax loss', 'rnn/temporal-softmax-loss'),
+      whose(ok.loss, 'softmax loss', 'rnn/temporal-softmax-loss-and-grad'),
       whose(ok.clip, 'clipping', 'rnn/clip-grad-norm'),
-      whose(ok.norms, 'gradient norms', 'rnn/gradient-norms'),
+      whose(ok.norms, 'gradient norms', 'rnn/hidden-gradient-norms'),
     ],
   };
 }

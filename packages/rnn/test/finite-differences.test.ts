@@ -6,15 +6,15 @@
 import { describe, it } from 'vitest';
 import { Rng, numericalGradient, numericalGradientOfOutput } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
-import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
-import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
+import { wordEmbedding, rnn, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '../../../solutions/rnn/word-embedding';
+import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn';
 import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
 import {
   temporalAffineBackward,
   temporalAffineForward,
 } from '../../../solutions/rnn/temporal-affine';
-import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
+import { temporalSoftmaxLossAndGrad as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
 import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
 
 const FD_TOL = 1e-6;
@@ -67,7 +67,7 @@ describe('gradients against central differences', () => {
     };
     const dout = randnT([2, 8, 4], rng);
     const num = numeric(() => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b).h, p, dout);
-    expectAll(autogradGrads(rnnSequence, p, dout), num, 'reference');
+    expectAll(autogradGrads(rnn, p, dout), num, 'reference');
     const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
     expectAll({ ...rnnBackward(dout, cache) }, num, 'solution');
   });
@@ -80,13 +80,13 @@ describe('gradients against central differences', () => {
       [0, 1, 2],
     ];
     const dout = randnT([2, 3, 3], rng);
-    const num = numeric(() => embeddingForward(ids, W).out, { W }, dout);
+    const num = numeric(() => wordEmbeddingForward(ids, W).out, { W }, dout);
     expectAll(
-      autogradGrads((w) => embed(w, ids), { W }, dout),
+      autogradGrads((w) => wordEmbedding(ids, w), { W }, dout),
       num,
       'reference',
     );
-    expectAll(embeddingBackward(dout, embeddingForward(ids, W).cache), num, 'solution');
+    expectAll(wordEmbeddingBackward(dout, wordEmbeddingForward(ids, W).cache), num, 'solution');
   });
 
   it('temporal affine: reference and solution', () => {

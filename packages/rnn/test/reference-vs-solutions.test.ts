@@ -6,15 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensor } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
-import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
-import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
+import { wordEmbedding, rnn, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '../../../solutions/rnn/word-embedding';
+import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn';
 import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
 import {
   temporalAffineBackward,
   temporalAffineForward,
 } from '../../../solutions/rnn/temporal-affine';
-import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
+import { temporalSoftmaxLossAndGrad as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
 import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
 
 const VALUE_TOL = 1e-10;
@@ -79,13 +79,8 @@ describe('rnn sequence (BPTT): reference vs solution', () => {
       };
       const dh = randnT([N, T, H], rng);
       const { h, cache } = rnnForward(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b);
-      expectRel(
-        h,
-        rnnSequence(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b),
-        VALUE_TOL,
-        'h',
-      );
-      expectGrads({ ...rnnBackward(dh, cache) }, autogradGrads(rnnSequence, inputs, dh));
+      expectRel(h, rnn(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b), VALUE_TOL, 'h');
+      expectGrads({ ...rnnBackward(dh, cache) }, autogradGrads(rnn, inputs, dh));
     });
   }
 });
@@ -99,12 +94,12 @@ describe('embedding: reference vs solution', () => {
       [3, 4, 0, 0],
     ]; // id 3 three times, id 0 three times, id 2 never
     const dout = randnT([2, 4, 3], rng);
-    const { out, cache } = embeddingForward(ids, W);
-    expectRel(out, embed(W, ids), VALUE_TOL, 'out');
-    const { dW } = embeddingBackward(dout, cache);
+    const { out, cache } = wordEmbeddingForward(ids, W);
+    expectRel(out, wordEmbedding(ids, W), VALUE_TOL, 'out');
+    const { dW } = wordEmbeddingBackward(dout, cache);
     expectGrads(
       { dW },
-      autogradGrads((w) => embed(w, ids), { W }, dout),
+      autogradGrads((w) => wordEmbedding(ids, w), { W }, dout),
     );
     expect(Array.from(dW.data.subarray(6, 9))).toEqual([0, 0, 0]); // row 2 never looked up
   });

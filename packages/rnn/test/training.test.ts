@@ -16,11 +16,11 @@ import {
 } from '../src/index';
 import type { CharRnnParams } from '../src/index';
 import { clipGradNorm as solutionClip } from '../../../solutions/rnn/clip-grad-norm';
-import * as embedding from '../../../solutions/rnn/embedding';
-import * as sequence from '../../../solutions/rnn/rnn-sequence';
+import * as embedding from '../../../solutions/rnn/word-embedding';
+import * as sequence from '../../../solutions/rnn/rnn';
 import * as affine from '../../../solutions/rnn/temporal-affine';
 import * as loss from '../../../solutions/rnn/temporal-softmax-loss';
-import { tbpttStep as solutionTbptt } from '../../../solutions/rnn/tbptt';
+import { tbpttStep as solutionTbptt } from '../../../solutions/rnn/tbptt-step';
 import { expectRel, randnT } from './helpers';
 
 const solutionLayers = modelWithLayers({ ...embedding, ...sequence, ...affine, ...loss });

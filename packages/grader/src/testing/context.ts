@@ -9,7 +9,7 @@
 let current: string | undefined;
 
 /**
- * Makes `id` (for example 'rnn/step-backward') the exercise that failure messages name.
+ * Makes `id` (for example 'rnn/rnn-step-backward') the exercise that failure messages name.
  * Returns the previous one, so a caller can restore it; `undefined` clears it.
  */
 export function setCurrentExercise(id: string | undefined): string | undefined {
@@ -24,7 +24,7 @@ export function currentExercise(): string | undefined {
 }
 
 /**
- * The last line of a failure: "Read hint 2: npm run course -- hint rnn/step-backward".
+ * The last line of a failure: "Read hint 2: npm run course -- hint rnn/rnn-step-backward".
  * hint: 1-based number of the hint in the exercise's manifest; exercise: its id (defaults
  * to the current exercise).
  */

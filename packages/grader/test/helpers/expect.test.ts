@@ -209,25 +209,23 @@ describe('expectClose', () => {
   });
 
   it('ends with the hint to read, for the current exercise', () => {
-    setCurrentExercise('rnn/step-forward');
+    setCurrentExercise('rnn/rnn-step-forward');
     const error = thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'nextH', hint: 2 }));
     expect(error).toBeInstanceOf(GradingError);
     expect(error.message.split('\n').at(-1)).toBe(
-      'Read hint 2: npm run course -- hint rnn/step-forward',
+      'Read hint 2: npm run course -- hint rnn/rnn-step-forward',
     );
-    expect((error as GradingError).exercise).toBe('rnn/step-forward');
+    expect((error as GradingError).exercise).toBe('rnn/rnn-step-forward');
   });
 
   it('takes the exercise id from the options over the current one', () => {
-    setCurrentExercise('rnn/step-forward');
-    const error = thrown(() =>
-      expectShape(0, [1], 'h', { hint: 1, exercise: 'rnn/sequence-forward' }),
-    );
-    expect(error.message).toMatch(/\nRead hint 1: npm run course -- hint rnn\/sequence-forward$/);
+    setCurrentExercise('rnn/rnn-step-forward');
+    const error = thrown(() => expectShape(0, [1], 'h', { hint: 1, exercise: 'rnn/rnn-forward' }));
+    expect(error.message).toMatch(/\nRead hint 1: npm run course -- hint rnn\/rnn-forward$/);
   });
 
   it('adds no hint line when the suite names no hint', () => {
-    setCurrentExercise('rnn/step-forward');
+    setCurrentExercise('rnn/rnn-step-forward');
     expect(thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h' })).message).not.toMatch(
       /hint/,
     );

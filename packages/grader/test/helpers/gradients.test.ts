@@ -355,11 +355,11 @@ describe('expectGradients on constructed errors', () => {
         analytic: { dx },
         reference,
         hint: 2,
-        exercise: 'rnn/sequence-backward',
+        exercise: 'rnn/rnn-backward',
       }),
     );
     expect(error.message.split('\n').at(-1)).toBe(
-      'Read hint 2: npm run course -- hint rnn/sequence-backward',
+      'Read hint 2: npm run course -- hint rnn/rnn-backward',
     );
   });
 

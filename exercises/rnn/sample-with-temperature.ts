@@ -25,5 +25,5 @@ import type { Rng, Tensor } from '@rnn-course/core';
  */
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
   // TODO: a stable softmax of logits / τ, one rng.uniform(), walk the cumulative sum.
-  notImplemented('rnn/sample-temperature');
+  notImplemented('rnn/sample-with-temperature');
 }

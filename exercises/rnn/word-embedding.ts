@@ -9,10 +9,10 @@ import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**
- * What `embeddingBackward` needs. A suggestion: change the fields freely; the grader only hands
+ * What `wordEmbeddingBackward` needs. A suggestion: change the fields freely; the grader only hands
  * the cache from your forward back to your backward.
  */
-export interface EmbeddingCache {
+export interface WordEmbeddingCache {
   readonly ids: readonly (readonly number[])[]; // [N][T]
   readonly V: number;
   readonly D: number;
@@ -25,16 +25,16 @@ export interface EmbeddingCache {
  *
  * @param ids `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param W   `[V, D]` one row per id
- * @returns `out [N, T, D]` and the cache for `embeddingBackward`
- * @throws ShapeError naming `embeddingForward` when `ids` is ragged or W is not 2-D;
+ * @returns `out [N, T, D]` and the cache for `wordEmbeddingBackward`
+ * @throws ShapeError naming `wordEmbeddingForward` when `ids` is ragged or W is not 2-D;
  *   RangeError when an id is not an integer in `[0, V)`
  */
-export function embeddingForward(
+export function wordEmbeddingForward(
   ids: readonly (readonly number[])[],
   W: Tensor,
-): { out: Tensor; cache: EmbeddingCache } {
+): { out: Tensor; cache: WordEmbeddingCache } {
   // TODO: copy row ids[n][t] of W into out[n, t, :].
-  notImplemented('rnn/embedding-forward');
+  notImplemented('rnn/word-embedding-forward');
 }
 
 /**
@@ -45,10 +45,10 @@ export function embeddingForward(
  * Chapter 1, "Embeddings" — packages/rnn/README.md#embeddings
  *
  * @param dout  `[N, T, D]` upstream gradient
- * @param cache from `embeddingForward`
+ * @param cache from `wordEmbeddingForward`
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur
  */
-export function embeddingBackward(dout: Tensor, cache: EmbeddingCache): { dW: Tensor } {
+export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): { dW: Tensor } {
   // TODO: start from zeros [V, D] and add dout[n, t, :] into row ids[n][t].
-  notImplemented('rnn/embedding-backward');
+  notImplemented('rnn/word-embedding-backward');
 }

@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/step-backward: the backward pass of one RNN step (eqs. 1.2-1.3),
+ * Grading suite of rnn/rnn-step-backward: the backward pass of one RNN step (eqs. 1.2-1.3),
  * against central differences of the learner's own rnnStepForward and against the
  * reference's autograd gradients.
  */
@@ -126,7 +126,7 @@ function readStepMistake(
   return { text: lines.join('\n'), hint: HINT_FORMULAS };
 }
 
-exercise('rnn/step-backward', () => {
+exercise('rnn/rnn-step-backward', () => {
   check(
     'the five gradients match finite differences of your forward and the reference (N = 3, D = 4, H = 5)',
     2,

@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/embedding-forward: the lookup of eq. 1.6, out[n, t] = W[ids[n][t]],
+ * Grading suite of rnn/word-embedding-forward: the lookup of eq. 1.6, out[n, t] = W[ids[n][t]],
  * against the reference.
  */
 import {
@@ -9,8 +9,8 @@ import {
   expectNoInputMutation,
   expectShape,
 } from '@rnn-course/grader/testing';
-import { embed } from '@rnn-course/rnn';
-import { embeddingForward } from '@target/rnn/embedding';
+import { wordEmbedding } from '@rnn-course/rnn';
+import { wordEmbeddingForward } from '@target/rnn/word-embedding';
 import { explained, isTensorLike } from './diagnosis';
 import { ids as seededIds, normal } from './inputs';
 
@@ -33,7 +33,7 @@ function readLookupMistake(out: unknown, ids: number[][], D: number): string | u
   );
 }
 
-exercise('rnn/embedding-forward', () => {
+exercise('rnn/word-embedding-forward', () => {
   check(
     'out matches the reference lookup, with repeated ids and the ids 0 and V-1 (N = 3, T = 4, V = 7, D = 5)',
     1,
@@ -44,8 +44,8 @@ exercise('rnn/embedding-forward', () => {
         [6, 1, 0, 2],
         [5, 5, 5, 4],
       ]; // [N][T]
-      const expected = embed(W, ids); // [3, 4, 5]
-      const { out } = embeddingForward(ids, W);
+      const expected = wordEmbedding(ids, W); // [3, 4, 5]
+      const { out } = wordEmbeddingForward(ids, W);
       explained(
         () => {
           expectShape(out, [3, 4, 5], 'out');
@@ -65,11 +65,11 @@ exercise('rnn/embedding-forward', () => {
     () => {
       const W1 = normal(502, [4, 3]); // [V, D]
       const single = [[2]];
-      const one = embeddingForward(single, W1).out;
+      const one = wordEmbeddingForward(single, W1).out;
       explained(
         () => {
           expectShape(one, [1, 1, 3], 'out (N = 1, T = 1)');
-          expectClose(one, embed(W1, single), { what: 'out (N = 1, T = 1)', ...EXACT });
+          expectClose(one, wordEmbedding(single, W1), { what: 'out (N = 1, T = 1)', ...EXACT });
         },
         () => readLookupMistake(one, single, 3),
         2,
@@ -77,14 +77,14 @@ exercise('rnn/embedding-forward', () => {
 
       const W = normal(503, [11, 6]); // [V, D]
       const ids = seededIds(504, 4, 9, 11);
-      const out = expectNoInputMutation({ W, ids }, () => embeddingForward(ids, W).out, {
-        what: 'embeddingForward',
+      const out = expectNoInputMutation({ W, ids }, () => wordEmbeddingForward(ids, W).out, {
+        what: 'wordEmbeddingForward',
         hint: 2,
       });
       explained(
         () => {
           expectShape(out, [4, 9, 6], 'out');
-          expectClose(out, embed(W, ids), { what: 'out', timeAxis: 1, ...EXACT });
+          expectClose(out, wordEmbedding(ids, W), { what: 'out', timeAxis: 1, ...EXACT });
         },
         () => readLookupMistake(out, ids, 6),
         2,

@@ -1,6 +1,6 @@
 /**
- * Embedding lookup as a differentiable function: the core's `embedding` gathers rows of W,
- * and its backward scatters-adds into them (repeated ids accumulate).
+ * Word embeddings as a differentiable function: the core's `embedding` gathers rows of W, and
+ * its backward scatters-adds into them (repeated ids accumulate).
  *
  * Chapter 1, "Embeddings" — packages/rnn/README.md#embeddings
  */
@@ -10,10 +10,10 @@ import type { Tensor } from '@rnn-course/core';
 /**
  * eq. 1.6: x_{n,t} = W[ids[n][t]].
  *
- * @param W   `[V, D]` one row per id
  * @param ids `number[][]` of shape `[N][T]`, integers in `[0, V)`
+ * @param W   `[V, D]` one row per id
  * @returns `[N, T, D]`
  */
-export function embed(W: Tensor, ids: readonly (readonly number[])[]): Tensor {
+export function wordEmbedding(ids: readonly (readonly number[])[], W: Tensor): Tensor {
   return embedding(W, ids); // [N, T, D]
 }

@@ -15,12 +15,12 @@ import { rnnStep } from './rnn-step';
  * @param h0 `[N, H]` initial hidden state
  * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` shared by every step
  * @returns `[N, T, H]` the hidden state at every step
- * @throws ShapeError naming `rnnSequence` when x is not `[N, T, D]` with T >= 1
+ * @throws ShapeError naming `rnn` when x is not `[N, T, D]` with T >= 1
  */
-export function rnnSequence(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {
-  assertShape('rnnSequence', x, [null, null, null], 'x');
+export function rnn(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {
+  assertShape('rnn', x, [null, null, null], 'x');
   const T = x.shape[1];
-  if (T < 1) throw new ShapeError('rnnSequence', 'x [N, T >= 1, D]', x.shape);
+  if (T < 1) throw new ShapeError('rnn', 'x [N, T >= 1, D]', x.shape);
   const hs: Tensor[] = [];
   let h = h0; // [N, H]
   for (let t = 0; t < T; t++) {

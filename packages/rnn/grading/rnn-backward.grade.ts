@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/sequence-backward: backpropagation through time (eqs. 1.4-1.5),
+ * Grading suite of rnn/rnn-backward: backpropagation through time (eqs. 1.4-1.5),
  * against central differences of the learner's own rnnForward and against the reference's
  * autograd gradients, with a chapter-specific reading of which steps and which gradients
  * are wrong.
@@ -25,8 +25,8 @@ import {
   layerGradients,
   type LayerGradients,
 } from '@rnn-course/grader/testing';
-import { rnnSequence } from '@rnn-course/rnn';
-import { rnnBackward, rnnForward } from '@target/rnn/rnn-sequence';
+import { rnn } from '@rnn-course/rnn';
+import { rnnBackward, rnnForward } from '@target/rnn/rnn';
 import { agrees, explained, stepsAgreeing, type Reading } from './diagnosis';
 import { normal, sequenceInputs, type SequenceInputs } from './inputs';
 
@@ -57,7 +57,7 @@ function readTimePattern(p: TimePattern): string | undefined {
     case 'everywhere':
       return (
         'dx is wrong even at the last step, where nothing arrives from step t+1: check the step ' +
-        'backward (rnn/step-backward) and that step t is given the cache of step t.'
+        'backward (rnn/rnn-step-backward) and that step t is given the cache of step t.'
       );
     case 'only-last':
       return (
@@ -78,7 +78,7 @@ function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
       rnnForward(x, h0, Wx, Wh, b),
     output: (r) => r.h,
     backward: rnnBackward,
-    reference: rnnSequence,
+    reference: rnn,
   });
 }
 
@@ -104,7 +104,7 @@ function readParameterMistake(
   // Rebuild the per-step gradients of the pre-activations, da_t, from the reference.
   const { x, h0, Wx, Wh, b } = p;
   const T = x.shape[1] as number;
-  const h = rnnSequence(x, h0, Wx, Wh, b); // [N, T, H]
+  const h = rnn(x, h0, Wx, Wh, b); // [N, T, H]
   const da: Tensor[] = new Array<Tensor>(T);
   let carried = zeros(h0.shape); // [N, H]
   for (let t = T - 1; t >= 0; t--) {
@@ -171,7 +171,7 @@ function expectBptt(what: string, p: SequenceInputs, dh: Tensor, hint: number): 
   );
 }
 
-exercise('rnn/sequence-backward', () => {
+exercise('rnn/rnn-backward', () => {
   check(
     'BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)',
     3,

@@ -1,11 +1,11 @@
 /**
- * Grading suite of rnn/gradient-norms: ‖∂h_{T-1}/∂h_t‖_F for t = 0 … T-1 (eqs. 1.14-1.15),
+ * Grading suite of rnn/hidden-gradient-norms: ‖∂h_{T-1}/∂h_t‖_F for t = 0 … T-1 (eqs. 1.14-1.15),
  * the measurement behind vanishing and exploding gradients (Pascanu et al. 2013).
  */
 import { scale, tensor, zeros, type Tensor } from '@rnn-course/core';
 import { check, exercise, expectClose, expectNoInputMutation } from '@rnn-course/grader/testing';
-import { hiddenGradientNorms as referenceNorms, rnnSequence } from '@rnn-course/rnn';
-import { hiddenGradientNorms } from '@target/rnn/gradient-norms';
+import { hiddenGradientNorms as referenceNorms, rnn } from '@rnn-course/rnn';
+import { hiddenGradientNorms } from '@target/rnn/hidden-gradient-norms';
 import { agreesNumbers, explained, fail } from './diagnosis';
 import { sequenceInputs, type SequenceInputs } from './inputs';
 
@@ -46,7 +46,7 @@ function asVector(value: unknown, T: number): Tensor {
 function jacobianNorms(p: SequenceInputs, variant: 'right' | 'no-tanh' | 'previous-h'): number[] {
   const T = p.x.shape[1] as number;
   const H = p.Wh.shape[0] as number;
-  const h = rnnSequence(p.x, p.h0, p.Wx, p.Wh, p.b).data; // [1, T, H] flat
+  const h = rnn(p.x, p.h0, p.Wx, p.Wh, p.b).data; // [1, T, H] flat
   const hAt = (t: number, i: number): number => (t < 0 ? (p.h0.data[i] ?? 0) : (h[t * H + i] ?? 0));
   let J: number[][] = Array.from({ length: H }, (_, i) =>
     Array.from({ length: H }, (_, j) => (i === j ? 1 : 0)),
@@ -97,7 +97,7 @@ function readNormsMistake(got: unknown, expected: number[], p: SequenceInputs): 
   );
 }
 
-exercise('rnn/gradient-norms', () => {
+exercise('rnn/hidden-gradient-norms', () => {
   check('the norms match the reference (T = 8, D = 3, H = 4)', 2, () => {
     const p = sequenceInputs(1301, 1, 8, 3, 4);
     const expected = referenceNorms(p.x, p.h0, p.Wx, p.Wh, p.b);

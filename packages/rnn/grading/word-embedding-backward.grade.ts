@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/embedding-backward: eq. 1.7, dW[v] = Σ over the positions holding id v
+ * Grading suite of rnn/word-embedding-backward: eq. 1.7, dW[v] = Σ over the positions holding id v
  * of dout[n, t]. Repeated ids accumulate.
  */
 import type { Tensor } from '@rnn-course/core';
@@ -14,8 +14,8 @@ import {
   layerGradients,
   type LayerGradients,
 } from '@rnn-course/grader/testing';
-import { embed } from '@rnn-course/rnn';
-import { embeddingBackward, embeddingForward } from '@target/rnn/embedding';
+import { wordEmbedding } from '@rnn-course/rnn';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '@target/rnn/word-embedding';
 import { explained, isTensorLike } from './diagnosis';
 import { normal } from './inputs';
 
@@ -35,10 +35,10 @@ function gradientsOf(ids: number[][], W: Tensor, dout: Tensor): LayerGradients {
   return layerGradients({
     inputs: { W },
     dout,
-    forward: (W: Tensor) => embeddingForward(ids, W),
+    forward: (W: Tensor) => wordEmbeddingForward(ids, W),
     output: (r) => r.out,
-    backward: embeddingBackward,
-    reference: (W: Tensor) => embed(W, ids),
+    backward: wordEmbeddingBackward,
+    reference: (W: Tensor) => wordEmbedding(ids, W),
   });
 }
 
@@ -80,7 +80,7 @@ function readRowMistake(dW: unknown, expected: Tensor, ids: number[][]): string 
   return lines.join('\n');
 }
 
-exercise('rnn/embedding-backward', () => {
+exercise('rnn/word-embedding-backward', () => {
   check(
     'dW matches finite differences and the reference when every id occurs once (N = 2, T = 3, V = 9)',
     1,
@@ -94,7 +94,13 @@ exercise('rnn/embedding-backward', () => {
       const { analytic, numeric, reference } = gradientsOf(ids, W, dout);
       explained(
         () =>
-          expectGradients({ what: 'embeddingBackward', analytic, numeric, reference, tol: TOL }),
+          expectGradients({
+            what: 'wordEmbeddingBackward',
+            analytic,
+            numeric,
+            reference,
+            tol: TOL,
+          }),
         () => readRowMistake(analytic['dW'], reference['dW'] as Tensor, ids),
         1,
       );
@@ -115,7 +121,7 @@ exercise('rnn/embedding-backward', () => {
     explained(
       () =>
         expectGradients({
-          what: 'embeddingBackward (repeated ids)',
+          what: 'wordEmbeddingBackward (repeated ids)',
           analytic,
           numeric,
           reference,
@@ -132,12 +138,12 @@ exercise('rnn/embedding-backward', () => {
     const W = normal(605, [5, 2]); // [V, D]
     const ids = [[3]];
     const dout = normal(606, [1, 1, 2]); // [N, T, D]
-    const { cache } = embeddingForward(ids, W);
-    const { dW } = expectNoInputMutation({ dout, W }, () => embeddingBackward(dout, cache), {
-      what: 'embeddingBackward',
+    const { cache } = wordEmbeddingForward(ids, W);
+    const { dW } = expectNoInputMutation({ dout, W }, () => wordEmbeddingBackward(dout, cache), {
+      what: 'wordEmbeddingBackward',
       hint: 1,
     });
-    const expected = referenceGradients((w) => embed(w, ids), { W }, dout)['dW'] as Tensor;
+    const expected = referenceGradients((w) => wordEmbedding(ids, w), { W }, dout)['dW'] as Tensor;
     explained(
       () => {
         expectShape(dW, [5, 2], 'dW (N = 1, T = 1)');

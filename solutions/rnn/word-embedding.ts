@@ -6,8 +6,8 @@
 import { ShapeError, assertShape, fromData, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `embeddingBackward` needs: the ids that were looked up and the size of W. */
-export interface EmbeddingCache {
+/** What `wordEmbeddingBackward` needs: the ids that were looked up and the size of W. */
+export interface WordEmbeddingCache {
   readonly ids: readonly (readonly number[])[]; // [N][T]
   readonly V: number;
   readonly D: number;
@@ -20,15 +20,15 @@ export interface EmbeddingCache {
  *
  * @param ids `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param W   `[V, D]` one row per id
- * @returns `out [N, T, D]` and the cache for `embeddingBackward`
- * @throws ShapeError naming `embeddingForward` when `ids` is ragged or W is not 2-D;
+ * @returns `out [N, T, D]` and the cache for `wordEmbeddingBackward`
+ * @throws ShapeError naming `wordEmbeddingForward` when `ids` is ragged or W is not 2-D;
  *   RangeError when an id is not an integer in `[0, V)`
  */
-export function embeddingForward(
+export function wordEmbeddingForward(
   ids: readonly (readonly number[])[],
   W: Tensor,
-): { out: Tensor; cache: EmbeddingCache } {
-  assertShape('embeddingForward', W, [null, null], 'W');
+): { out: Tensor; cache: WordEmbeddingCache } {
+  assertShape('wordEmbeddingForward', W, [null, null], 'W');
   const [V, D] = W.shape;
   const N = ids.length;
   const T = ids[0]?.length ?? 0;
@@ -36,12 +36,12 @@ export function embeddingForward(
   for (let n = 0; n < N; n++) {
     const row = ids[n];
     if (row.length !== T)
-      throw new ShapeError('embeddingForward', `ids [${N}][${T}]`, [n, row.length]);
+      throw new ShapeError('wordEmbeddingForward', `ids [${N}][${T}]`, [n, row.length]);
     for (let t = 0; t < T; t++) {
       const id = row[t];
       if (!Number.isInteger(id) || id < 0 || id >= V) {
         throw new RangeError(
-          `embeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,
+          `wordEmbeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,
         );
       }
       // Copy row `id` of W into position (n, t).
@@ -60,14 +60,14 @@ export function embeddingForward(
  * Chapter 1, "Embeddings" — packages/rnn/README.md#embeddings
  *
  * @param dout  `[N, T, D]` upstream gradient
- * @param cache from `embeddingForward`
+ * @param cache from `wordEmbeddingForward`
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur
  */
-export function embeddingBackward(dout: Tensor, cache: EmbeddingCache): { dW: Tensor } {
+export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): { dW: Tensor } {
   const { ids, V, D } = cache;
   const N = ids.length;
   const T = ids[0]?.length ?? 0;
-  assertShape('embeddingBackward', dout, [N, T, D], 'dout');
+  assertShape('wordEmbeddingBackward', dout, [N, T, D], 'dout');
   const dW = zeros([V, D]); // [V, D]
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {

@@ -6,15 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, orthogonal, timeStep } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { hiddenGradientNorms, rnnSequence, rnnStep } from '../src/index';
-import { hiddenGradientNorms as solutionNorms } from '../../../solutions/rnn/gradient-norms';
+import { hiddenGradientNorms, rnn, rnnStep } from '../src/index';
+import { hiddenGradientNorms as solutionNorms } from '../../../solutions/rnn/hidden-gradient-norms';
 import { randnT } from './helpers';
 
 /** Frobenius norm of ∂h_{T−1}/∂h_t by central differences on every coordinate of h_t. */
 function bruteForceNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): number[] {
   const T = x.shape[1] as number;
   const H = Wh.shape[0] as number;
-  const hs = rnnSequence(x, h0, Wx, Wh, b); // [1, T, H]
+  const hs = rnn(x, h0, Wx, Wh, b); // [1, T, H]
   const eps = 1e-6;
   const run = (ht: Tensor, from: number): Float64Array => {
     let h = ht;

@@ -4,8 +4,12 @@
  *
  * Chapter 1, "Truncated BPTT" — packages/rnn/README.md#truncated-bptt
  */
-import { notImplemented } from '@rnn-course/core';
+import { assertShape, timeStep } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
+import { wordEmbeddingBackward, wordEmbeddingForward } from './word-embedding';
+import { rnnBackward, rnnForward } from './rnn';
+import { temporalAffineBackward, temporalAffineForward } from './temporal-affine';
+import { temporalSoftmaxLossAndGrad } from './temporal-softmax-loss';
 
 /** The parameters of the character model. */
 export interface CharRnnParams {
@@ -51,7 +55,28 @@ export function tbpttStep(
   chunk: TextChunk,
   hPrev: Tensor,
 ): { loss: number; grads: CharRnnGrads; hNext: Tensor } {
-  // TODO: import your own layers from './embedding', './rnn-sequence', './temporal-affine'
-  // and './temporal-softmax-loss'; run them forward, then backward in reverse order.
-  notImplemented('rnn/tbptt-step');
+  const { We, Wx, Wh, b, Wy, by } = params;
+  const N = chunk.inputs.length;
+  const T = chunk.inputs[0]?.length ?? 0;
+  assertShape('tbpttStep', hPrev, [N, Wh.shape[0]], 'hPrev');
+
+  // Forward: ids -> eq. 1.6 -> eq. 1.1 unrolled -> eq. 1.8 -> eq. 1.10.
+  const emb = wordEmbeddingForward(chunk.inputs, We); // [N, T, D]
+  const rnn = rnnForward(emb.out, hPrev, Wx, Wh, b); // [N, T, H]
+  const aff = temporalAffineForward(rnn.h, Wy, by); // [N, T, V]
+  const mask = chunk.targets.map((row) => row.map(() => 1)); // every position counts
+  const { loss, dlogits } = temporalSoftmaxLossAndGrad(aff.out, chunk.targets, mask);
+
+  // Backward, the same layers in reverse order.
+  const a = temporalAffineBackward(dlogits, aff.cache); // dx [N, T, H]
+  const r = rnnBackward(a.dx, rnn.cache); // dx [N, T, D]; dh0 is dropped: truncation
+  const e = wordEmbeddingBackward(r.dx, emb.cache);
+
+  // The last hidden state, as a new tensor outside any graph.
+  const hNext = timeStep(rnn.h, T - 1).detach(); // [N, H]
+  return {
+    loss,
+    grads: { dWe: e.dW, dWx: r.dWx, dWh: r.dWh, db: r.db, dWy: a.dW, dby: a.db },
+    hNext,
+  };
 }

@@ -34,5 +34,5 @@ export function hiddenGradientNorms(
 ): number[] {
   // TODO: run the sequence forward, then multiply the per-step Jacobians from T−1 backwards,
   // recording the norm of the product at every t.
-  notImplemented('rnn/gradient-norms');
+  notImplemented('rnn/hidden-gradient-norms');
 }

@@ -7,7 +7,7 @@
  */
 import { assertShape, matmul, tensor, transpose } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { rnnForward } from './rnn-sequence';
+import { rnnForward } from './rnn';
 
 /**
  * Frobenius norms of the Jacobians ∂h_{T−1}/∂h_t for t = 0 … T−1 (eqs. 1.14–1.15):

@@ -1,12 +1,12 @@
 /**
- * Grading suite of rnn/sample-temperature: eq. 1.13, one draw from softmax(logits / τ) by the
+ * Grading suite of rnn/sample-with-temperature: eq. 1.13, one draw from softmax(logits / τ) by the
  * inverse CDF, with exactly one rng.uniform() per call, so a seeded generator makes the
  * learner's samples and the reference's identical draw for draw.
  */
 import { tensor, type Rng, type Tensor } from '@rnn-course/core';
 import { check, exercise, expectNoInputMutation, seeded } from '@rnn-course/grader/testing';
 import { sampleWithTemperature as referenceSample } from '@rnn-course/rnn';
-import { sampleWithTemperature } from '@target/rnn/sampling';
+import { sampleWithTemperature } from '@target/rnn/sample-with-temperature';
 import { fail } from './diagnosis';
 
 /** Hints: 1 = divide by τ before the softmax, 2 = subtract the max, 3 = one uniform per call. */
@@ -104,7 +104,7 @@ function readTemperature(
   };
 }
 
-exercise('rnn/sample-temperature', () => {
+exercise('rnn/sample-with-temperature', () => {
   check(
     'at τ = 1 the samples equal the reference draw for draw (V = 6, 300 draws, one seeded generator)',
     1,

@@ -52,10 +52,10 @@ export function chunkLoss(
   layers: RnnLayers = referenceLayers,
 ): { loss: Tensor; hNext: Tensor } {
   const T = chunk.inputs[0]?.length ?? 0;
-  const x = layers.embed(params.We, chunk.inputs); // [N, T, D]
+  const x = layers.wordEmbedding(chunk.inputs, params.We); // [N, T, D]
   const h = layers.rnn(x, hPrev.detach(), params.Wx, params.Wh, params.b); // [N, T, H]
-  const logits = layers.affine(h, params.Wy, params.by); // [N, T, V]
-  const loss = layers.loss(logits, chunk.targets);
+  const logits = layers.temporalAffine(h, params.Wy, params.by); // [N, T, V]
+  const loss = layers.temporalSoftmaxLoss(logits, chunk.targets);
   return { loss, hNext: timeStep(h, T - 1).detach() }; // [N, H]
 }
 

@@ -53,7 +53,7 @@ export function rnnForward(
   b: Tensor,
 ): { h: Tensor; cache: RnnCache } {
   // TODO: loop t = 0 … T−1 calling your rnnStepForward, keep every h_t and every step cache.
-  notImplemented('rnn/sequence-forward');
+  notImplemented('rnn/rnn-forward');
 }
 
 /**
@@ -72,5 +72,5 @@ export function rnnForward(
  */
 export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
   // TODO: loop t = T−1 … 0 calling your rnnStepBackward; carry dprevH into step t−1.
-  notImplemented('rnn/sequence-backward');
+  notImplemented('rnn/rnn-backward');
 }

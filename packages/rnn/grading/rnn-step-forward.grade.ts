@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/step-forward: one RNN step, eq. 1.1,
+ * Grading suite of rnn/rnn-step-forward: one RNN step, eq. 1.1,
  * h_t = tanh(x_t Wx + h_{t-1} Wh + b), against the reference on seeded inputs.
  */
 import { add, matmul, scale, sigmoid, tanh, transpose, type Tensor } from '@rnn-course/core';
@@ -53,7 +53,7 @@ function readForwardMistake(nextH: unknown, p: StepInputs): string | undefined {
   return candidates.find(([value]) => agrees(nextH, value))?.[1];
 }
 
-exercise('rnn/step-forward', () => {
+exercise('rnn/rnn-step-forward', () => {
   // Tolerance 1e-10 (relative, CS231n formula; absolute floor 1e-12): nextH is a sum of
   // D + H products and one tanh, so two correct float64 computations differ by a few ulps
   // (about 1e-15 relative); the anchors' 1e-8 leaves room for printed digits we do not need.

@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/sequence-forward: eq. 1.1 unrolled through time from h0, against the
+ * Grading suite of rnn/rnn-forward: eq. 1.1 unrolled through time from h0, against the
  * reference on seeded sequences.
  */
 import { stepsToSequence, timeStep, type Tensor } from '@rnn-course/core';
@@ -10,8 +10,8 @@ import {
   expectNoInputMutation,
   expectShape,
 } from '@rnn-course/grader/testing';
-import { rnnSequence, rnnStep } from '@rnn-course/rnn';
-import { rnnForward } from '@target/rnn/rnn-sequence';
+import { rnn, rnnStep } from '@rnn-course/rnn';
+import { rnnForward } from '@target/rnn/rnn';
 import { agrees, explained, isTensorLike, stepsAgreeing } from './diagnosis';
 import { sequenceInputs, type SequenceInputs } from './inputs';
 
@@ -47,17 +47,17 @@ function readUnrollMistake(h: unknown, p: SequenceInputs, expected: Tensor): str
     if (shifted)
       return 'h[:, 1] holds what belongs in h[:, 0]: h0 is the state before step 0, not part of h.';
     return (
-      'Already wrong at step 0, which starts from h0: check your rnnStepForward (rnn/step-forward) ' +
+      'Already wrong at step 0, which starts from h0: check your rnnStepForward (rnn/rnn-step-forward) ' +
       'and that step 0 starts from h0.'
     );
   }
   return undefined;
 }
 
-exercise('rnn/sequence-forward', () => {
+exercise('rnn/rnn-forward', () => {
   check('h matches the reference over a seeded sequence (N = 2, T = 5, D = 3, H = 4)', 1, () => {
     const p = sequenceInputs(301, 2, 5, 3, 4);
-    const expected = rnnSequence(p.x, p.h0, p.Wx, p.Wh, p.b); // [2, 5, 4]
+    const expected = rnn(p.x, p.h0, p.Wx, p.Wh, p.b); // [2, 5, 4]
     const { h } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
     explained(
       () => {
@@ -73,7 +73,7 @@ exercise('rnn/sequence-forward', () => {
   // and the stacking can be); N = 1 keeps the batch axis in h [1, T, H].
   check('T = 1 (one step from h0) and N = 1 (a single sequence of T = 6)', 1, () => {
     const one = sequenceInputs(302, 3, 1, 4, 5);
-    const expectedOne = rnnSequence(one.x, one.h0, one.Wx, one.Wh, one.b); // [3, 1, 5]
+    const expectedOne = rnn(one.x, one.h0, one.Wx, one.Wh, one.b); // [3, 1, 5]
     const hOne = rnnForward(one.x, one.h0, one.Wx, one.Wh, one.b).h;
     explained(
       () => {
@@ -85,7 +85,7 @@ exercise('rnn/sequence-forward', () => {
     );
 
     const single = sequenceInputs(303, 1, 6, 2, 3);
-    const expectedSingle = rnnSequence(single.x, single.h0, single.Wx, single.Wh, single.b); // [1, 6, 3]
+    const expectedSingle = rnn(single.x, single.h0, single.Wx, single.Wh, single.b); // [1, 6, 3]
     const hSingle = rnnForward(single.x, single.h0, single.Wx, single.Wh, single.b).h;
     explained(
       () => {

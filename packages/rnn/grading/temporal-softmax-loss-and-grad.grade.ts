@@ -1,5 +1,5 @@
 /**
- * Grading suite of rnn/temporal-softmax-loss: eqs. 1.10-1.11, softmax cross-entropy summed
+ * Grading suite of rnn/temporal-softmax-loss-and-grad: eqs. 1.10-1.11, softmax cross-entropy summed
  * over time and unmasked positions and divided by the batch size N, with its gradient.
  */
 import { scale, tensor, zeros, type Tensor } from '@rnn-course/core';
@@ -14,7 +14,7 @@ import {
   referenceGradients,
 } from '@rnn-course/grader/testing';
 import { temporalSoftmaxLoss as referenceLoss } from '@rnn-course/rnn';
-import { temporalSoftmaxLoss } from '@target/rnn/temporal-softmax-loss';
+import { temporalSoftmaxLossAndGrad } from '@target/rnn/temporal-softmax-loss';
 import { agrees, explained } from './diagnosis';
 import { ids as seededIds, normal } from './inputs';
 
@@ -84,13 +84,13 @@ function seededCase(seed: number, N: number, T: number, V: number, std = 1.5) {
   return { logits, targets, mask };
 }
 
-exercise('rnn/temporal-softmax-loss', () => {
+exercise('rnn/temporal-softmax-loss-and-grad', () => {
   check('loss and dlogits match the reference with a partial mask (N = 3, T = 4, V = 6)', 1, () => {
     const { logits, targets, mask } = seededCase(901, 3, 4, 6);
     const expected = referenceOf(logits, targets, mask);
     const unmasked = referenceLoss(logits, targets).item() * 3; // Σ over every position
     const count = mask.flat().reduce((s, m) => s + m, 0);
-    const { loss, dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    const { loss, dlogits } = temporalSoftmaxLossAndGrad(logits, targets, mask);
     explained(
       () => expectClose(loss, expected.loss, { what: 'loss', tol: TOL.reference }),
       () => readNormalisation(loss, expected.loss, 3, 4, count, unmasked),
@@ -121,9 +121,9 @@ exercise('rnn/temporal-softmax-loss', () => {
   // the learner computes, whatever its normalisation. Tolerance above.
   check('dlogits matches finite differences of your own loss (N = 2, T = 3, V = 5)', 1, () => {
     const { logits, targets, mask } = seededCase(911, 2, 3, 5);
-    const { dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    const { dlogits } = temporalSoftmaxLossAndGrad(logits, targets, mask);
     const probe = logits.clone(); // perturbed in place by the central differences
-    const numeric = numericGrad(() => temporalSoftmaxLoss(probe, targets, mask).loss, probe);
+    const numeric = numericGrad(() => temporalSoftmaxLossAndGrad(probe, targets, mask).loss, probe);
     explained(
       () => {
         expectShape(dlogits, [2, 3, 5], 'dlogits');
@@ -152,7 +152,7 @@ exercise('rnn/temporal-softmax-loss', () => {
       [0, 0, 0],
       [0, 0, 0],
     ];
-    const none = temporalSoftmaxLoss(logits, targets, zerosMask);
+    const none = temporalSoftmaxLossAndGrad(logits, targets, zerosMask);
     explained(
       () => {
         expectFinite(none.loss, 'loss (all-zero mask)');
@@ -175,7 +175,7 @@ exercise('rnn/temporal-softmax-loss', () => {
       [1, 1, 1],
     ];
     const expected = referenceOf(logits, targets, onesMask);
-    const all = temporalSoftmaxLoss(logits, targets, onesMask);
+    const all = temporalSoftmaxLossAndGrad(logits, targets, onesMask);
     explained(
       () => {
         expectClose(all.loss, expected.loss, { what: 'loss (all-ones mask)', tol: TOL.reference });
@@ -200,7 +200,7 @@ exercise('rnn/temporal-softmax-loss', () => {
     const logits = normal(932, [2, 3, 5], 3); // [N, T, V]
     for (let i = 0; i < logits.size; i++) logits.data[i]! += offsets[Math.floor(i / 5)] ?? 0;
     const expected = referenceOf(logits, targets, mask);
-    const { loss, dlogits } = temporalSoftmaxLoss(logits, targets, mask);
+    const { loss, dlogits } = temporalSoftmaxLossAndGrad(logits, targets, mask);
     explained(
       () => {
         expectFinite(loss, 'loss (logits around ±1000)');
@@ -229,8 +229,8 @@ exercise('rnn/temporal-softmax-loss', () => {
     const expected = referenceOf(logits, targets, mask);
     const { loss, dlogits } = expectNoInputMutation(
       { logits, targets, mask },
-      () => temporalSoftmaxLoss(logits, targets, mask),
-      { what: 'temporalSoftmaxLoss', hint: HINT_GRADIENT },
+      () => temporalSoftmaxLossAndGrad(logits, targets, mask),
+      { what: 'temporalSoftmaxLossAndGrad', hint: HINT_GRADIENT },
     );
     explained(
       () => {
