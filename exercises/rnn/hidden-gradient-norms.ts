@@ -32,7 +32,6 @@ export function hiddenGradientNorms(
   Wh: Tensor,
   b: Tensor,
 ): number[] {
-  // TODO: run the sequence forward, then multiply the per-step Jacobians from T−1 backwards,
-  // recording the norm of the product at every t.
+  // TODO: run rnnForward, then multiply the Jacobians from T−1 backwards, noting each norm.
   notImplemented('rnn/hidden-gradient-norms');
 }

@@ -3,25 +3,16 @@
  * backpropagation through time (BPTT) written by hand.
  *
  * Chapter 1, "The forward pass" and "Backpropagation through time".
- * Useful core ops: timeStep(x, t) slices [N, D] out of [N, T, D]; stepsToSequence(hs) stacks
- * T tensors [N, H] into [N, T, H]; zeros, add.
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import type { RnnStepCache } from './rnn-step';
 
 /**
- * What `rnnBackward` needs. A suggestion: change the fields freely; the grader only hands the
- * cache from your forward back to your backward.
+ * What `rnnBackward` needs from the forward pass. The fields are yours to choose: the grader hands
+ * the cache your forward returns to your backward, unread.
  */
 export interface RnnCache {
-  readonly steps: readonly RnnStepCache[]; // T caches
-  readonly shape: {
-    readonly N: number;
-    readonly T: number;
-    readonly D: number;
-    readonly H: number;
-  };
+  // TODO: the fields your rnnBackward reads, filled in by your rnnForward.
 }
 
 /** The gradients of a sequence, one per input of `rnnForward`. */
@@ -52,7 +43,7 @@ export function rnnForward(
   Wh: Tensor,
   b: Tensor,
 ): { h: Tensor; cache: RnnCache } {
-  // TODO: loop t = 0 … T−1 calling your rnnStepForward, keep every h_t and every step cache.
+  // TODO: call your rnnStepForward for t = 0 … T−1; keep every h_t and each step's cache.
   notImplemented('rnn/rnn-forward');
 }
 

@@ -51,7 +51,6 @@ export function tbpttStep(
   chunk: TextChunk,
   hPrev: Tensor,
 ): { loss: number; grads: CharRnnGrads; hNext: Tensor } {
-  // TODO: import your own layers from './word-embedding', './rnn', './temporal-affine'
-  // and './temporal-softmax-loss'; run them forward, then backward in reverse order.
+  // TODO: run your own layers (import them) forward, then backward in reverse order.
   notImplemented('rnn/tbptt-step');
 }

@@ -3,7 +3,6 @@
  *
  * Chapter 1, "The loss: cross-entropy over time" —
  * packages/rnn/README.md#the-loss-cross-entropy-over-time
- * Useful core functions: fromData(data, shape); `logits.data` is the row-major Float64Array.
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
@@ -32,7 +31,6 @@ export function temporalSoftmaxLossAndGrad(
   targets: readonly (readonly number[])[],
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
-  // TODO: for every (n, t): a stable softmax of the V scores, the masked −log p of the
-  // target, and its gradient; divide both by N.
+  // TODO: per (n, t): a stable softmax, −log p[target] and its gradient, masked, over N.
   notImplemented('rnn/temporal-softmax-loss-and-grad');
 }

@@ -2,20 +2,16 @@
  * Word (here: character) embeddings: each integer id picks one row of a matrix W.
  *
  * Chapter 1, "Embeddings" — packages/rnn/README.md#embeddings
- * Useful core functions: fromData(data, shape), zeros(shape); `tensor.data` is the row-major
- * Float64Array behind a tensor.
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**
- * What `wordEmbeddingBackward` needs. A suggestion: change the fields freely; the grader only hands
- * the cache from your forward back to your backward.
+ * What `wordEmbeddingBackward` needs from the forward pass. The fields are yours to choose: the
+ * grader hands the cache your forward returns to your backward, unread.
  */
 export interface WordEmbeddingCache {
-  readonly ids: readonly (readonly number[])[]; // [N][T]
-  readonly V: number;
-  readonly D: number;
+  // TODO: the fields your wordEmbeddingBackward reads (the ids, the size of W).
 }
 
 /**

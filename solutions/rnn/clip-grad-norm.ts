@@ -28,6 +28,7 @@ export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,
   maxNorm: number,
 ): { grads: Record<string, Tensor>; totalNorm: number } {
+  // BEGIN SOLUTION: one norm over every entry of every tensor, one factor, new scaled tensors.
   if (!(maxNorm > 0))
     throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
   let sumSquares = 0;
@@ -43,4 +44,5 @@ export function clipGradNorm(
     clipped[name] = fromData(scaled, g.shape);
   }
   return { grads: clipped, totalNorm };
+  // END SOLUTION
 }

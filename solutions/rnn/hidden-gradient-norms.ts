@@ -33,6 +33,7 @@ export function hiddenGradientNorms(
   Wh: Tensor,
   b: Tensor,
 ): number[] {
+  // BEGIN SOLUTION: run rnnForward, then multiply the Jacobians from T−1 backwards, noting each norm.
   assertShape('hiddenGradientNorms', x, [1, null, null], 'x');
   const T = x.shape[1];
   const H = Wh.shape[0];
@@ -58,11 +59,14 @@ export function hiddenGradientNorms(
     J = matmul(J, step); // [H, H]
   }
   return norms;
+  // END SOLUTION
 }
 
+// BEGIN SOLUTION
 /** ‖A‖_F = sqrt(Σ_ij A_ij²). */
 function frobenius(A: Tensor): number {
   let s = 0;
   for (let i = 0; i < A.size; i++) s += A.data[i] * A.data[i];
   return Math.sqrt(s);
 }
+// END SOLUTION

@@ -9,8 +9,12 @@ import type { Tensor } from '@rnn-course/core';
 import { rnnStepBackward, rnnStepForward } from './rnn-step';
 import type { RnnStepCache } from './rnn-step';
 
-/** What `rnnBackward` needs: the cache of every step, in time order. */
+/**
+ * What `rnnBackward` needs from the forward pass. The fields are yours to choose: the grader hands
+ * the cache your forward returns to your backward, unread.
+ */
 export interface RnnCache {
+  // BEGIN SOLUTION: the fields your rnnBackward reads, filled in by your rnnForward.
   readonly steps: readonly RnnStepCache[]; // T caches
   readonly shape: {
     readonly N: number;
@@ -18,6 +22,7 @@ export interface RnnCache {
     readonly D: number;
     readonly H: number;
   };
+  // END SOLUTION
 }
 
 /** The gradients of a sequence, one per input of `rnnForward`. */
@@ -48,6 +53,7 @@ export function rnnForward(
   Wh: Tensor,
   b: Tensor,
 ): { h: Tensor; cache: RnnCache } {
+  // BEGIN SOLUTION: call your rnnStepForward for t = 0 … T−1; keep every h_t and each step's cache.
   assertShape('rnnForward', x, [null, null, null], 'x');
   const [N, T, D] = x.shape;
   if (T < 1) throw new ShapeError('rnnForward', 'x [N, T >= 1, D]', x.shape);
@@ -68,6 +74,7 @@ export function rnnForward(
   }
   const h = stepsToSequence(hs); // T × [N, H] -> [N, T, H]
   return { h, cache: { steps, shape: { N, T, D, H } } };
+  // END SOLUTION
 }
 
 /**
@@ -85,6 +92,7 @@ export function rnnForward(
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
  */
 export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
+  // BEGIN SOLUTION: loop t = T−1 … 0 calling your rnnStepBackward; carry dprevH into step t−1.
   const { N, T, D, H } = cache.shape;
   assertShape('rnnBackward', dh, [N, T, H], 'dh');
 
@@ -107,4 +115,5 @@ export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
   const dx = stepsToSequence(dxs); // T × [N, D] -> [N, T, D]
   // What is left after step 0 is the gradient of h_{−1} = h0.
   return { dx, dh0: dnext, dWx, dWh, db };
+  // END SOLUTION
 }

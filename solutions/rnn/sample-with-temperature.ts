@@ -24,6 +24,7 @@ import type { Rng, Tensor } from '@rnn-course/core';
  *   RangeError when the temperature is not a positive finite number
  */
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
+  // BEGIN SOLUTION: a stable softmax of logits / τ, one rng.uniform(), walk the cumulative sum.
   assertShape('sampleWithTemperature', logits, [null], 'logits');
   const V = logits.shape[0];
   if (V < 1) throw new RangeError('sampleWithTemperature: logits must hold at least one score');
@@ -47,4 +48,5 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
   let last = V - 1;
   while (last > 0 && e[last] === 0) last--;
   return last;
+  // END SOLUTION
 }

@@ -55,6 +55,7 @@ export function tbpttStep(
   chunk: TextChunk,
   hPrev: Tensor,
 ): { loss: number; grads: CharRnnGrads; hNext: Tensor } {
+  // BEGIN SOLUTION: run your own layers (import them) forward, then backward in reverse order.
   const { We, Wx, Wh, b, Wy, by } = params;
   const N = chunk.inputs.length;
   const T = chunk.inputs[0]?.length ?? 0;
@@ -79,4 +80,5 @@ export function tbpttStep(
     grads: { dWe: e.dW, dWx: r.dWx, dWh: r.dWh, db: r.db, dWy: a.dW, dby: a.db },
     hNext,
   };
+  // END SOLUTION
 }

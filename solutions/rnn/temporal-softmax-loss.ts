@@ -31,6 +31,7 @@ export function temporalSoftmaxLossAndGrad(
   targets: readonly (readonly number[])[],
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
+  // BEGIN SOLUTION: per (n, t): a stable softmax, −log p[target] and its gradient, masked, over N.
   assertShape('temporalSoftmaxLossAndGrad', logits, [null, null, null], 'logits');
   const [N, T, V] = logits.shape;
   checkGrid('targets', targets, N, T);
@@ -65,8 +66,10 @@ export function temporalSoftmaxLossAndGrad(
     }
   }
   return { loss, dlogits: fromData(dlogits, [N, T, V]) };
+  // END SOLUTION
 }
 
+// BEGIN SOLUTION
 /** Checks that a `number[][]` argument is `[N][T]`. */
 function checkGrid(name: string, grid: readonly (readonly number[])[], N: number, T: number): void {
   const ragged = grid.findIndex((row) => row.length !== T);
@@ -75,3 +78,4 @@ function checkGrid(name: string, grid: readonly (readonly number[])[], N: number
     throw new ShapeError('temporalSoftmaxLossAndGrad', `${name} [${N}][${T}]`, received);
   }
 }
+// END SOLUTION

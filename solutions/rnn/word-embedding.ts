@@ -6,11 +6,16 @@
 import { ShapeError, assertShape, fromData, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `wordEmbeddingBackward` needs: the ids that were looked up and the size of W. */
+/**
+ * What `wordEmbeddingBackward` needs from the forward pass. The fields are yours to choose: the
+ * grader hands the cache your forward returns to your backward, unread.
+ */
 export interface WordEmbeddingCache {
+  // BEGIN SOLUTION: the fields your wordEmbeddingBackward reads (the ids, the size of W).
   readonly ids: readonly (readonly number[])[]; // [N][T]
   readonly V: number;
   readonly D: number;
+  // END SOLUTION
 }
 
 /**
@@ -28,6 +33,7 @@ export function wordEmbeddingForward(
   ids: readonly (readonly number[])[],
   W: Tensor,
 ): { out: Tensor; cache: WordEmbeddingCache } {
+  // BEGIN SOLUTION: copy row ids[n][t] of W into out[n, t, :].
   assertShape('wordEmbeddingForward', W, [null, null], 'W');
   const [V, D] = W.shape;
   const N = ids.length;
@@ -50,6 +56,7 @@ export function wordEmbeddingForward(
   }
   // The ids are copied, so a caller reusing its array cannot change what backward sees.
   return { out: fromData(out, [N, T, D]), cache: { ids: ids.map((r) => [...r]), V, D } };
+  // END SOLUTION
 }
 
 /**
@@ -64,6 +71,7 @@ export function wordEmbeddingForward(
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur
  */
 export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): { dW: Tensor } {
+  // BEGIN SOLUTION: start from zeros [V, D] and add dout[n, t, :] into row ids[n][t].
   const { ids, V, D } = cache;
   const N = ids.length;
   const T = ids[0]?.length ?? 0;
@@ -77,4 +85,5 @@ export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): 
     }
   }
   return { dW };
+  // END SOLUTION
 }

@@ -1,22 +1,11 @@
 /**
  * The usual mistakes of chapter 1, each written as a small edit of the worked solution in
- * `solutions/<file>`. test/mistakes.test.ts stages each one with `stageEdited`, grades it with
- * the solutions as its neighbours, and asserts that its exercise fails with a message matching
- * `points`. An edit whose `find` no longer occurs exactly once in the solution fails that test.
+ * `solutions/<file>`. test/mistakes.test.ts stages each one, grades it with the solutions as its
+ * neighbours, and asserts that its exercise fails with a message matching `points`
+ * (`describeMistakes` of the grader). An edit whose `find` no longer occurs exactly once in the
+ * solution fails that test.
  */
-import type { Edit } from '@rnn-course/grader';
-
-/** One known mistake: what it breaks, how to make it, and what the message must mention. */
-export interface Mistake {
-  readonly name: string;
-  /** The exercise it fails, e.g. `rnn/rnn-step-backward`. */
-  readonly exercise: string;
-  /** The file it edits, relative to `solutions/`. */
-  readonly file: string;
-  readonly edits: readonly Edit[];
-  /** Every pattern must match the exercise's failure message. */
-  readonly points: readonly RegExp[];
-}
+import type { Mistake } from '@rnn-course/grader/mistakes';
 
 export const mistakes: readonly Mistake[] = [
   // BPTT forgets the gradient arriving at h_t from step t+1 (eq. 1.4): only the last step is right.

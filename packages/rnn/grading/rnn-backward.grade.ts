@@ -17,36 +17,31 @@ import {
   type Tensor,
 } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectGradients,
   expectNoInputMutation,
-  type TimePattern,
   layerGradients,
+  targetModule,
+  type Explanation,
+  type FailureDetail,
+  type HintOptions,
   type LayerGradients,
+  type TimePattern,
 } from '@rnn-course/grader/testing';
 import { rnn } from '@rnn-course/rnn';
-import { rnnBackward, rnnForward } from '@target/rnn/rnn';
-import { agrees, explained, stepsAgreeing, type Reading } from './diagnosis';
 import { normal, sequenceInputs, type SequenceInputs } from './inputs';
 
-/**
- * Tolerances (relative error, CS231n formula). Against the reference: two exact derivations
- * that differ by float64 rounding over T steps (about 1e-13 here), so 1e-9. Against central
- * differences at h = 1e-5 of the learner's forward: truncation and rounding error are each
- * about 1e-10 relative for these sizes, so 1e-7 (the anchors give 1e-6 to 1e-8 for BPTT).
- */
-const TOL = { reference: 1e-9, numeric: 1e-7 } as const;
+const { rnnBackward, rnnForward } =
+  await targetModule<typeof import('@target/rnn/rnn')>('rnn/rnn.ts');
 
-/** Hints: 1 = walk backwards with the step backward, 2 = the gradient from step t+1 (eq. 1.4),
- * 3 = sums over time (eq. 1.5). */
-const HINT_STEP = 1;
-const HINT_CARRY = 2;
-const HINT_SUMS = 3;
+// Tolerances: expectGradients' defaults, TOLERANCES.gradient against the reference (two exact
+// derivations that differ by rounding over T steps, about 1e-13 here) and TOLERANCES.numeric
+// against central differences of the learner's forward (1e-6 to 1e-8 in CS231n for BPTT).
 
 /** The chapter's reading of the per-step pattern of dx. */
 function readTimePattern(p: TimePattern): string | undefined {
-  if (p.gradient !== 'dx') return undefined;
   switch (p.kind) {
     case 'all-but-last':
     case 'wrong-then-right':
@@ -70,12 +65,11 @@ function readTimePattern(p: TimePattern): string | undefined {
 }
 
 /** The learner's gradients, central differences of the learner's forward, the reference's. */
-function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
+function gradientsOf(p: SequenceInputs, dh: Tensor): Promise<LayerGradients> {
   return layerGradients({
-    inputs: { x: p.x, h0: p.h0, Wx: p.Wx, Wh: p.Wh, b: p.b },
+    inputs: { ...p }, // x, h0, Wx, Wh, b: the order rnnForward and rnn take them
     dout: dh,
-    forward: (x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) =>
-      rnnForward(x, h0, Wx, Wh, b),
+    forward: rnnForward,
     output: (r) => r.h,
     backward: rnnBackward,
     reference: rnn,
@@ -83,43 +77,49 @@ function gradientsOf(p: SequenceInputs, dh: Tensor): LayerGradients {
 }
 
 /**
- * What the wrong parameter gradients say when dx is right: read against the variants the
- * usual mistakes produce.
+ * What the wrong gradients say: the per-step pattern of dx, read against the usual mistakes of
+ * eq. 1.4 (and the hint that teaches the fix); when dx is right, the parameter gradients read
+ * against the variants the usual mistakes of eq. 1.5 produce.
  */
-function readParameterMistake(
+function readBpttMistake(
   g: Record<string, unknown>,
   ref: Record<string, Tensor>,
   p: SequenceInputs,
   dh: Tensor,
-): Reading | undefined {
-  const ok = (k: string): boolean => agrees(g[k], ref[k] as Tensor);
-  if (!ok('dx')) {
-    // The per-step reading of dx (in the message already) speaks; point at the hint it needs.
-    const steps = stepsAgreeing(g['dx'], ref['dx'] as Tensor, 1);
-    return { text: '', hint: steps[steps.length - 1] === true ? HINT_CARRY : HINT_STEP };
+  detail: FailureDetail,
+): Explanation {
+  const ok = (k: string): boolean => agrees(g[k], ref[k]);
+  const dx = detail.patterns?.dx;
+  if (dx !== undefined || !ok('dx')) {
+    // A step that is right at the end but wrong before it lacks the carried gradient (eq. 1.4).
+    const lastRight = dx !== undefined && dx.right.includes(dx.steps - 1);
+    return {
+      text: dx === undefined ? '' : (readTimePattern(dx) ?? ''),
+      hint: lastRight ? 'carry' : 'backwards',
+    };
   }
   const wrong = ['dh0', 'dWx', 'dWh', 'db'].filter((k) => !ok(k));
   if (wrong.length === 0) return undefined;
 
   // Rebuild the per-step gradients of the pre-activations, da_t, from the reference.
   const { x, h0, Wx, Wh, b } = p;
-  const T = x.shape[1] as number;
+  const T = x.shape[1];
   const h = rnn(x, h0, Wx, Wh, b); // [N, T, H]
   const da: Tensor[] = new Array<Tensor>(T);
   let carried = zeros(h0.shape); // [N, H]
   for (let t = T - 1; t >= 0; t--) {
     const ht = timeStep(h, t); // [N, H]
     da[t] = mul(add(timeStep(dh, t), carried), sub(1, square(ht))); // eq. 1.2
-    carried = matmul(da[t] as Tensor, transpose(Wh));
+    carried = matmul(da[t], transpose(Wh));
   }
   const lines: string[] = [];
   const params = ['dWx', 'dWh', 'db'].filter((k) => wrong.includes(k));
   const stepZero = {
-    dWx: matmul(transpose(timeStep(x, 0)), da[0] as Tensor),
-    dWh: matmul(transpose(h0), da[0] as Tensor),
-    db: sum(da[0] as Tensor, 0),
+    dWx: matmul(transpose(timeStep(x, 0)), da[0]),
+    dWh: matmul(transpose(h0), da[0]),
+    db: sum(da[0], 0),
   } as Record<string, Tensor>;
-  if (params.length > 1 || params.some((k) => agrees(g[k], stepZero[k] as Tensor))) {
+  if (params.length > 1 || params.some((k) => agrees(g[k], stepZero[k]))) {
     lines.push(
       `${params.join(', ')} hold${params.length === 1 ? 's' : ''} less than the whole sum: Wx, Wh and b are ` +
         "shared by every step, so their gradients are summed over time, dW += (each step's gradient), " +
@@ -128,7 +128,7 @@ function readParameterMistake(
   } else if (params[0] === 'dWh') {
     let withCurrent = zeros(Wh.shape); // Σ_t h_tᵀ da_t, the h_t-for-h_{t-1} mix-up
     for (let t = 0; t < T; t++)
-      withCurrent = add(withCurrent, matmul(transpose(timeStep(h, t)), da[t] as Tensor));
+      withCurrent = add(withCurrent, matmul(transpose(timeStep(h, t)), da[t]));
     lines.push(
       agrees(g['dWh'], withCurrent)
         ? 'dWh was summed from h_t (the output of each step); eq. 1.5 uses h_{t-1}, the state each step ' +
@@ -145,40 +145,40 @@ function readParameterMistake(
       "dh0 is the gradient carried out of step 0 (step 0's dprevH), after the loop has visited every step.",
     );
   }
-  return { text: lines.join('\n'), hint: HINT_SUMS };
+  return { text: lines.join('\n'), hint: 'sums' };
 }
 
 /**
  * The learner's BPTT gradients against finite differences and the reference (dx read per time
- * step), with the chapter's reading of a failure and `hint` pointed at when nothing more specific
- * applies.
+ * step), with the chapter's reading of a failure and `fallback`'s hint pointed at when nothing
+ * more specific applies.
  */
-function expectBptt(what: string, p: SequenceInputs, dh: Tensor, hint: number): void {
-  const { analytic, numeric, reference } = gradientsOf(p, dh);
-  explained(
-    () =>
-      expectGradients({
-        what,
-        analytic,
-        numeric,
-        reference,
-        timeAxis: { dx: 1 },
-        tol: TOL,
-        diagnose: readTimePattern,
-      }),
-    () => readParameterMistake(analytic, reference, p, dh),
-    hint,
-  );
+async function expectBptt(
+  what: string,
+  p: SequenceInputs,
+  dh: Tensor,
+  fallback: HintOptions,
+): Promise<void> {
+  const { analytic, numeric, reference } = await gradientsOf(p, dh);
+  expectGradients({
+    what,
+    analytic,
+    numeric,
+    reference,
+    timeAxis: { dx: 1 },
+    ...fallback,
+    explain: (detail) => readBpttMistake(analytic, reference, p, dh, detail),
+  });
 }
 
 exercise('rnn/rnn-backward', () => {
   check(
     'BPTT gradients match finite differences of your forward and the reference (N = 2, T = 5, D = 3, H = 4)',
     3,
-    () => {
+    async () => {
       const p = sequenceInputs(401, 2, 5, 3, 4);
       const dh = normal(402, [2, 5, 4]);
-      expectBptt('rnnBackward', p, dh, HINT_SUMS);
+      await expectBptt('rnnBackward', p, dh, { hint: 'sums' });
     },
   );
 
@@ -187,36 +187,35 @@ exercise('rnn/rnn-backward', () => {
   check(
     'a gradient at the last step only reaches every earlier step and h0 (N = 3, T = 6, D = 2, H = 5)',
     1,
-    () => {
+    async () => {
       const p = sequenceInputs(403, 3, 6, 2, 5);
       const dh = zeros([3, 6, 5]); // [N, T, H], zero except at t = T-1
       const last = normal(404, [3, 5]); // [N, H], the loss gradient at step T-1
       for (let n = 0; n < 3; n++)
         dh.data.set(last.data.subarray(n * 5, (n + 1) * 5), (n * 6 + 5) * 5);
-      expectBptt('rnnBackward (loss at the last step only)', p, dh, HINT_CARRY);
+      await expectBptt('rnnBackward (loss at the last step only)', p, dh, { hint: 'carry' });
     },
   );
 
   // Same tolerances. T = 1 has no recurrence: BPTT reduces to one step backward (dh0 = dprevH);
   // N = 1 keeps the batch axis.
-  check('T = 1 (one step) and N = 1 (a single sequence of T = 4)', 1, () => {
+  check('T = 1 (one step) and N = 1 (a single sequence of T = 4)', 1, async () => {
     for (const [seed, N, T, D, H] of [
       [405, 3, 1, 4, 3],
       [407, 1, 4, 3, 5],
     ] as const) {
       const p = sequenceInputs(seed, N, T, D, H);
       const dh = normal(seed + 1, [N, T, H]);
-      expectBptt(`rnnBackward (N = ${N}, T = ${T})`, p, dh, HINT_SUMS);
+      await expectBptt(`rnnBackward (N = ${N}, T = ${T})`, p, dh, { hint: 'sums' });
     }
   });
 
-  check('dh and the inputs held in the cache are not changed', 1, () => {
+  check('dh and the inputs held in the cache are not changed', 1, async () => {
     const p = sequenceInputs(409, 2, 4, 3, 4);
     const dh = normal(410, [2, 4, 4]);
-    const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
-    expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), {
+    const { cache } = await rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
+    await expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), {
       what: 'rnnBackward',
-      hint: HINT_CARRY,
     });
   });
 });

@@ -15,38 +15,32 @@ import {
   type Tensor,
 } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectGradients,
   expectNoInputMutation,
+  isTensor,
   layerGradients,
+  targetModule,
+  type Explanation,
   type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { rnnStep } from '@rnn-course/rnn';
-import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
-import { agrees, explained, isTensorLike, type Reading } from './diagnosis';
 import { normal, stepInputs, type StepInputs } from './inputs';
 
-/**
- * Tolerances (relative error, CS231n formula). Against the reference: both are exact
- * derivations, so they differ by float64 rounding only (about 1e-14 here); 1e-9 leaves room
- * for a different order of summation. Against central differences at h = 1e-5: the
- * truncation error h² f‴ / 6 and the rounding error ε |f| / h are both about 1e-10 relative
- * to gradients of order 0.1, so 1e-7 is a hundredfold margin (the anchors use 1e-6 to 1e-8).
- */
-const TOL = { reference: 1e-9, numeric: 1e-7 } as const;
+const { rnnStepBackward, rnnStepForward } =
+  await targetModule<typeof import('@target/rnn/rnn-step')>('rnn/rnn-step.ts');
 
-/** Hints: 2 = tanh' from the output nextH, 3 = the formula of each gradient. */
-const HINT_TANH = 2;
-const HINT_FORMULAS = 3;
+// Tolerances: expectGradients' defaults, TOLERANCES.gradient against the reference (two exact
+// derivations) and TOLERANCES.numeric against central differences of the learner's forward.
 
 /** The learner's gradients, central differences of the learner's forward, the reference's. */
-function gradientsOf(p: StepInputs, dnextH: Tensor): LayerGradients {
+function gradientsOf(p: StepInputs, dnextH: Tensor): Promise<LayerGradients> {
   return layerGradients({
-    inputs: { x: p.x, prevH: p.prevH, Wx: p.Wx, Wh: p.Wh, b: p.b },
+    inputs: { ...p }, // x, prevH, Wx, Wh, b: the order rnnStepForward and rnnStep take them
     dout: dnextH,
-    forward: (x: Tensor, prevH: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) =>
-      rnnStepForward(x, prevH, Wx, Wh, b),
+    forward: rnnStepForward,
     output: (r) => r.nextH,
     backward: rnnStepBackward,
     reference: rnnStep,
@@ -62,14 +56,14 @@ function readStepMistake(
   ref: Record<string, Tensor>,
   p: StepInputs,
   dnextH: Tensor,
-): Reading | undefined {
+): Explanation {
   const { x, prevH, Wx, Wh, b } = p;
-  const N = x.shape[0] as number;
+  const N = x.shape[0];
   const a = add(add(matmul(x, Wx), matmul(prevH, Wh)), b); // [N, H] pre-activation
   const nextH = rnnStep(x, prevH, Wx, Wh, b); // [N, H]
   const da = mul(dnextH, sub(1, square(nextH))); // [N, H], eq. 1.2
   const names = ['dx', 'dprevH', 'dWx', 'dWh', 'db'];
-  const wrong = names.filter((k) => !agrees(g[k], ref[k] as Tensor));
+  const wrong = names.filter((k) => !agrees(g[k], ref[k]));
   if (wrong.length === 0) return undefined;
 
   // eq. 1.2 evaluated on the pre-activation: tanh'(a) taken as 1 - a².
@@ -79,7 +73,7 @@ function readStepMistake(
       text:
         'Every gradient is off by the same factor: the tanh derivative was taken on the pre-activation, ' +
         '1 − a². It is tanh′(a) = 1 − tanh(a)² = 1 − h_t², read off the output nextH in the cache.',
-      hint: HINT_TANH,
+      hint: 'tanhOutput',
     };
   }
   if (wrong.length === names.length) {
@@ -87,7 +81,7 @@ function readStepMistake(
       text:
         'Every gradient is wrong, so the error comes before they split: da = dnextH ⊙ (1 − h_t²). ' +
         'Is the tanh derivative taken from the output h_t (nextH), not from the pre-activation a?',
-      hint: HINT_TANH,
+      hint: 'tanhOutput',
     };
   }
   const lines: string[] = [];
@@ -105,12 +99,12 @@ function readStepMistake(
   }
   if (wrong.includes('db')) {
     const db = g['db'];
-    if (isTensorLike(db) && db.shape.length === 2) {
+    if (isTensor(db) && db.shape.length === 2) {
       lines.push(
         'db has one row per example: b is added to every row of the batch, so db is summed over ' +
           'the batch, sum(da, 0) of shape [H].',
       );
-    } else if (agrees(db, scale(ref['db'] as Tensor, 1 / N))) {
+    } else if (agrees(db, scale(ref['db'], 1 / N))) {
       lines.push(
         'db is the mean of da over the batch; it must be summed over the batch (no 1/N here).',
       );
@@ -123,54 +117,52 @@ function readStepMistake(
   if (wrong.includes('dx')) lines.push('dx = da Wxᵀ, [N, H]·[H, D].');
   if (wrong.includes('dprevH')) lines.push('dprevH = da Whᵀ, [N, H]·[H, H]: Wh transposed.');
   if (wrong.includes('dWx')) lines.push('dWx = xᵀ da, [D, N]·[N, H].');
-  return { text: lines.join('\n'), hint: HINT_FORMULAS };
+  return { text: lines.join('\n'), hint: 'formulas' };
 }
 
 exercise('rnn/rnn-step-backward', () => {
   check(
     'the five gradients match finite differences of your forward and the reference (N = 3, D = 4, H = 5)',
     2,
-    () => {
+    async () => {
       const p = stepInputs(201, 3, 4, 5);
       const dnextH = normal(202, [3, 5]);
-      const { analytic, numeric, reference } = gradientsOf(p, dnextH);
-      explained(
-        () => expectGradients({ what: 'rnnStepBackward', analytic, numeric, reference, tol: TOL }),
-        () => readStepMistake(analytic, reference, p, dnextH),
-        HINT_FORMULAS,
-      );
+      const { analytic, numeric, reference } = await gradientsOf(p, dnextH);
+      expectGradients({
+        what: 'rnnStepBackward',
+        analytic,
+        numeric,
+        reference,
+        hint: 'formulas',
+        explain: () => readStepMistake(analytic, reference, p, dnextH),
+      });
     },
   );
 
   // Same tolerances. With N = 1 a sum over the batch and a copy agree in value, so this
   // checks shapes and the code path for one row; D = 2 != H = 6 catches transposes.
-  check('a batch of one (N = 1, D = 2, H = 6)', 1, () => {
+  check('a batch of one (N = 1, D = 2, H = 6)', 1, async () => {
     const p = stepInputs(203, 1, 2, 6);
     const dnextH = normal(204, [1, 6]);
-    const { analytic, numeric, reference } = gradientsOf(p, dnextH);
-    explained(
-      () =>
-        expectGradients({
-          what: 'rnnStepBackward (N = 1)',
-          analytic,
-          numeric,
-          reference,
-          tol: TOL,
-        }),
-      () => readStepMistake(analytic, reference, p, dnextH),
-      HINT_FORMULAS,
-    );
+    const { analytic, numeric, reference } = await gradientsOf(p, dnextH);
+    expectGradients({
+      what: 'rnnStepBackward (N = 1)',
+      analytic,
+      numeric,
+      reference,
+      hint: 'formulas',
+      explain: () => readStepMistake(analytic, reference, p, dnextH),
+    });
   });
 
   // The cache holds the forward's inputs; a backward that writes into them (or into dnextH)
   // corrupts the caller's tensors and every later step of training.
-  check('dnextH and the inputs held in the cache are not changed', 1, () => {
+  check('dnextH and the inputs held in the cache are not changed', 1, async () => {
     const p = stepInputs(205, 3, 4, 5);
     const dnextH = normal(206, [3, 5]);
-    const { cache } = rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-    expectNoInputMutation({ dnextH, ...p }, () => rnnStepBackward(dnextH, cache), {
+    const { cache } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+    await expectNoInputMutation({ dnextH, ...p }, () => rnnStepBackward(dnextH, cache), {
       what: 'rnnStepBackward',
-      hint: HINT_FORMULAS,
     });
   });
 });

@@ -4,17 +4,21 @@
  */
 import { add, matmul, scale, sigmoid, tanh, transpose, type Tensor } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectClose,
   expectFinite,
   expectNoInputMutation,
   expectShape,
+  targetModule,
+  TOLERANCES,
 } from '@rnn-course/grader/testing';
 import { rnnStep } from '@rnn-course/rnn';
-import { rnnStepForward } from '@target/rnn/rnn-step';
-import { agrees, explained } from './diagnosis';
 import { stepInputs, type StepInputs } from './inputs';
+
+const { rnnStepForward } =
+  await targetModule<typeof import('@target/rnn/rnn-step')>('rnn/rnn-step.ts');
 
 /**
  * Known ways to get eq. 1.1 wrong, each as the value it produces and what to say about it.
@@ -54,21 +58,15 @@ function readForwardMistake(nextH: unknown, p: StepInputs): string | undefined {
 }
 
 exercise('rnn/rnn-step-forward', () => {
-  // Tolerance 1e-10 (relative, CS231n formula; absolute floor 1e-12): nextH is a sum of
-  // D + H products and one tanh, so two correct float64 computations differ by a few ulps
-  // (about 1e-15 relative); the anchors' 1e-8 leaves room for printed digits we do not need.
-  check('nextH matches the reference on a seeded batch (N = 3, D = 4, H = 5)', 1, () => {
+  // nextH is a sum of D + H products and one tanh, so two correct float64 computations differ
+  // by a few ulps: TOLERANCES.value.
+  check('nextH matches the reference on a seeded batch (N = 3, D = 4, H = 5)', 1, async () => {
     const p = stepInputs(101, 3, 4, 5);
     const expected = rnnStep(p.x, p.prevH, p.Wx, p.Wh, p.b); // [3, 5]
-    const { nextH } = rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-    explained(
-      () => {
-        expectShape(nextH, [3, 5], 'nextH');
-        expectClose(nextH, expected, { what: 'nextH', tol: 1e-10 });
-      },
-      () => readForwardMistake(nextH, p),
-      1,
-    );
+    const { nextH } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+    const why = { hint: 'equation', explain: () => readForwardMistake(nextH, p) };
+    expectShape(nextH, [3, 5], 'nextH', why);
+    expectClose(nextH, expected, { what: 'nextH', tol: TOLERANCES.value, ...why });
   });
 
   // Two edge cases, same tolerance. N = 1 catches code that assumes several rows or loses the
@@ -78,41 +76,37 @@ exercise('rnn/rnn-step-forward', () => {
   check(
     'a batch of one (N = 1, D = 2, H = 6), and saturated pre-activations give ±1, not NaN',
     1,
-    () => {
+    async () => {
       const p = stepInputs(102, 1, 2, 6);
       const expected = rnnStep(p.x, p.prevH, p.Wx, p.Wh, p.b); // [1, 6]
-      const { nextH } = rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-      explained(
-        () => {
-          expectShape(nextH, [1, 6], 'nextH (N = 1)');
-          expectClose(nextH, expected, { what: 'nextH (N = 1)', tol: 1e-10 });
-        },
-        () => readForwardMistake(nextH, p),
-        1,
-      );
+      const { nextH } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+      const why = { hint: 'equation', explain: () => readForwardMistake(nextH, p) };
+      expectShape(nextH, [1, 6], 'nextH (N = 1)', why);
+      expectClose(nextH, expected, { what: 'nextH (N = 1)', tol: TOLERANCES.value, ...why });
 
       const big = stepInputs(103, 4, 3, 5, 4000);
       const saturated = rnnStep(big.x, big.prevH, big.Wx, big.Wh, big.b); // [4, 5], entries ±1
-      const out = rnnStepForward(big.x, big.prevH, big.Wx, big.Wh, big.b).nextH;
-      explained(
-        () => {
-          expectShape(out, [4, 5], 'nextH (|a| around 1000)');
-          expectFinite(out, 'nextH (|a| around 1000)');
-          expectClose(out, saturated, { what: 'nextH (|a| around 1000)', tol: 1e-10 });
-        },
-        () =>
+      const out = (await rnnStepForward(big.x, big.prevH, big.Wx, big.Wh, big.b)).nextH;
+      const overflow = {
+        hint: 'equation',
+        explain: () =>
           'tanh of a large pre-activation must saturate at ±1: computing it from exp(a) or exp(2a) ' +
           "overflows to Infinity / Infinity = NaN (overflow); use Math.tanh or the core's tanh.",
-        1,
-      );
+      };
+      expectShape(out, [4, 5], 'nextH (|a| around 1000)', overflow);
+      expectFinite(out, 'nextH (|a| around 1000)', overflow);
+      expectClose(out, saturated, {
+        what: 'nextH (|a| around 1000)',
+        tol: TOLERANCES.value,
+        ...overflow,
+      });
     },
   );
 
-  check('x, prevH, Wx, Wh and b are not changed', 1, () => {
+  check('x, prevH, Wx, Wh and b are not changed', 1, async () => {
     const p = stepInputs(104, 3, 4, 5);
-    expectNoInputMutation({ ...p }, () => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b), {
+    await expectNoInputMutation({ ...p }, () => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b), {
       what: 'rnnStepForward',
-      hint: 1,
     });
   });
 });

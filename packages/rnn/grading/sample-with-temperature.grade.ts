@@ -3,29 +3,46 @@
  * inverse CDF, with exactly one rng.uniform() per call, so a seeded generator makes the
  * learner's samples and the reference's identical draw for draw.
  */
-import { tensor, type Rng, type Tensor } from '@rnn-course/core';
-import { check, exercise, expectNoInputMutation, seeded } from '@rnn-course/grader/testing';
+import { Rng, tensor, type Tensor } from '@rnn-course/core';
+import {
+  check,
+  exercise,
+  expectNoInputMutation,
+  fail,
+  targetModule,
+  type HintOptions,
+} from '@rnn-course/grader/testing';
 import { sampleWithTemperature as referenceSample } from '@rnn-course/rnn';
-import { sampleWithTemperature } from '@target/rnn/sample-with-temperature';
-import { fail } from './diagnosis';
 
-/** Hints: 1 = divide by τ before the softmax, 2 = subtract the max, 3 = one uniform per call. */
-const HINT_TEMPERATURE = 1;
-const HINT_STABLE = 2;
-const HINT_ONE_DRAW = 3;
+const { sampleWithTemperature } = await targetModule<
+  typeof import('@target/rnn/sample-with-temperature')
+>('rnn/sample-with-temperature.ts');
 
-type Sampler = (logits: Tensor, temperature: number, rng: Rng) => number;
+type Sampler = (logits: Tensor, temperature: number, rng: Rng) => number | Promise<number>;
 
-/** `count` draws from a generator seeded with `seed`. */
-function draws(
+/** `count` draws, one after the other, from a generator seeded with `seed`. */
+async function draws(
   sample: Sampler,
   logits: Tensor,
   temperature: number,
   seed: number,
   count: number,
-): unknown[] {
-  const rng = seeded(seed);
-  return Array.from({ length: count }, () => sample(logits, temperature, rng));
+): Promise<unknown[]> {
+  const rng = new Rng(seed);
+  const out: unknown[] = [];
+  for (let i = 0; i < count; i++) out.push(await sample(logits, temperature, rng));
+  return out;
+}
+
+/** `count` draws of the reference (synchronous: trusted code). */
+function referenceDraws(
+  logits: Tensor,
+  temperature: number,
+  seed: number,
+  count: number,
+): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: count }, () => referenceSample(logits, temperature, rng));
 }
 
 /** True when two lists of draws are identical. */
@@ -35,36 +52,35 @@ function same(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 /** The uniform number the generator gives at draw `i` (one draw per call). */
 function uniformAt(seed: number, i: number): number {
-  const rng = seeded(seed);
+  const rng = new Rng(seed);
   for (let k = 0; k < i; k++) rng.uniform();
   return rng.uniform();
 }
 
 /**
  * Asserts that the learner's draws equal the reference's, one by one; on failure names the
- * first differing draw and adds `why`.
+ * first differing draw, adds `reading.why` and points at `reading.hint`.
  * Comparison is exact: both invert the same CDF at the same u, and the CDFs differ by a few
  * ulps at most, which moves a boundary by far less than the gap to any u of the seeded draws.
  */
-function expectSameDraws(
+async function expectSameDraws(
   logits: Tensor,
   temperature: number,
   seed: number,
   count: number,
-  why: (got: unknown[]) => string,
-  hint: number,
-): void {
-  const V = logits.shape[0] as number;
-  const expected = draws(referenceSample, logits, temperature, seed, count);
-  const got = draws(sampleWithTemperature, logits, temperature, seed, count);
+  reading: HintOptions & { readonly why: (got: unknown[]) => string },
+): Promise<void> {
+  const V = logits.shape[0];
+  const expected = referenceDraws(logits, temperature, seed, count);
+  const got = await draws(sampleWithTemperature, logits, temperature, seed, count);
   const bad = got.findIndex(
     (v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= V,
   );
   if (bad >= 0) {
     fail(
       'sampleWithTemperature',
-      `sampleWithTemperature at τ = ${temperature} returned ${String(got[bad])} at draw ${bad}: expected an integer index in [0, ${V}).\n${why(got)}`,
-      hint,
+      `sampleWithTemperature at τ = ${temperature} returned ${String(got[bad])} at draw ${bad}: expected an integer index in [0, ${V}).`,
+      { ...reading, explain: () => reading.why(got) },
     );
   }
   const first = got.findIndex((v, i) => v !== expected[i]);
@@ -73,8 +89,8 @@ function expectSameDraws(
   fail(
     'sampleWithTemperature',
     `samples at τ = ${temperature}: draw ${first} (u = ${uniformAt(seed, first).toFixed(6)}) returned ${String(got[first])}, ` +
-      `expected ${String(expected[first])}; ${differ} of ${count} draws differ from the reference with the same seed.\n${why(got)}`,
-    hint,
+      `expected ${String(expected[first])}; ${differ} of ${count} draws differ from the reference with the same seed.`,
+    { ...reading, explain: () => reading.why(got) },
   );
 }
 
@@ -86,7 +102,7 @@ function readTemperature(
   count: number,
 ): (got: unknown[]) => string {
   return (got) => {
-    const at = (t: number): unknown[] => draws(referenceSample, logits, t, seed, count);
+    const at = (t: number): unknown[] => referenceDraws(logits, t, seed, count);
     if (temperature !== 1 && same(got, at(1))) {
       return (
         `The draws at τ = ${temperature} are those of τ = 1: the temperature has no effect. Divide the logits by τ ` +
@@ -108,9 +124,12 @@ exercise('rnn/sample-with-temperature', () => {
   check(
     'at τ = 1 the samples equal the reference draw for draw (V = 6, 300 draws, one seeded generator)',
     1,
-    () => {
+    async () => {
       const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
-      expectSameDraws(logits, 1, 1101, 300, readTemperature(logits, 1, 1101, 300), HINT_ONE_DRAW);
+      await expectSameDraws(logits, 1, 1101, 300, {
+        hint: 'oneDraw',
+        why: readTemperature(logits, 1, 1101, 300),
+      });
     },
   );
 
@@ -119,7 +138,7 @@ exercise('rnn/sample-with-temperature', () => {
   check(
     'temperature: τ = 0.5, 2, 0.01 (argmax) and 100 (nearly uniform) match the reference',
     1,
-    () => {
+    async () => {
       const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
       for (const [temperature, seed] of [
         [0.5, 1111],
@@ -127,25 +146,21 @@ exercise('rnn/sample-with-temperature', () => {
         [0.01, 1113],
         [100, 1114],
       ] as const) {
-        expectSameDraws(
-          logits,
-          temperature,
-          seed,
-          200,
-          readTemperature(logits, temperature, seed, 200),
-          HINT_TEMPERATURE,
-        );
+        await expectSameDraws(logits, temperature, seed, 200, {
+          hint: 'temperature',
+          why: readTemperature(logits, temperature, seed, 200),
+        });
       }
     },
   );
 
   // The generator's state after K calls must be that of K uniform draws: compare the next
   // uniform the learner's generator gives with a fresh generator advanced K times.
-  check('each call draws exactly one rng.uniform()', 1, () => {
+  check('each call draws exactly one rng.uniform()', 1, async () => {
     const logits = tensor([0.3, 0.2, -0.1, 1.0]); // [V]
     const K = 25;
-    const rng = seeded(1121);
-    for (let k = 0; k < K; k++) sampleWithTemperature(logits, 0.8, rng);
+    const rng = new Rng(1121);
+    for (let k = 0; k < K; k++) await sampleWithTemperature(logits, 0.8, rng);
     const next = rng.uniform();
     if (next === uniformAt(1121, K)) return;
     const used = Array.from({ length: 4 * K + 1 }, (_, n) => n).find(
@@ -160,36 +175,33 @@ exercise('rnn/sample-with-temperature', () => {
           : ` (it moved ${used} draws, about ${perCall.toFixed(2)} per call)`) +
         ': draw exactly one u = rng.uniform() per call and invert the CDF with it. A different number of draws ' +
         'changes every later sample of a seeded run.',
-      HINT_ONE_DRAW,
+      { hint: 'oneDraw' },
     );
   });
 
   // Logits of ±1000 at τ = 1, and ordinary logits at τ = 0.001 (so logits / τ reach 2000):
   // exp overflows (above 709) unless the maximum is subtracted first.
-  check('logits around ±1000 and τ = 0.001 do not overflow, and logits are not changed', 1, () => {
-    const big = tensor([1000, 998, -1000, 3, 999.5, 0]); // [V]
-    const overflow = (got: unknown[]): string =>
-      `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the hundreds or thousands exp overflows (e^710 = Infinity, and ` +
-      'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
-    expectNoInputMutation(
-      { logits: big },
-      () => expectSameDraws(big, 1, 1131, 100, overflow, HINT_STABLE),
-      {
-        what: 'sampleWithTemperature',
-        hint: HINT_STABLE,
-      },
-    );
-    const small = tensor([1.2, 0.3, 2.0, -0.7, 1.9]); // [V]
-    expectSameDraws(
-      small,
-      0.001,
-      1132,
-      100,
-      () =>
-        'At τ = 0.001 the largest logit (index 2) must win every draw. logits / τ reaches 2000 here, and ' +
-        'exp overflows ' +
-        '(e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp.',
-      HINT_STABLE,
-    );
-  });
+  check(
+    'logits around ±1000 and τ = 0.001 do not overflow, and logits are not changed',
+    1,
+    async () => {
+      const big = tensor([1000, 998, -1000, 3, 999.5, 0]); // [V]
+      const overflow = (got: unknown[]): string =>
+        `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the hundreds or thousands exp overflows (e^710 = Infinity, and ` +
+        'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
+      await expectNoInputMutation(
+        { logits: big },
+        () => expectSameDraws(big, 1, 1131, 100, { hint: 'stable', why: overflow }),
+        { what: 'sampleWithTemperature' },
+      );
+      const small = tensor([1.2, 0.3, 2.0, -0.7, 1.9]); // [V]
+      await expectSameDraws(small, 0.001, 1132, 100, {
+        hint: 'stable',
+        why: () =>
+          'At τ = 0.001 the largest logit (index 2) must win every draw. logits / τ reaches 2000 here, ' +
+          'and exp overflows (e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of ' +
+          'logits / τ before exp.',
+      });
+    },
+  );
 });

@@ -4,11 +4,10 @@
  * to h_t, re-running the steps after t).
  */
 import { describe, expect, it } from 'vitest';
-import { Rng, orthogonal, timeStep } from '@rnn-course/core';
+import { Rng, orthogonal, randn, timeStep } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { hiddenGradientNorms, rnn, rnnStep } from '../src/index';
-import { hiddenGradientNorms as solutionNorms } from '../../../solutions/rnn/hidden-gradient-norms';
-import { randnT } from './helpers';
+import { hiddenGradientNorms as solutionNorms } from '@target/rnn/hidden-gradient-norms';
 
 /** Frobenius norm of ∂h_{T−1}/∂h_t by central differences on every coordinate of h_t. */
 function bruteForceNorms(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): number[] {
@@ -41,11 +40,11 @@ describe('hiddenGradientNorms', () => {
     it(`reference, solution and brute force agree for Wh orthogonal with gain ${gain}`, () => {
       const rng = new Rng(12);
       const [T, D, H] = [12, 3, 6];
-      const x = randnT([1, T, D], rng);
-      const h0 = randnT([1, H], rng, 0.1);
-      const Wx = randnT([D, H], rng, 0.3);
+      const x = randn([1, T, D], rng);
+      const h0 = randn([1, H], rng, { std: 0.1 });
+      const Wx = randn([D, H], rng, { std: 0.3 });
       const Wh = orthogonal([H, H], rng, gain).detach();
-      const b = randnT([H], rng, 0.1);
+      const b = randn([H], rng, { std: 0.1 });
       const ref = hiddenGradientNorms(x, h0, Wx, Wh, b);
       const sol = solutionNorms(x, h0, Wx, Wh, b);
       const brute = bruteForceNorms(x, h0, Wx, Wh, b);

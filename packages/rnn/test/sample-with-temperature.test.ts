@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, tensor } from '@rnn-course/core';
 import { sampleWithTemperature } from '../src/index';
-import { sampleWithTemperature as solutionSample } from '../../../solutions/rnn/sample-with-temperature';
+import { sampleWithTemperature as solutionSample } from '@target/rnn/sample-with-temperature';
 
 const logits = [2, 1, 0.5, -1, 0];
 
