@@ -6,6 +6,7 @@
  * Element `[i0, i1, ..., ik]` lives at `data[i0 * s0 + i1 * s1 + ... + ik * sk]`, where the
  * stride `s_j` is the product of the sizes of the axes after j.
  */
+// tensor.ts and autograd.ts import each other: t.backward() walks the graph autograd.ts records.
 import { backwardFrom } from './autograd';
 import { ShapeError, formatShape } from './errors';
 import { format } from './format';
