@@ -199,7 +199,8 @@ export function checkHintKeys(course: Course): string[] {
       for (const m of line.matchAll(/\bhint:\s*([^,}\n]*)/g)) {
         const value = m[1] ?? '';
         const literals = [...value.matchAll(/(['"`])(\w+)\1/g)].map((l) => l[2] ?? '');
-        if (literals.length === 0 && value.trim() !== '' && value.trim() !== 'undefined') {
+        const typeAnnotation = /^(string|undefined)\b/.test(value.trim()); // hint?: string
+        if (literals.length === 0 && value.trim() !== '' && !typeAnnotation) {
           problems.push(
             `${at}: hint: ${value.trim()} is not a string literal; write the key (hint: 'key') so that verify can check it`,
           );
