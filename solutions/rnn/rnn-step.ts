@@ -18,13 +18,18 @@ import {
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `rnnStepBackward` needs from the forward pass. */
+/**
+ * What `rnnStepBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
+ */
 export interface RnnStepCache {
+  // BEGIN SOLUTION: the fields your rnnStepBackward reads, filled in by your rnnStepForward.
   readonly x: Tensor; // [N, D]
   readonly prevH: Tensor; // [N, H]
   readonly Wx: Tensor; // [D, H]
   readonly Wh: Tensor; // [H, H]
   readonly nextH: Tensor; // [N, H]
+  // END SOLUTION
 }
 
 /** The gradients of one step, one per input of `rnnStepForward`. */
@@ -56,10 +61,11 @@ export function rnnStepForward(
   Wh: Tensor,
   b: Tensor,
 ): { nextH: Tensor; cache: RnnStepCache } {
+  // BEGIN SOLUTION: compute the pre-activation, apply tanh, return { nextH, cache }.
   assertShape('rnnStepForward', x, [null, null], 'x');
-  const [N, D] = x.shape as [number, number];
+  const [N, D] = x.shape;
   assertShape('rnnStepForward', Wx, [D, null], 'Wx');
-  const H = Wx.shape[1] as number;
+  const H = Wx.shape[1];
   assertShape('rnnStepForward', Wh, [H, H], 'Wh');
   assertShape('rnnStepForward', b, [H], 'b');
   assertShape('rnnStepForward', prevH, [N, H], 'prevH');
@@ -68,6 +74,7 @@ export function rnnStepForward(
   const a = add(add(matmul(x, Wx), matmul(prevH, Wh)), b); // [N, H]
   const nextH = tanh(a); // [N, H]
   return { nextH, cache: { x, prevH, Wx, Wh, nextH } };
+  // END SOLUTION
 }
 
 /**
@@ -81,6 +88,7 @@ export function rnnStepForward(
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
  */
 export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGrads {
+  // BEGIN SOLUTION: backpropagate through tanh, then through the affine pre-activation.
   const { x, prevH, Wx, Wh, nextH } = cache;
   assertShape('rnnStepBackward', dnextH, nextH.shape, 'dnextH');
 
@@ -97,4 +105,5 @@ export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGra
   // b is broadcast to every row of the batch, so its gradient sums over the batch.
   const db = sum(da, 0); // [H]
   return { dx, dprevH, dWx, dWh, db };
+  // END SOLUTION
 }

@@ -7,10 +7,15 @@
 import { add, assertShape, matmul, reshape, sum, transpose } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `temporalAffineBackward` needs from the forward pass. */
+/**
+ * What `temporalAffineBackward` needs from the forward pass. The fields are yours to choose: the
+ * grader hands the cache your forward returns to your backward, unread.
+ */
 export interface TemporalAffineCache {
+  // BEGIN SOLUTION: the fields your temporalAffineBackward reads.
   readonly x: Tensor; // [N, T, H]
   readonly W: Tensor; // [H, V]
+  // END SOLUTION
 }
 
 /**
@@ -30,16 +35,18 @@ export function temporalAffineForward(
   W: Tensor,
   b: Tensor,
 ): { out: Tensor; cache: TemporalAffineCache } {
+  // BEGIN SOLUTION: treat the N·T steps as rows of one matrix, apply W and b, restore [N, T, V].
   assertShape('temporalAffineForward', x, [null, null, null], 'x');
-  const [N, T, H] = x.shape as [number, number, number];
+  const [N, T, H] = x.shape;
   assertShape('temporalAffineForward', W, [H, null], 'W');
-  const V = W.shape[1] as number;
+  const V = W.shape[1];
   assertShape('temporalAffineForward', b, [V], 'b');
 
   // The map is the same at every step, so the N·T rows are one matrix product.
   const x2 = reshape(x, [N * T, H]); // [N·T, H]
   const out = reshape(add(matmul(x2, W), b), [N, T, V]); // [N·T, V] -> [N, T, V]
   return { out, cache: { x, W } };
+  // END SOLUTION
 }
 
 /**
@@ -56,9 +63,10 @@ export function temporalAffineBackward(
   dout: Tensor,
   cache: TemporalAffineCache,
 ): { dx: Tensor; dW: Tensor; db: Tensor } {
+  // BEGIN SOLUTION: reshape to [N·T, ·] for the affine backward; dW and db sum over batch and time.
   const { x, W } = cache;
-  const [N, T, H] = x.shape as [number, number, number];
-  const V = W.shape[1] as number;
+  const [N, T, H] = x.shape;
+  const V = W.shape[1];
   assertShape('temporalAffineBackward', dout, [N, T, V], 'dout');
 
   const dout2 = reshape(dout, [N * T, V]); // [N·T, V]
@@ -69,4 +77,5 @@ export function temporalAffineBackward(
   const dW = matmul(transpose(x2), dout2); // [H, N·T]·[N·T, V] = [H, V]
   const db = sum(dout2, 0); // [V]
   return { dx, dW, db };
+  // END SOLUTION
 }

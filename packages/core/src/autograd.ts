@@ -72,7 +72,7 @@ export function accumulate(t: Tensor, g: Float64Array): void {
     return;
   }
   const acc = t.grad.data;
-  for (let i = 0; i < acc.length; i++) acc[i]! += g[i]!;
+  for (let i = 0; i < acc.length; i++) acc[i] += g[i];
 }
 
 /**
@@ -85,7 +85,7 @@ export function topologicalSort(root: Tensor): Tensor[] {
   const visited = new Set<Tensor>([root]);
   const stack: Array<{ node: Tensor; next: number }> = [{ node: root, next: 0 }];
   while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
+    const frame = stack[stack.length - 1];
     const parent = frame.node.parents[frame.next++];
     if (parent === undefined) {
       order.push(frame.node);
@@ -113,7 +113,7 @@ export function backwardFrom(root: Tensor, seed: Float64Array): void {
   // computations are not themselves recorded.
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i]!;
+      const node = order[i];
       if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
     }
   });

@@ -18,6 +18,7 @@
 import { noGrad } from './autograd';
 import { maxRelError } from './compare';
 import { formatShape, ShapeError } from './errors';
+import { centralDifferences } from './finite-differences';
 import { Rng } from './random';
 import { Tensor, sameShape, stridesOf } from './tensor';
 
@@ -31,20 +32,12 @@ import { Tensor, sameShape, stridesOf } from './tensor';
  * @returns df/dx, the shape of x
  */
 export function numericalGradient(f: () => number, x: Tensor, h = 1e-5): Tensor {
-  const grad = new Float64Array(x.size);
-  const xs = x.data;
-  noGrad(() => {
-    for (let i = 0; i < xs.length; i++) {
-      const old = xs[i]!;
-      xs[i] = old + h;
-      const fPlus = f();
-      xs[i] = old - h;
-      const fMinus = f();
-      xs[i] = old;
-      grad[i] = (fPlus - fMinus) / (2 * h);
-    }
+  return noGrad(() => {
+    const steps = centralDifferences(x, h);
+    let step = steps.next();
+    while (!step.done) step = steps.next(f());
+    return step.value;
   });
-  return new Tensor(grad, x.shape);
 }
 
 /**

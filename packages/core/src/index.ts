@@ -90,6 +90,7 @@ export { customOp } from './custom-op';
 export type { CustomOpSpec } from './custom-op';
 
 // Checking gradients and comparing values.
+export { centralDifferences } from './finite-differences';
 export {
   numericalGradient,
   numericalGradientOfOutput,
@@ -98,10 +99,10 @@ export {
   GRADCHECK_DEFAULTS,
 } from './gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
-export { allClose, maxRelError } from './compare';
+export { allClose, maxRelError, relativeError } from './compare';
 export type { AllCloseOptions } from './compare';
 // Gradient clipping by global norm.
-export { clipGradNorm } from './clip';
+export { clipGradNormInPlace } from './clip';
 
 // Training: initialisers, optimisers, batches.
 export * from './init';

@@ -221,7 +221,8 @@ function train(
   return { losses, finalLoss: crossEntropy(logits, labels).item(), accuracy: correct / all.length };
 }
 
-describe('a model built from customOp layers trains with Adam', () => {
+// Training runs: a generous limit, so that a slow or busy machine does not fail them.
+describe('a model built from customOp layers trains with Adam', { timeout: 120_000 }, () => {
   it('the hand-written backward passes agree with finite differences', () => {
     const rng = new Rng(5);
     const inputs = [randn([3, 4], rng), randn([4, 5], rng), randn([5], rng)];

@@ -8,7 +8,7 @@ import { findExercise, loadCourse, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
 import { gradeCommand } from './commands/grade';
-import { showHint } from './commands/hint';
+import { showHint, UnknownHintError } from './commands/hint';
 import { describeReset, resetExercise } from './commands/reset';
 import { solutionCommand } from './commands/solution';
 import { watchCommand } from './commands/watch';
@@ -18,6 +18,7 @@ import { grade } from './grade';
 import { repoRoot } from './paths';
 import { killActiveRuns } from './run-vitest';
 import { verify } from './verify';
+import { generate } from './commands/generate';
 import { resolve } from 'node:path';
 
 const USAGE = `Usage: npm run course -- <command>
@@ -26,15 +27,17 @@ const USAGE = `Usage: npm run course -- <command>
   grade [chapter | id]          grade; options:
       --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
       --submission DIR          a student's folder: only its exercise files are used
-      --base solutions|exercises|DIR   fill in the files the folder lacks from here
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
   watch [id]                    re-grade on every save; h hint, l list, q quit
-  hint <id> [--all]             the next hint (or all of them)
+  hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
   reset <id>                    restore the stub (your version is backed up first)
-  verify                        maintainers: solutions 100%, stubs not-started, manifests complete
+  verify                        maintainers: solutions 100%, stubs not-started, manifests complete,
+                                generated files fresh
+  generate                      maintainers: write the stubs (from solutions/) and the tables and
+                                counts of the chapter texts and docs/ (from the manifests)
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
                                 grade a folder of student folders into one CSV`;
 
@@ -46,6 +49,7 @@ const COMMANDS = [
   'solution',
   'reset',
   'verify',
+  'generate',
   'grade-batch',
   'help',
 ];
@@ -89,8 +93,14 @@ async function main(argv: string[]): Promise<number> {
       process.exit(code); // standard input may still be open; quitting watch ends the command
     }
     case 'hint': {
-      const { values, positionals } = parse(rest, { all: { type: 'boolean' } }, 1);
-      showHint(findExercise(course, needId(positionals, 'hint')), values.all === true, print);
+      const { values, positionals } = parse(rest, { all: { type: 'boolean' } }, 2);
+      const exercise = findExercise(course, needId(positionals, 'hint'));
+      const key = positionals[1];
+      showHint(
+        exercise,
+        { all: values.all === true, ...(key === undefined ? {} : { key }) },
+        print,
+      );
       return 0;
     }
     case 'solution': {
@@ -110,6 +120,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'verify':
       return verifyCli(course, rest);
+    case 'generate': {
+      parse(rest, {}, 0);
+      for (const line of generate(course)) print(line);
+      return 0;
+    }
     case 'grade-batch':
       return batchCli(course, rest);
     default:
@@ -132,7 +147,6 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       target: { type: 'string' },
       submission: { type: 'string' },
-      base: { type: 'string' },
       json: { type: 'string' },
       gradescope: { type: 'string' },
       junit: { type: 'string' },
@@ -153,7 +167,7 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       filter: positionals,
       ...targetOf(values),
-      ...strings(values, ['submission', 'base', 'json', 'gradescope', 'junit']),
+      ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
       quiet: values.quiet === true,
@@ -231,7 +245,7 @@ function needId(positionals: string[], command: string): string {
   const id = positionals[0];
   if (id === undefined)
     throw new UsageError(
-      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`,
+      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/rnn-step-forward`,
     );
   return id;
 }
@@ -277,6 +291,11 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${formatFatal(message)}\n`);
     if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    process.exitCode = error instanceof UsageError || error instanceof UnknownIdError ? 2 : 1;
+    process.exitCode =
+      error instanceof UsageError ||
+      error instanceof UnknownIdError ||
+      error instanceof UnknownHintError
+        ? 2
+        : 1;
   },
 );

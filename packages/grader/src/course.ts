@@ -1,6 +1,12 @@
 /**
  * The course as the grader sees it: the chapters' manifests loaded in order, each with the
- * npm name of its reference package, and lookups from an id to its exercise.
+ * npm name of its reference package, every exercise with what its id implies (function, file,
+ * suite, section), and lookups from an id to its exercise.
+ *
+ * Names, one word per concept: the exercise `rnn/rnn-step-forward` is the function
+ * `rnnStepForward` in the file `rnn/rnn-step.ts` (of exercises/ and solutions/), graded by
+ * `packages/rnn/grading/rnn-step-forward.grade.ts`; the concept `rnn-step` is also the
+ * reference's `rnnStep` in `packages/rnn/src/rnn-step.ts`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -16,11 +22,54 @@ export interface Chapter {
   readonly packageName: string;
   /** Position in the course, 0 for the first chapter. */
   readonly order: number;
+  /** The chapter text, `<package>/README.md`. */
+  readonly text: string;
 }
 
-/** An exercise with its chapter. */
-export interface Exercise extends ExerciseEntry {
+/** An exercise with its chapter and what its id implies. */
+export interface Exercise extends Omit<ExerciseEntry, 'section'> {
   readonly chapter: Chapter;
+  /** The function the learner writes: `rnnStepForward`. */
+  readonly functionName: string;
+  /** Its file, relative to exercises/ and solutions/: `rnn/rnn-step.ts`. */
+  readonly file: string;
+  /** Its grading suite: `packages/rnn/grading/rnn-step-forward.grade.ts`. */
+  readonly suite: string;
+  /** The section that teaches it: `packages/rnn/README.md#the-forward-pass`. */
+  readonly section: string;
+}
+
+/** The id suffixes that name the role of a hand-written function of a concept. */
+export const ROLES: readonly string[] = ['-forward', '-backward', '-and-grad'];
+
+/** The slug of an id, `rnn-step-forward` for `rnn/rnn-step-forward`. */
+function slugOf(id: string): string {
+  return id.slice(id.indexOf('/') + 1);
+}
+
+/** The function an id names: the slug in camel case, `rnn/rnn-step-forward` → `rnnStepForward`. */
+export function functionOf(id: string): string {
+  return slugOf(id).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The concept of an id, its slug without the role: `rnn/rnn-step-forward` → `rnn-step`. */
+export function conceptOf(id: string): string {
+  const slug = slugOf(id);
+  const role = ROLES.find((r) => slug.endsWith(r) && slug.length > r.length);
+  return role === undefined ? slug : slug.slice(0, -role.length);
+}
+
+/** An exercise of `chapter` with what its id implies. */
+function exerciseOf(entry: ExerciseEntry, chapter: Chapter): Exercise {
+  const { section, ...rest } = entry;
+  return {
+    ...rest,
+    chapter,
+    functionName: functionOf(entry.id),
+    file: `${chapter.manifest.chapter}/${conceptOf(entry.id)}.ts`,
+    suite: `${chapter.manifest.package}/grading/${slugOf(entry.id)}.grade.ts`,
+    section: `${chapter.text}#${section}`,
+  };
 }
 
 /** Every chapter in order, and every exercise in order. */
@@ -35,9 +84,10 @@ export function courseOf(manifests: readonly ChapterManifest[]): Course {
     manifest,
     packageName: packageNameOf(manifest),
     order,
+    text: `${manifest.package}/README.md`,
   }));
   const exercises = chapters.flatMap((chapter) =>
-    chapter.manifest.exercises.map((e) => ({ ...e, chapter })),
+    chapter.manifest.exercises.map((e) => exerciseOf(e, chapter)),
   );
   return { chapters, exercises };
 }

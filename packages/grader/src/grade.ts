@@ -29,12 +29,6 @@ export interface GradeOptions {
   readonly target?: string;
   /** A student's folder: only its exercise files are taken. Overrides `target`. */
   readonly submission?: string;
-  /**
-   * Fills in the exercise files the target folder lacks from `solutions`, `exercises` or a folder, so a
-   * folder holding one file (a mistake staged by `stageEdited`, a single-file hand-in) grades with
-   * working neighbours. Also a folder. Without it a missing file is `not-started`.
-   */
-  readonly base?: string;
   /** Chapter ids or exercise ids; everything when absent. */
   readonly filter?: readonly string[];
   /** Per-check time limit (default 10 s); a check running longer is `error`. */
@@ -99,11 +93,11 @@ async function gradeIn(
   };
 
   // 1. Files that are missing, imports that are not allowed, suites that do not exist.
-  const violations = checkImports(course, selected, target.checkDir);
+  const violations = checkImports(course, selected, target.sourceDir);
   const runnable: Exercise[] = [];
   for (const e of selected) {
     const found = violations.get(e.id);
-    if (!existsSync(resolve(target.checkDir, e.file))) early(e, 'not-started', 'file missing');
+    if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
     else if (found !== undefined) early(e, 'error', found.map(describeViolation).join('\n'));
     else if (!existsSync(fromRoot(e.suite))) early(e, 'error', `grading suite missing: ${e.suite}`);
     else runnable.push(e);

@@ -1,6 +1,6 @@
 /**
- * The learner's state between commands, in `.course/state.json` (gitignored): how many hints
- * of each exercise they have seen.
+ * The learner's state between commands, in `.course/state.json` (gitignored): which hints of
+ * each exercise they have seen, by key.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,11 @@ import { stateDir } from './paths';
 
 /** What is remembered. */
 export interface CourseState {
-  /** Hints seen per exercise id. */
-  hintsSeen: Record<string, number>;
+  /**
+   * The keys of the hints seen, per exercise id (a number, in a state file written before hints
+   * had keys, counts the first hints).
+   */
+  hintsSeen: Record<string, readonly string[] | number>;
 }
 
 function stateFile(): string {

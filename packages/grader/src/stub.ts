@@ -3,20 +3,20 @@
  * print a clickable `exercises/rnn/rnn-step.ts:52`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ExerciseEntry } from './manifest';
+import type { Exercise } from './course';
 
 /**
  * The 1-based line of the first `TODO` inside the exercise's first exported function, else the
  * line that calls `notImplemented('<id>')`, else the function's line, else 1.
  */
-export function todoLine(file: string, exercise: Pick<ExerciseEntry, 'id' | 'exports'>): number {
+export function todoLine(file: string, exercise: Pick<Exercise, 'id' | 'functionName'>): number {
   if (!existsSync(file)) return 1;
   const lines = readFileSync(file, 'utf8').split('\n');
-  const name = exercise.exports[0];
+  const name = exercise.functionName;
   const decl = new RegExp(
     `export\\s+(async\\s+)?(function\\*?\\s+|const\\s+|let\\s+|class\\s+)${name}\\b`,
   );
-  const start = name === undefined ? -1 : lines.findIndex((l) => decl.test(l));
+  const start = lines.findIndex((l) => decl.test(l));
   const ni = lines.findIndex(
     (l) => l.includes(`'${exercise.id}'`) || l.includes(`"${exercise.id}"`),
   );

@@ -4,27 +4,26 @@
  */
 import { fromData, type Tensor } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectClose,
   expectNoInputMutation,
   expectShape,
+  fail,
+  targetModule,
+  TOLERANCES,
+  type HintOptions,
 } from '@rnn-course/grader/testing';
 import { clipGradNorm as referenceClip } from '@rnn-course/rnn';
-import { clipGradNorm } from '@target/rnn/clip-grad-norm';
-import { agrees, explained, fail } from './diagnosis';
 import { normal } from './inputs';
 
-/**
- * Tolerance 1e-12 (relative, CS231n formula): a sum of squares, one square root and one
- * product per element, exact up to a few ulps. Gradients below the threshold are compared
- * bit for bit: the factor is exactly 1 there.
- */
-const TOL = 1e-12;
+const { clipGradNorm } =
+  await targetModule<typeof import('@target/rnn/clip-grad-norm')>('rnn/clip-grad-norm.ts');
 
-/** Hints: 1 = one global norm, 2 = one factor and the untouched case, 3 = new tensors. */
-const HINT_GLOBAL = 1;
-const HINT_FACTOR = 2;
+// Tolerance TOLERANCES.value: a sum of squares, one square root and one product per element,
+// exact up to a few ulps. Gradients below the threshold are compared bit for bit
+// (TOLERANCES.exact): the factor is exactly 1 there.
 
 /** Seeded gradients of an RNN's parameters, scaled by `gain`. */
 function seededGrads(seed: number, gain: number): Record<string, Tensor> {
@@ -96,7 +95,10 @@ function readNormMistake(totalNorm: unknown, grads: Record<string, Tensor>): str
   );
 }
 
-/** Asserts that the learner returned the same names and shapes, then each tensor's values. */
+/**
+ * Asserts that the learner returned the same names and shapes, then each tensor's values.
+ * `why` reads a failure of the values (by default against the usual clipping mistakes).
+ */
 function expectClipped(
   out: { grads: Record<string, unknown>; totalNorm: unknown },
   expected: { grads: Record<string, Tensor>; totalNorm: number },
@@ -104,6 +106,10 @@ function expectClipped(
   maxNorm: number,
   tol: number,
   label: string,
+  why: HintOptions = {
+    hint: 'globalNorm',
+    explain: () => readClipMistake(out.grads, grads, maxNorm),
+  },
 ): void {
   const names = Object.keys(expected.grads);
   const got = Object.keys(out.grads ?? {});
@@ -111,27 +117,23 @@ function expectClipped(
     fail(
       'grads',
       `grads${label}: expected the keys ${names.join(', ')}, received ${got.join(', ') || 'none'}`,
-      3,
+      { hint: 'newTensors' },
     );
   }
-  explained(
-    () => expectClose(out.totalNorm, expected.totalNorm, { what: `totalNorm${label}`, tol: TOL }),
-    () => readNormMistake(out.totalNorm, grads),
-    HINT_GLOBAL,
-  );
+  expectClose(out.totalNorm, expected.totalNorm, {
+    what: `totalNorm${label}`,
+    tol: TOLERANCES.value,
+    hint: 'globalNorm',
+    explain: () => readNormMistake(out.totalNorm, grads),
+  });
   for (const k of names) {
-    explained(
-      () => {
-        expectShape(out.grads[k], (expected.grads[k] as Tensor).shape, `grads.${k}${label}`);
-        expectClose(out.grads[k], expected.grads[k] as Tensor, {
-          what: `grads.${k}${label}`,
-          tol,
-          atol: tol === 0 ? 0 : undefined,
-        });
-      },
-      () => readClipMistake(out.grads, grads, maxNorm),
-      HINT_GLOBAL,
-    );
+    expectShape(out.grads[k], expected.grads[k].shape, `grads.${k}${label}`, why);
+    expectClose(out.grads[k], expected.grads[k], {
+      what: `grads.${k}${label}`,
+      tol,
+      ...(tol === 0 ? { atol: 0 } : {}),
+      ...why,
+    });
   }
 }
 
@@ -141,11 +143,11 @@ exercise('rnn/clip-grad-norm', () => {
   check(
     'above maxNorm: one factor from the global norm scales every tensor (maxNorm = 5)',
     1,
-    () => {
+    async () => {
       const grads = seededGrads(1001, 1);
       const expected = referenceClip(grads, 5);
-      const out = clipGradNorm(grads, 5);
-      expectClipped(out, expected, grads, 5, TOL, ' (above maxNorm)');
+      const out = await clipGradNorm(grads, 5);
+      expectClipped(out, expected, grads, 5, TOLERANCES.value, ' (above maxNorm)');
     },
   );
 
@@ -154,43 +156,41 @@ exercise('rnn/clip-grad-norm', () => {
   check(
     'below maxNorm the gradients are unchanged; all-zero gradients stay zero (no NaN)',
     1,
-    () => {
+    async () => {
       const grads = seededGrads(1011, 0.1);
       const expected = referenceClip(grads, 50);
-      const out = clipGradNorm(grads, 50);
-      explained(
-        () => expectClipped(out, expected, grads, 50, 0, ' (below maxNorm)'),
-        () =>
+      const out = await clipGradNorm(grads, 50);
+      expectClipped(out, expected, grads, 50, TOLERANCES.exact, ' (below maxNorm)', {
+        hint: 'factor',
+        explain: () =>
           'Below maxNorm the factor min(1, maxNorm / (totalNorm + 1e-6)) is 1: the gradients come back unchanged.',
-        HINT_FACTOR,
-      );
+      });
       const zero = {
         dWx: fromData(new Float64Array(6), [2, 3]),
         db: fromData(new Float64Array(3), [3]),
       };
-      const outZero = clipGradNorm(zero, 1);
-      explained(
-        () => expectClipped(outZero, referenceClip(zero, 1), zero, 1, 0, ' (all zero)'),
-        () =>
+      const outZero = await clipGradNorm(zero, 1);
+      expectClipped(outZero, referenceClip(zero, 1), zero, 1, TOLERANCES.exact, ' (all zero)', {
+        hint: 'factor',
+        explain: () =>
           'All-zero gradients have totalNorm 0: the factor maxNorm / (0 + 1e-6) is capped at 1, and 0 · ' +
           '1 = 0 (dividing by totalNorm alone gives 0/0 = NaN).',
-        HINT_FACTOR,
-      );
+      });
     },
   );
 
-  check('the input gradients are not changed: new tensors are returned', 1, () => {
+  check('the input gradients are not changed: new tensors are returned', 1, async () => {
     const grads = seededGrads(1021, 1);
-    const out = expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
+    const out = await expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
       what: 'clipGradNorm',
-      hint: 3,
+      hint: 'newTensors',
     });
     for (const [k, g] of Object.entries(grads)) {
       if (out.grads[k] === g) {
         fail(
           `grads.${k}`,
           `clipGradNorm returned the input tensor ${k} itself: return new tensors (fromData(g.data.map(...), g.shape)), so the caller's gradients stay as they were.`,
-          3,
+          { hint: 'newTensors' },
         );
       }
     }

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, customOp, formatGradcheckReport, gradcheck, randn } from '@rnn-course/core';
 import type { GradcheckOptions, Tensor } from '@rnn-course/core';
-import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
+import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
 import { loadImpl } from '../labs/impl';
 import { chunkLoss, referenceLayers, rnnStep } from '../src/index';
 import type { RnnLayers } from '../src/index';
@@ -85,10 +85,15 @@ describe('gradcheck at its default tolerances passes every correct backward of c
         ],
         ['x', 'h0', 'Wx', 'Wh', 'b'],
       );
-      expectPasses(`${who}: embedding`, (W) => layers.embed(W!, ids), [randn([V, D], rng)], ['W']);
+      expectPasses(
+        `${who}: embedding`,
+        (W) => layers.wordEmbedding(ids, W!),
+        [randn([V, D], rng)],
+        ['W'],
+      );
       expectPasses(
         `${who}: temporal affine`,
-        (x, W, b) => layers.affine(x!, W!, b!),
+        (x, W, b) => layers.temporalAffine(x!, W!, b!),
         [randn([N, T, H], rng), randn([H, V], rng), randn([V], rng)],
         ['x', 'W', 'b'],
       );
@@ -96,7 +101,7 @@ describe('gradcheck at its default tolerances passes every correct backward of c
       // the gradient span many orders of magnitude (atol carries the small ones).
       expectPasses(
         `${who}: temporal softmax loss`,
-        (z) => layers.loss(z!, targets, mask),
+        (z) => layers.temporalSoftmaxLoss(z!, targets, mask),
         [randn([N, T, V], rng, { std: 10 })],
         ['logits'],
       );

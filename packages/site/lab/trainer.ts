@@ -6,7 +6,7 @@
  * touches the DOM or Node: the Web Worker runs it in the browser, the package's tests in Node,
  * and both see the same numbers for the same seed.
  */
-import { Adam, Rng, clipGradNorm } from '@rnn-course/core';
+import { Adam, Rng, clipGradNormInPlace } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { CharRnn, buildVocab, textChunks } from '@rnn-course/rnn';
 import type { TextChunk, Vocab } from '@rnn-course/rnn';
@@ -106,7 +106,7 @@ export class CharRnnTrainer {
     const { loss, hNext } = this.model.forward(chunk, this.h);
     loss.backward();
     this.h = hNext;
-    const gradNorm = clipGradNorm(this.model.parameters(), this.settings.maxNorm);
+    const gradNorm = clipGradNormInPlace(this.model.parameters(), this.settings.maxNorm);
     this.optimizer.step();
     this.steps++;
     // The chunk loss sums over T steps and averages over N streams: / T is nats per character.

@@ -36,31 +36,17 @@ export interface ExerciseCard {
   /** The stub the learner edits, e.g. `exercises/rnn/rnn-step.ts`, and its page on GitHub. */
   readonly stub: string;
   readonly stubUrl: string;
-  /** e.g. `npm run grade -- rnn/step-forward`. */
+  /** e.g. `npm run grade -- rnn/rnn-step-forward`. */
   readonly grade: string;
-  /** e.g. `npm run course -- hint rnn/step-forward`. */
+  /** e.g. `npm run course -- hint rnn/rnn-step-forward`. */
   readonly hintCommand: string;
   /** From a nudge to nearly the answer. */
   readonly hints: readonly Hint[];
 }
 
-/**
- * The hints of a manifest entry as (key, text) pairs, in order. A list of strings is keyed by
- * position (`1`, `2`, ...); a record of named hints, or a list of `{ key, text }`, keeps its
- * names.
- */
+/** The hints of a manifest entry as (key, text) pairs, in the manifest's order. */
 export function hintList(hints: ExerciseEntry['hints']): Hint[] {
-  type Named = { readonly key: string; readonly text: string };
-  const source = hints as readonly (string | Named)[] | Readonly<Record<string, string>>;
-  if (!Array.isArray(source)) {
-    return Object.entries(source as Readonly<Record<string, string>>).map(([key, text]) => ({
-      key,
-      text,
-    }));
-  }
-  return (source as readonly (string | Named)[]).map((h, i) =>
-    typeof h === 'string' ? { key: String(i + 1), text: h } : { key: h.key, text: h.text },
-  );
+  return Object.entries(hints).map(([key, text]) => ({ key, text }));
 }
 
 /**
@@ -85,20 +71,21 @@ export function sectionTitle(root: string, id: string, section: string): string 
 export function exerciseCards(course: Course, root: string, repo: Repository): ExerciseCard[] {
   return course.exercises.map((e) => {
     const m = e.chapter.manifest;
-    const [sectionPath = m.text, anchor = ''] = e.section.split('#');
+    const text = e.chapter.text;
+    const [sectionPath = text, anchor = ''] = e.section.split('#');
     const stub = `exercises/${e.file}`;
     return {
       id: e.id,
       title: e.title,
       chapter: {
         id: m.chapter,
-        number: CHAPTERS.find((c) => c.text === m.text)?.number,
+        number: CHAPTERS.find((c) => c.text === text)?.number,
         title: m.title,
-        link: pageUrl(m.text),
+        link: pageUrl(text),
       },
       points: e.points,
       section: { title: sectionTitle(root, e.id, e.section), link: pageUrl(sectionPath, anchor) },
-      exports: e.exports,
+      exports: [e.functionName],
       stub,
       stubUrl: fileUrl(repo, stub),
       grade: `npm run grade -- ${e.id}`,

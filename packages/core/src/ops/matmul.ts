@@ -43,7 +43,7 @@ function mm(
 
 /** target += source, elementwise. */
 function addInto(target: Float64Array, source: Float64Array): void {
-  for (let i = 0; i < source.length; i++) target[i]! += source[i]!;
+  for (let i = 0; i < source.length; i++) target[i] += source[i];
 }
 
 /**
@@ -64,16 +64,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   if (a.ndim === 1) {
-    const out = matmul(reshape(a, [1, a.shape[0]!]), b); // [..., 1, N]
-    return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]!]);
+    const out = matmul(reshape(a, [1, a.shape[0]]), b); // [..., 1, N]
+    return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   }
   if (b.ndim === 1) {
-    const out = matmul(a, reshape(b, [b.shape[0]!, 1])); // [..., M, 1]
+    const out = matmul(a, reshape(b, [b.shape[0], 1])); // [..., M, 1]
     return reshape(out, out.shape.slice(0, -1));
   }
-  const M = a.shape[a.ndim - 2]!;
-  const K = a.shape[a.ndim - 1]!;
-  const N = b.shape[b.ndim - 1]!;
+  const M = a.shape[a.ndim - 2];
+  const K = a.shape[a.ndim - 1];
+  const N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K) {
     throw new ShapeError(
       'matmul',
@@ -114,8 +114,8 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
   // Which batch entry of a and of b each output batch entry reads.
   const offA = broadcastOffsets(batch, batchA);
   const offB = broadcastOffsets(batch, batchB);
-  const ia = (i: number): number => (offA === null ? i : offA[i]!);
-  const ib = (i: number): number => (offB === null ? i : offB[i]!);
+  const ia = (i: number): number => (offA === null ? i : offA[i]);
+  const ib = (i: number): number => (offB === null ? i : offB[i]);
   const sa = M * K;
   const sb = K * N;
   const so = M * N;

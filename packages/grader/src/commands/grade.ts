@@ -18,8 +18,6 @@ export interface GradeCommandOptions {
   readonly filter: readonly string[];
   readonly target?: string;
   readonly submission?: string;
-  /** Fills in the files a target or submission lacks (see `GradeOptions.base`). */
-  readonly base?: string;
   readonly json?: string;
   readonly gradescope?: string;
   readonly junit?: string;
@@ -40,7 +38,6 @@ export async function gradeCommand(
     filter: opts.filter,
     ...(opts.target === undefined ? {} : { target: opts.target }),
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
-    ...(opts.base === undefined ? {} : { base: opts.base }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   });
   writeReports(report, opts);

@@ -1,19 +1,19 @@
 /**
  * `course reset <id>`: restores the stub of an exercise's file after saving the learner's
- * version to a backup whose path it prints. The stub comes from the repository's history: the
- * newest committed version of the file that still is a stub for this exercise, so that a
- * learner who committed their work still gets the stub back.
+ * version to a backup whose path it prints. The stub is generated from the worked solution, as
+ * `course generate` does, so it is the stub of this version of the course.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Course, Exercise } from '../course';
+import { GenerateError, stubOf } from '../generate';
 import { displayPath, repoRoot, stateDir } from '../paths';
 
-/** Where stubs and the learner's files are; tests replace the git history with a folder. */
+/** Where stubs and the learner's files are; tests give the stub directly. */
 export interface ResetOptions {
   readonly exercisesDir?: string;
-  /** The pristine stub of a file (relative to exercises/); default: from git history. */
+  readonly solutionsDir?: string;
+  /** The pristine stub of a file (relative to exercises/); default: generated from solutions/. */
   readonly stubOf?: (file: string, exercise: Exercise) => string | undefined;
 }
 
@@ -26,7 +26,7 @@ export interface ResetResult {
   readonly alsoReset: readonly string[];
 }
 
-/** Backs up and restores; throws with a readable message when no stub can be found. */
+/** Backs up and restores; throws with a readable message when no stub can be made. */
 export function resetExercise(
   course: Course,
   exercise: Exercise,
@@ -34,11 +34,21 @@ export function resetExercise(
 ): ResetResult {
   const dir = opts.exercisesDir ?? resolve(repoRoot, 'exercises');
   const file = resolve(dir, exercise.file);
-  const stub = (opts.stubOf ?? stubFromGit)(exercise.file, exercise);
+  const solutions = opts.solutionsDir ?? resolve(repoRoot, 'solutions');
+  const generated = (rel: string): string | undefined => {
+    const solution = resolve(solutions, rel);
+    if (!existsSync(solution)) return undefined;
+    try {
+      return stubOf(readFileSync(solution, 'utf8'), rel, course);
+    } catch (error) {
+      if (error instanceof GenerateError) return undefined;
+      throw error;
+    }
+  };
+  const stub = (opts.stubOf ?? generated)(exercise.file, exercise);
   if (stub === undefined) {
     throw new Error(
-      `no stub of ${exercise.id} found in the repository's history for exercises/${exercise.file}; ` +
-        'your file is unchanged',
+      `no stub of ${exercise.id} can be made from solutions/${exercise.file}; your file is unchanged`,
     );
   }
   let backup: string | undefined;
@@ -64,35 +74,4 @@ export function describeReset(exercise: Exercise, r: ResetResult): string {
   if (r.alsoReset.length > 0)
     lines.push(`The same file holds ${r.alsoReset.join(', ')}: reset too (see the backup).`);
   return lines.join('\n');
-}
-
-function stubFromGit(file: string, exercise: Exercise): string | undefined {
-  const path = `exercises/${file}`;
-  const git = (args: string[]): string =>
-    execFileSync('git', args, {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      maxBuffer: 1 << 26,
-    });
-  let commits: string[];
-  try {
-    commits = git(['log', '--format=%H', '--', path])
-      .split('\n')
-      .filter((c) => c !== '');
-  } catch {
-    return undefined; // not a git checkout, or git is not installed
-  }
-  const isStub = new RegExp(
-    `notImplemented\\(\\s*['"]${exercise.id.replace(/[/-]/g, '\\$&')}['"]\\s*\\)`,
-  );
-  for (const commit of commits) {
-    try {
-      const text = git(['show', `${commit}:${relative(repoRoot, resolve(repoRoot, path))}`]);
-      if (isStub.test(text)) return text;
-    } catch {
-      // the file did not exist at that commit
-    }
-  }
-  return undefined;
 }

@@ -127,7 +127,7 @@ export async function watchCommand(
     };
     const key = (k: string): void => {
       if (k === 'q' || k === '\u0003') quit();
-      else if (k === 'h') showHint(current, false, print);
+      else if (k === 'h') showHint(current, {}, print);
       else if (k === 'r') void run();
       else if (k === 'l')
         void grade(gradeOpts).then(

@@ -25,7 +25,7 @@ let current: string | undefined;
  * Declares the checks of one exercise. When the grader asks for some exercises only
  * (`COURSE_EXERCISES`, comma-separated), the others are not registered at all.
  *
- * @param id the exercise id, as in the chapter manifest, e.g. `rnn/step-forward`
+ * @param id the exercise id, as in the chapter manifest, e.g. `rnn/rnn-step-forward`
  * @param fn declares the exercise's checks with `check`
  */
 export function exercise(id: string, fn: () => void): void {

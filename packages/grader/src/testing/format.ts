@@ -27,15 +27,6 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
-/** Row-major strides of a shape: stride[axis] = product of the sizes after that axis. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length).fill(1);
-  for (let axis = shape.length - 2; axis >= 0; axis--) {
-    strides[axis] = (strides[axis + 1] ?? 1) * (shape[axis + 1] ?? 1);
-  }
-  return strides;
-}
-
 /**
  * A number with `digits` significant digits, trailing zeros dropped: 0.5, -1.25e-7, NaN.
  */

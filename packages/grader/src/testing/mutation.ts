@@ -17,23 +17,24 @@ export interface MutationOptions extends HintOptions {
 }
 
 /**
- * Runs `run` and asserts that it left every input exactly as it was (bitwise, shape
- * included). Names the inputs that changed and, for the first, the first changed element:
- * "rnnStepForward changed its input Wx: element [1, 2] was 0.5 before the call, 0.25 after".
- * inputs: named tensors or number arrays, any shapes. Returns what `run` returned.
+ * Runs `run` (and awaits it: learner code may run in another process) and asserts that it left
+ * every input exactly as it was (bitwise, shape included). Names the inputs that changed and,
+ * for the first, the first changed element: "rnnStepForward changed its input Wx: element
+ * [1, 2] was 0.5 before the call, 0.25 after". inputs: named tensors or number arrays, any
+ * shapes. Resolves to what `run` returned.
  */
-export function expectNoInputMutation<T>(
+export async function expectNoInputMutation<T>(
   inputs: Record<string, WatchedInput>,
-  run: () => T,
+  run: () => T | Promise<T>,
   options: MutationOptions = {},
-): T {
+): Promise<T> {
   const what = options.what ?? 'the function under test';
   const before = Object.entries(inputs).map(([name, value]) => ({
     name,
     value,
     snap: snapshot(value),
   }));
-  const result = run();
+  const result = await run();
   const changes = before.flatMap(({ name, value, snap }) => {
     const change = firstChange(snap, snapshot(value));
     return change === undefined ? [] : [{ name, change }];

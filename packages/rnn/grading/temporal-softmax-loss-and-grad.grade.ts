@@ -1,0 +1,257 @@
+/**
+ * Grading suite of rnn/temporal-softmax-loss-and-grad: eqs. 1.10-1.11, softmax cross-entropy summed
+ * over time and unmasked positions and divided by the batch size N, with its gradient.
+ */
+import { scale, zeros, type Tensor } from '@rnn-course/core';
+import {
+  ABSOLUTE_FLOORS,
+  agrees,
+  check,
+  exercise,
+  expectClose,
+  expectFinite,
+  expectNoInputMutation,
+  expectShape,
+  numericGradient,
+  referenceGradients,
+  targetModule,
+  TOLERANCES,
+} from '@rnn-course/grader/testing';
+import { temporalSoftmaxLoss } from '@rnn-course/rnn';
+import { ids as seededIds, normal } from './inputs';
+
+const { temporalSoftmaxLossAndGrad } = await targetModule<
+  typeof import('@target/rnn/temporal-softmax-loss')
+>('rnn/temporal-softmax-loss.ts');
+
+/**
+ * Tolerances. Loss and dlogits against the reference: a log-sum-exp per position and a sum of
+ * N·T terms, exact up to rounding (about 1e-15), so TOLERANCES.value. dlogits against central
+ * differences of the learner's own loss: TOLERANCES.numeric, with the floor of a loss's
+ * gradient (ABSOLUTE_FLOORS.numericLoss).
+ */
+const TOL = TOLERANCES.value;
+
+/** Reference loss and dlogits. */
+function referenceOf(
+  logits: Tensor,
+  targets: number[][],
+  mask: number[][],
+): { loss: number; dlogits: Tensor } {
+  const loss = temporalSoftmaxLoss(logits, targets, mask).item();
+  const dlogits = referenceGradients((z) => temporalSoftmaxLoss(z, targets, mask), {
+    logits,
+  }).dlogits;
+  return { loss, dlogits };
+}
+
+/**
+ * What a wrong loss says about its normalisation. sumLoss: Σ over unmasked positions of
+ * -log p (before any division); N, T: the batch and time sizes; count: unmasked positions.
+ */
+function readNormalisation(
+  loss: unknown,
+  expected: number,
+  N: number,
+  T: number,
+  count: number,
+  unmasked: number,
+): string | undefined {
+  if (typeof loss !== 'number' || !Number.isFinite(loss)) return undefined;
+  const sumLoss = expected * N;
+  const close = (v: number): boolean => Math.abs(loss - v) <= 1e-9 * Math.abs(v);
+  const chapter =
+    'the chapter normalises by N, the batch size: L = (1/N) Σ_n Σ_t m_{n,t} (−log p_{n,t}[target]).';
+  if (count > 0 && count !== N && close(sumLoss / count)) {
+    return `The loss is normalised by the number of unmasked positions (${count}), the mean over tokens; ${chapter}`;
+  }
+  if (close(sumLoss)) return `The loss is not divided by N = ${N}: ${chapter}`;
+  if (close(sumLoss / (N * T))) return `The loss is normalised by N·T = ${N * T}: ${chapter}`;
+  if (close(unmasked / N))
+    return `The loss counts masked positions: multiply each term by its mask m_{n,t}; ${chapter}`;
+  if (close(unmasked / (N * T)) || close(unmasked))
+    return `The loss ignores the mask and is normalised differently: ${chapter}`;
+  return undefined;
+}
+
+/** A seeded case: logits [N, T, V], targets and a partial mask [N][T]. */
+function seededCase(seed: number, N: number, T: number, V: number, std = 1.5) {
+  const logits = normal(seed, [N, T, V], std);
+  const targets = seededIds(seed + 1, N, T, V);
+  // A mask that ends sequences at different lengths, as padding does: row n keeps T - n steps.
+  const mask: number[][] = Array.from({ length: N }, (_, n) =>
+    Array.from({ length: T }, (_, t) => (t < T - n ? 1 : 0)),
+  );
+  return { logits, targets, mask };
+}
+
+exercise('rnn/temporal-softmax-loss-and-grad', () => {
+  check(
+    'loss and dlogits match the reference with a partial mask (N = 3, T = 4, V = 6)',
+    1,
+    async () => {
+      const { logits, targets, mask } = seededCase(901, 3, 4, 6);
+      const expected = referenceOf(logits, targets, mask);
+      const unmasked = temporalSoftmaxLoss(logits, targets).item() * 3; // Σ over every position
+      const count = mask.flat().reduce((s, m) => s + m, 0);
+      const { loss, dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
+      expectClose(loss, expected.loss, {
+        what: 'loss',
+        tol: TOL,
+        hint: 'normalise',
+        explain: () => readNormalisation(loss, expected.loss, 3, 4, count, unmasked),
+      });
+      const gradient = {
+        hint: 'gradient',
+        explain: () => {
+          if (agrees(dlogits, scale(expected.dlogits, 3 / count))) {
+            return `dlogits is normalised by the number of unmasked positions (${count}); like the loss, it is divided by N = 3 (eq. 1.11).`;
+          }
+          if (agrees(dlogits, scale(expected.dlogits, 3)))
+            return 'dlogits is not divided by N = 3 (eq. ' + '1.11: m (p − onehot) / N).';
+          return 'dlogits[n, t] = m_{n,t} (p_{n,t} − onehot(target)) / N (eq. 1.11): zero at masked positions.';
+        },
+      };
+      expectShape(dlogits, [3, 4, 6], 'dlogits', gradient);
+      expectClose(dlogits, expected.dlogits, {
+        what: 'dlogits',
+        tol: TOL,
+        timeAxis: 1,
+        ...gradient,
+      });
+    },
+  );
+
+  // Central differences of the learner's own loss: dlogits must be the gradient of the loss
+  // the learner computes, whatever its normalisation. Tolerance above.
+  check(
+    'dlogits matches finite differences of your own loss (N = 2, T = 3, V = 5)',
+    1,
+    async () => {
+      const { logits, targets, mask } = seededCase(911, 2, 3, 5);
+      const { dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
+      const probe = logits.clone(); // perturbed in place by the central differences
+      const numeric = await numericGradient(
+        async () => (await temporalSoftmaxLossAndGrad(probe, targets, mask)).loss,
+        probe,
+      );
+      const why = {
+        hint: 'gradient',
+        explain: () =>
+          agrees(dlogits, scale(numeric, 2)) || agrees(dlogits, scale(numeric, 0.5))
+            ? 'dlogits is off by a factor N: the loss and its gradient must be normalised the same way (both ' +
+              'divided by N).'
+            : 'dlogits is not the gradient of your loss: p − onehot(target), times the mask, divided by what ' +
+              'the loss is divided by.',
+      };
+      expectShape(dlogits, [2, 3, 5], 'dlogits', why);
+      expectClose(dlogits, numeric, {
+        what: 'dlogits vs finite differences of your loss',
+        tol: TOLERANCES.numeric,
+        atol: ABSOLUTE_FLOORS.numericLoss,
+        timeAxis: 1,
+        ...why,
+      });
+    },
+  );
+
+  // Masks: all zero gives exactly 0 and a zero gradient (no 0/0 from dividing by the number
+  // of unmasked positions); all ones counts every position; tolerance as above.
+  check(
+    'masks: all-zero gives loss 0 and zero gradient, all-ones counts every position',
+    1,
+    async () => {
+      const { logits, targets } = seededCase(921, 2, 3, 4);
+      const zerosMask = [
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
+      const none = await temporalSoftmaxLossAndGrad(logits, targets, zerosMask);
+      const empty = {
+        hint: 'normalise',
+        explain: () =>
+          'With every position masked the loss is 0 and so is every gradient; dividing by the number of ' +
+          'unmasked positions gives 0/0 = NaN here. The chapter normalises by N.',
+      };
+      expectFinite(none.loss, 'loss (all-zero mask)', empty);
+      expectClose(none.loss, 0, {
+        what: 'loss (all-zero mask)',
+        tol: TOLERANCES.exact,
+        atol: 0,
+        ...empty,
+      });
+      expectShape(none.dlogits, [2, 3, 4], 'dlogits (all-zero mask)', empty);
+      expectFinite(none.dlogits, 'dlogits (all-zero mask)', empty);
+      expectClose(none.dlogits, zeros([2, 3, 4]), {
+        what: 'dlogits (all-zero mask)',
+        tol: TOLERANCES.exact,
+        atol: 0,
+        ...empty,
+      });
+      const onesMask = [
+        [1, 1, 1],
+        [1, 1, 1],
+      ];
+      const expected = referenceOf(logits, targets, onesMask);
+      const all = await temporalSoftmaxLossAndGrad(logits, targets, onesMask);
+      const full = {
+        hint: 'normalise',
+        explain: () => readNormalisation(all.loss, expected.loss, 2, 3, 6, expected.loss * 2),
+      };
+      expectClose(all.loss, expected.loss, { what: 'loss (all-ones mask)', tol: TOL, ...full });
+      expectClose(all.dlogits, expected.dlogits, {
+        what: 'dlogits (all-ones mask)',
+        tol: TOL,
+        timeAxis: 1,
+        ...full,
+      });
+    },
+  );
+
+  // Logits around ±1000 (a large offset per position plus a spread of a few units): exp
+  // overflows (e^710 is Infinity) or underflows to 0/0 unless the row's maximum is subtracted
+  // first. The spread within a row stays small, so a softmax that subtracts the maximum never
+  // underflows p[target] to 0. The reference's log-softmax is exact here; tolerance as above.
+  check('large logits (around ±1000) give a finite loss and gradient: no overflow', 1, async () => {
+    const { targets, mask } = seededCase(931, 2, 3, 5);
+    const offsets = [1000, -1000, 750, -800, 1200, 900]; // one per (n, t)
+    const logits = normal(932, [2, 3, 5], 3); // [N, T, V]
+    for (let i = 0; i < logits.size; i++) logits.data[i] += offsets[Math.floor(i / 5)];
+    const expected = referenceOf(logits, targets, mask);
+    const { loss, dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
+    const overflow = {
+      hint: 'stable',
+      explain: () =>
+        'exp overflows for logits above about 709 (e^1000 = Infinity, and Infinity / Infinity = NaN): ' +
+        "subtract each row's maximum logit before exp, softmax(z) = softmax(z − max z), and compute " +
+        '−log p[y] as logSumExp − z[y].',
+    };
+    expectFinite(loss, 'loss (logits around ±1000)', overflow);
+    expectShape(dlogits, [2, 3, 5], 'dlogits (logits around ±1000)', overflow);
+    expectFinite(dlogits, 'dlogits (logits around ±1000)', overflow);
+    expectClose(loss, expected.loss, { what: 'loss (logits around ±1000)', tol: TOL, ...overflow });
+    expectClose(dlogits, expected.dlogits, {
+      what: 'dlogits (logits around ±1000)',
+      tol: TOL,
+      timeAxis: 1,
+      ...overflow,
+    });
+  });
+
+  check('N = 1 and T = 1, and logits, targets and mask are not changed', 1, async () => {
+    const { logits, targets, mask } = seededCase(941, 1, 1, 7);
+    const expected = referenceOf(logits, targets, mask);
+    const { loss, dlogits } = await expectNoInputMutation(
+      { logits, targets, mask },
+      () => temporalSoftmaxLossAndGrad(logits, targets, mask),
+      { what: 'temporalSoftmaxLossAndGrad' },
+    );
+    const why = {
+      hint: 'normalise',
+      explain: () => readNormalisation(loss, expected.loss, 1, 1, 1, expected.loss),
+    };
+    expectClose(loss, expected.loss, { what: 'loss (N = 1, T = 1)', tol: TOL, ...why });
+    expectShape(dlogits, [1, 1, 7], 'dlogits (N = 1, T = 1)', why);
+    expectClose(dlogits, expected.dlogits, { what: 'dlogits (N = 1, T = 1)', tol: TOL, ...why });
+  });
+});
