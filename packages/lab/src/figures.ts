@@ -169,7 +169,8 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   };
 }
 
-const TOP_LEVEL = {
+/** The settings every figure of the course shares: white background, sans-serif, light grid. */
+export const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
   config: {

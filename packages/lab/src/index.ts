@@ -3,6 +3,7 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - heatmap: matrices (attention weights) as heatmaps, alone or in a grid with one colour scale
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
@@ -17,6 +18,8 @@ export {
   renderVegaLite,
   writeFigure,
 } from './figures';
+export { heatmap, heatmapGrid, heatmapSpec } from './heatmap';
+export type { HeatmapSpec } from './heatmap';
 export type {
   Series,
   VerticalRule,
