@@ -81,12 +81,11 @@ function affine(x: Tensor, W: Tensor, b: Tensor): Tensor {
 
 /** Backward of y = x W + b over all N·T rows: dx, dW = Σ xᵀ dy, db = Σ dy. */
 function affineBackward(dy: Tensor, x: Tensor, W: Tensor): { dx: Tensor; dW: Tensor; db: Tensor } {
-  const E = W.shape[0] as number;
   const rows = (t: Tensor): Tensor => reshape(t, [-1, t.shape[2] as number]); // [N·T, E]
   return {
     dx: matmul(dy, transpose(W)), // [N, T, E]·[E, E] = [N, T, E]
     dW: matmul(transpose(rows(x)), rows(dy)), // [E, N·T]·[N·T, E] = [E, E]
-    db: reshape(sum(rows(dy), 0), [E]), // [E], the bias is shared by every row
+    db: sum(rows(dy), 0), // [E], the bias is shared by every row
   };
 }
 

@@ -110,7 +110,7 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
     field: 'x',
     type: 'quantitative',
     title: spec.xLabel,
-    scale: spec.logX ? { type: 'log' } : { zero: false, nice: false },
+    scale: spec.logX ? { type: 'log', nice: false } : { zero: false, nice: false },
   };
   const y = {
     field: 'y',

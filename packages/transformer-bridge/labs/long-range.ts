@@ -42,6 +42,7 @@ import {
 } from '@rnn-course/lab';
 import { TransformerEncoder } from '../src/index';
 import { lstm, lstmParams } from './lstm-temporary';
+import { markdownReport } from './report';
 
 const FIGURES = fileURLToPath(new URL('../figures', import.meta.url));
 
@@ -354,9 +355,13 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
     ),
     writeFigure(
       join(out, 'long-range.md'),
-      `# Recall the marked token\n\nT = ${T}, ${config.symbols} symbols, ${config.steps} Adam steps ` +
-        `(lr ${config.lr}) of batch ${config.batch}, test accuracy by distance d; produced by ` +
-        `\`${labCommand('lab:long-range', '@rnn-course/transformer-bridge', args)}\`.\n\n${md}`,
+      markdownReport(
+        'Recall the marked token',
+        `T = ${T}, ${config.symbols} symbols, ${config.steps} Adam steps (learning rate ` +
+          `${config.lr}) of batch ${config.batch} for each model; test accuracy by distance d.`,
+        labCommand('lab:long-range', '@rnn-course/transformer-bridge', args),
+        md,
+      ),
     ),
   ];
   console.log(`reproduce: ${labCommand('lab:long-range', '@rnn-course/transformer-bridge', args)}`);

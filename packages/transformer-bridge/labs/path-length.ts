@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Rng, narrow, orthogonal, randn, scale, uniformRnnInit, zeros } from '@rnn-course/core';
 import {
   labCommand,
-  lineChart,
+  stackedLineCharts,
   outputDir,
   parseLabArgs,
   progress,
@@ -35,7 +35,7 @@ export interface PathLengthConfig {
 export const FULL: PathLengthConfig = {
   lengths: [1, 2, 4, 8, 16, 32, 64, 128, 256],
   width: 16,
-  seeds: 5,
+  seeds: 16,
 };
 
 export const QUICK: PathLengthConfig = { lengths: [1, 2, 4, 8], width: 4, seeds: 2 };
@@ -107,27 +107,45 @@ export async function main(argv: string[]): Promise<PathLengthResult | undefined
   const files = [
     writeFigure(
       join(out, 'path-length.svg'),
-      await lineChart({
-        title: 'How much does the last output depend on the first input?',
-        subtitle:
-          `‖∂y_T−1/∂x_0‖_F relative to its value at T = 1, width ${W}, ` +
-          `geometric mean over ${config.seeds} draws (${lab.impl})`,
-        xLabel: 'sequence length T (log scale)',
-        yLabel: 'relative norm (log scale)',
-        series: [
-          ...curves.map(({ name, norms }) => ({
-            name,
-            points: config.lengths.map((T, k) => [T, norms[k]! / norms[0]!] as [number, number]),
-          })),
-          {
-            name: '1 / T',
-            points: config.lengths.map((T) => [T, 1 / T] as [number, number]),
-            dashed: true,
-          },
-        ],
-        logX: true,
-        logY: true,
-      }),
+      await stackedLineCharts(
+        `How much does the last output depend on the first input? Width ${W}, ${lab.impl}`,
+        [false, true].map((zoom) => ({
+          title: zoom
+            ? 'the same, without the RNN at PyTorch initialisation'
+            : `‖∂y_T−1/∂x_0‖_F relative to its value at T = 1 (geometric mean of ${config.seeds} draws)`,
+          xLabel: 'sequence length T (log scale)',
+          yLabel: 'relative norm (log scale)',
+          // The RNN at PyTorch initialisation last, so that the other curves keep their colours
+          // in the zoomed panel, which leaves it out.
+          series: [
+            ...[1, 2].map((c) => ({
+              name: curves[c]!.name,
+              points: config.lengths.map(
+                (T, k) => [T, curves[c]!.norms[k]! / curves[c]!.norms[0]!] as [number, number],
+              ),
+            })),
+            {
+              name: '1 / T',
+              points: config.lengths.map((T) => [T, 1 / T] as [number, number]),
+              dashed: true,
+            },
+            ...(zoom
+              ? []
+              : [
+                  {
+                    name: curves[0]!.name,
+                    points: config.lengths.map(
+                      (T, k) =>
+                        [T, curves[0]!.norms[k]! / curves[0]!.norms[0]!] as [number, number],
+                    ),
+                  },
+                ]),
+          ],
+          logX: true,
+          logY: true,
+          height: 200,
+        })),
+      ),
     ),
   ];
   console.log(

@@ -13,16 +13,23 @@ import { Tensor, assertShape, narrow } from '@rnn-course/core';
  * the even features, cosine on the odd ones, one frequency per pair, the wavelengths forming a
  * geometric progression from 2π to 10000·2π.
  *
- * @param T     number of positions, t = 0 … T − 1
+ * @param T     number of positions, t = start … start + T − 1
  * @param D     number of features (even in the paper; for an odd D the last feature is a sine)
  * @param base  10000 in the paper
+ * @param start the first position (default 0; a decoder generating token t asks for row t)
  * @returns `[T, D]`, to be added to embeddings `[N, T, D]` (it broadcasts over the batch)
  * @throws RangeError when T or D is not a positive integer
  */
-export function sinusoidalPositionalEncoding(T: number, D: number, base = 10000): Tensor {
+export function sinusoidalPositionalEncoding(
+  T: number,
+  D: number,
+  base = 10000,
+  start = 0,
+): Tensor {
   for (const [name, v] of [
     ['T', T],
     ['D', D],
+    ['start + 1', start + 1],
   ] as const) {
     if (!Number.isInteger(v) || v < 1) {
       throw new RangeError(
@@ -32,8 +39,9 @@ export function sinusoidalPositionalEncoding(T: number, D: number, base = 10000)
   }
   const PE = new Float64Array(T * D); // [T, D]
   for (let t = 0; t < T; t++) {
+    const pos = start + t;
     for (let i = 0; 2 * i < D; i++) {
-      const angle = t / base ** ((2 * i) / D); // frequency 1 / base^(2i/D) for the pair (2i, 2i + 1)
+      const angle = pos / base ** ((2 * i) / D); // frequency 1 / base^(2i/D) for the pair (2i, 2i + 1)
       PE[t * D + 2 * i] = Math.sin(angle);
       if (2 * i + 1 < D) PE[t * D + 2 * i + 1] = Math.cos(angle);
     }

@@ -7,17 +7,7 @@
  *
  * Chapter 4, "The transformer block" — packages/transformer-bridge/README.md#the-transformer-block
  */
-import {
-  add,
-  embedding,
-  mul,
-  narrow,
-  noGrad,
-  ones,
-  scale,
-  xavierUniform,
-  zeros,
-} from '@rnn-course/core';
+import { add, embedding, mul, noGrad, ones, scale, xavierUniform, zeros } from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
 import { causalMask } from './causal-mask';
 import { feedForward } from './feed-forward';
@@ -93,7 +83,7 @@ export function embedTokens(
   const x = scale(embedding(p.We, ids), Math.sqrt(E)); // [N, T, E], scaled as sec. 3.4
   const pos =
     p.P === null
-      ? narrow(sinusoidalPositionalEncoding(start + T, E), 0, start, T) // [T, E]
+      ? sinusoidalPositionalEncoding(T, E, 10000, start) // [T, E], positions start..
       : learnedPositionalEmbedding(p.P, T, start); // [T, E]
   return add(x, pos); // [N, T, E], positions broadcast over the batch
 }
