@@ -8,7 +8,9 @@
  * The LSTM must carry the symbol in its state across that distance; self-attention can look it
  * up in one step from the query, whatever the distance.
  *
- * Both models see the same batches; accuracy is measured on a fixed test set with every
+ * Each model trains until its accuracy on a monitor set reaches 99% or for at most 1000 steps.
+ * Both models see the same batches and the same optimiser (Adam, gradients clipped by their
+ * global norm as in chapter 1); accuracy is measured on a fixed test set with every
  * distance equally represented. Figure: figures/long-range.svg; table: figures/long-range.md.
  *
  *   npm run lab:long-range -w @rnn-course/transformer-bridge [-- --quick | --steps N | --seed N]
@@ -21,6 +23,7 @@ import {
   Adam,
   Rng,
   add,
+  clipGradNorm,
   crossEntropy,
   embedding,
   matmul,
@@ -51,45 +54,55 @@ export interface LongRangeConfig {
   length: number; // T, the query included
   symbols: number; // K
   batch: number; // N
-  steps: number; // training steps of each model
+  maxSteps: number; // training stops here if the target accuracy was not reached before
+  target: number; // monitor accuracy at which training stops
   lr: number; // Adam
+  maxNorm: number; // gradient clipping by the global norm, as in chapter 1
   lstmHidden: number; // H of the LSTM
   embedDim: number; // D of the LSTM's input embedding
   dModel: number; // E of the transformer
   heads: number;
   dFF: number;
   layers: number;
-  evalEvery: number; // steps between two measurements of test accuracy
-  testPerDistance: number; // test sequences for each distance 1 … T − 1
+  monitorEvery: number; // steps between two measurements on the monitor set
+  monitorPerDistance: number; // monitor sequences for each distance 1 … T − 1
+  testPerDistance: number; // final test sequences for each distance
+  bucket: number; // distances per point of the accuracy-by-distance curve
 }
 
 export const FULL: LongRangeConfig = {
   length: 64,
   symbols: 8,
   batch: 32,
-  steps: 400,
+  maxSteps: 1000,
+  target: 0.99,
   lr: 3e-3,
+  maxNorm: 1,
   lstmHidden: 48,
   embedDim: 16,
   dModel: 32,
   heads: 2,
   dFF: 64,
   layers: 1,
-  evalEvery: 100,
-  testPerDistance: 12,
+  monitorEvery: 25,
+  monitorPerDistance: 4,
+  testPerDistance: 32,
+  bucket: 4,
 };
 
 export const QUICK: LongRangeConfig = {
   ...FULL,
   length: 10,
   batch: 16,
-  steps: 30,
+  maxSteps: 30,
   lstmHidden: 16,
   embedDim: 8,
   dModel: 16,
   dFF: 32,
-  evalEvery: 15,
+  monitorEvery: 10,
+  monitorPerDistance: 2,
   testPerDistance: 4,
+  bucket: 3,
 };
 
 /** A batch of the task: ids `[N][T]`, the answers `[N]` and the distances `[N]`. */
@@ -213,9 +226,13 @@ function evaluate(
 export interface LongRangeRun {
   name: string;
   parameterCount: number;
-  seconds: number; // training wall time
+  /** Steps trained: the first monitor point at the target accuracy, or maxSteps. */
+  steps: number;
+  /** The step at which the monitor accuracy first reached the target, or null. */
+  stepsToTarget: number | null;
+  seconds: number; // training wall time (without the measurements)
   msPerStep: number;
-  /** [step, mean test accuracy]. */
+  /** [step, monitor accuracy over all distances]. */
   curve: [number, number][];
   /** Final test accuracy at distances 1 … T − 1. */
   perDistance: number[];
@@ -229,48 +246,70 @@ export interface LongRangeResult {
   files: string[];
 }
 
+/** Trains until the monitor accuracy reaches the target or `maxSteps` have run. */
 function train(
   model: Model,
   config: LongRangeConfig,
   seed: number,
+  monitor: RecallBatch,
   test: RecallBatch,
 ): LongRangeRun {
   const rng = new Rng(seed); // the same batches for both models
   const opt = new Adam(model.parameters, { lr: config.lr });
-  const curve: [number, number][] = [[0, evaluate(model, test, config.length).mean]];
-  const bar = progress(config.steps, model.name);
+  const curve: [number, number][] = [[0, evaluate(model, monitor, config.length).mean]];
+  const bar = progress(config.maxSteps, model.name);
   let seconds = 0;
-  for (let step = 1; step <= config.steps; step++) {
+  let stepsToTarget: number | null = null;
+  let step = 0;
+  while (step < config.maxSteps && stepsToTarget === null) {
+    step++;
     const batch = recallBatch(config.batch, config.length, config.symbols, rng);
     const t0 = performance.now();
     opt.zeroGrad();
     const loss = crossEntropy(model.logits(batch.ids), batch.answers);
     loss.backward();
+    clipGradNorm(model.parameters, config.maxNorm);
     opt.step();
     seconds += (performance.now() - t0) / 1000;
-    if (step % config.evalEvery === 0 || step === config.steps) {
-      const acc = evaluate(model, test, config.length).mean;
+    if (step % config.monitorEvery === 0 || step === config.maxSteps) {
+      const acc = evaluate(model, monitor, config.length).mean;
       curve.push([step, acc]);
-      bar.tick(loss.item(), `test accuracy ${(100 * acc).toFixed(1)}%`);
+      if (acc >= config.target) stepsToTarget = step;
+      bar.tick(loss.item(), `monitor accuracy ${(100 * acc).toFixed(1)}%`);
     } else {
       bar.tick(loss.item());
     }
   }
+  if (stepsToTarget !== null)
+    bar.log(`${model.name}: ${(100 * config.target).toFixed(0)}% reached at step ${step}`);
   bar.done();
   const final = evaluate(model, test, config.length);
   return {
     name: model.name,
     parameterCount: model.parameters.reduce((s, p) => s + p.size, 0),
+    steps: step,
+    stepsToTarget,
     seconds,
-    msPerStep: (1000 * seconds) / config.steps,
+    msPerStep: (1000 * seconds) / step,
     curve,
     perDistance: final.perDistance,
     finalAccuracy: final.mean,
   };
 }
 
-/** Accuracy by ranges of distance, as a Markdown table. */
-export function table(runs: readonly LongRangeRun[], T: number): string {
+/** Mean accuracy over consecutive groups of `size` distances: [middle distance, accuracy]. */
+export function byBuckets(perDistance: readonly number[], size: number): [number, number][] {
+  const points: [number, number][] = [];
+  for (let lo = 0; lo < perDistance.length; lo += size) {
+    const xs = perDistance.slice(lo, lo + size);
+    points.push([lo + 1 + (xs.length - 1) / 2, xs.reduce((a, b) => a + b, 0) / xs.length]);
+  }
+  return points;
+}
+
+/** Accuracy by ranges of distance, and the training effort, as a Markdown table. */
+export function table(runs: readonly LongRangeRun[], config: LongRangeConfig): string {
+  const T = config.length;
   const edges = [1, 4, 8, 16, 32, 64, 128, 256].filter((e) => e < T);
   const ranges = edges.map((lo, i) => [lo, Math.min((edges[i + 1] ?? T) - 1, T - 1)] as const);
   const cells = (r: LongRangeRun) =>
@@ -279,16 +318,24 @@ export function table(runs: readonly LongRangeRun[], T: number): string {
       return `${((100 * xs.reduce((a, b) => a + b, 0)) / xs.length).toFixed(0)}%`;
     });
   const head = ranges.map(([lo, hi]) => (lo === hi ? `d = ${lo}` : `d = ${lo}–${hi}`));
+  const target = `steps to ${(100 * config.target).toFixed(0)}%`;
   return [
-    `| model | parameters | ms per step | ${head.join(' | ')} | all |`,
-    `| --- | ---: | ---: | ${head.map(() => '---:').join(' | ')} | ---: |`,
+    `| model | parameters | ${target} | ms per step | ${head.join(' | ')} | all |`,
+    `| --- | ---: | ---: | ---: | ${head.map(() => '---:').join(' | ')} | ---: |`,
     ...runs.map(
       (r) =>
-        `| ${r.name} | ${r.parameterCount} | ${r.msPerStep.toFixed(0)} | ${cells(r).join(' | ')} | ` +
+        `| ${r.name} | ${r.parameterCount} | ` +
+        `${r.stepsToTarget === null ? `not in ${config.maxSteps}` : r.stepsToTarget} | ` +
+        `${r.msPerStep.toFixed(0)} | ${cells(r).join(' | ')} | ` +
         `${(100 * r.finalAccuracy).toFixed(0)}% |`,
     ),
     '',
   ].join('\n');
+}
+
+/** Every distance 1 … T − 1, `perDistance` times each. */
+function everyDistance(T: number, perDistance: number): number[] {
+  return Array.from({ length: T - 1 }, (_, d) => new Array<number>(perDistance).fill(d + 1)).flat();
 }
 
 /** Runs the lab; `argv` are the command-line flags (see `usage()`). */
@@ -302,35 +349,44 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
     throw new Error('the long-range lab trains the reference models only; drop --impl');
   }
   const base = args.quick ? QUICK : FULL;
-  const config: LongRangeConfig = { ...base, steps: args.steps ?? base.steps };
+  const config: LongRangeConfig = { ...base, maxSteps: args.steps ?? base.maxSteps };
   const out = outputDir(args, FIGURES, 'transformer-bridge');
   const T = config.length;
-  // Every distance 1 … T − 1 equally often in the test set.
-  const distances = Array.from({ length: T - 1 }, (_, d) =>
-    new Array<number>(config.testPerDistance).fill(d + 1),
-  ).flat();
-  const test = recallBatch(distances.length, T, config.symbols, new Rng(args.seed + 99), distances);
+  const K = config.symbols;
+  // Held-out sequences with every distance equally often: a small monitor set measured during
+  // training (it decides when to stop) and a larger test set measured once at the end.
+  const monitorDistances = everyDistance(T, config.monitorPerDistance);
+  const monitor = recallBatch(
+    monitorDistances.length,
+    T,
+    K,
+    new Rng(args.seed + 98),
+    monitorDistances,
+  );
+  const testDistances = everyDistance(T, config.testPerDistance);
+  const test = recallBatch(testDistances.length, T, K, new Rng(args.seed + 99), testDistances);
   const initRng = new Rng(args.seed);
   const runs = [lstmModel(config, initRng), transformerModel(config, initRng)].map((model) =>
-    train(model, config, args.seed + 1, test),
+    train(model, config, args.seed + 1, monitor, test),
   );
-  const md = table(runs, T);
+  const md = table(runs, config);
   console.log(md);
-  const chance = 1 / config.symbols;
+  const chance = 1 / K;
   const files = [
     writeFigure(
       join(out, 'long-range.svg'),
       await stackedLineCharts(
-        `Recall the marked token: T = ${T}, ${config.symbols} symbols, ${config.steps} steps of batch ${config.batch}`,
+        `Recall the marked token: T = ${T}, ${K} symbols, batches of ${config.batch}, ` +
+          `training stops at ${(100 * config.target).toFixed(0)}% or ${config.maxSteps} steps`,
         [
           {
-            title: 'test accuracy after training, by distance to the marked token',
+            title: `test accuracy after training, by distance to the marked token (mean of each ${config.bucket} distances)`,
             xLabel: 'distance (positions back from the query)',
             yLabel: 'accuracy',
             series: [
               ...runs.map((r) => ({
-                name: `${r.name} (${r.parameterCount} parameters)`,
-                points: r.perDistance.map((a, i) => [i + 1, a] as [number, number]),
+                name: `${r.name} (${r.parameterCount} parameters, ${r.steps} steps)`,
+                points: byBuckets(r.perDistance, config.bucket),
               })),
               {
                 name: 'chance',
@@ -344,7 +400,7 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
             height: 220,
           },
           {
-            title: 'test accuracy during training (all distances)',
+            title: 'accuracy on the monitor set during training (all distances)',
             xLabel: 'training step',
             yLabel: 'accuracy',
             series: runs.map((r) => ({ name: r.name, points: r.curve })),
@@ -357,8 +413,11 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
       join(out, 'long-range.md'),
       markdownReport(
         'Recall the marked token',
-        `T = ${T}, ${config.symbols} symbols, ${config.steps} Adam steps (learning rate ` +
-          `${config.lr}) of batch ${config.batch} for each model; test accuracy by distance d.`,
+        `T = ${T}, ${K} symbols, Adam (learning rate ${config.lr}, gradients clipped at norm ` +
+          `${config.maxNorm}) on batches of ${config.batch}, each model trained until its ` +
+          `accuracy on ${monitor.ids.length} monitor sequences reaches ` +
+          `${(100 * config.target).toFixed(0)}% or for ${config.maxSteps} steps; test accuracy ` +
+          `by distance d on ${config.testPerDistance} sequences per distance.`,
         labCommand('lab:long-range', '@rnn-course/transformer-bridge', args),
         md,
       ),

@@ -2,10 +2,11 @@
  * Lab: how the cost of a layer grows with the sequence length, for a vanilla RNN (chapter 1),
  * an LSTM and a causal self-attention layer of the same width, on this machine.
  *
- * For each length T it times one forward and one backward pass (the fastest of several runs)
- * and reads two numbers off the autograd graph: the operations recorded and the longest chain
- * of operations that must run one after another (Vaswani et al. 2017, table 1: "sequential
- * operations"). Figure: figures/parallelism.svg; table: figures/parallelism.md.
+ * For each length T it times one forward and one backward pass (the fastest of several
+ * interleaved runs) and reads two numbers off the autograd graph: the operations recorded and
+ * the longest chain of operations that must run one after another (Vaswani et al. 2017,
+ * table 1: "sequential operations"). Figure: figures/parallelism.svg; table:
+ * figures/parallelism.md.
  *
  *   npm run lab:parallelism -w @rnn-course/transformer-bridge [-- --quick | --seed N]
  *
@@ -30,7 +31,6 @@ import { causalMask, initMultiHeadAttention, multiHeadAttention } from '../src/i
 import { graphShape } from './graph-depth';
 import { lstm, lstmParams } from './lstm-temporary';
 import { markdownReport } from './report';
-import { fastestTimes } from './timing';
 
 const FIGURES = fileURLToPath(new URL('../figures', import.meta.url));
 
@@ -40,7 +40,7 @@ export interface ParallelismConfig {
   batch: number; // N
   width: number; // D = H = E
   heads: number; // h of the attention layer
-  repeats: number; // timed runs per (layer, T); the fastest is reported
+  repeats: number; // timed rounds over every (layer, T); the fastest of each is reported
 }
 
 export const FULL: ParallelismConfig = {
@@ -48,7 +48,7 @@ export const FULL: ParallelismConfig = {
   batch: 4,
   width: 64,
   heads: 4,
-  repeats: 7,
+  repeats: 9,
 };
 
 export const QUICK: ParallelismConfig = {
@@ -109,26 +109,47 @@ function buildLayers(config: ParallelismConfig, rng: Rng) {
   return { layers, parameters };
 }
 
-/** Times one layer at one length: forward (building the graph), then backward. */
-export function measure(
-  f: (x: Tensor) => Tensor,
-  layer: LayerName,
-  config: ParallelismConfig,
-  T: number,
-  rng: Rng,
-): ParallelismRow {
-  const x = randn([config.batch, T, config.width], rng, { requiresGrad: true }); // [N, T, W]
-  const dout = randn([config.batch, T, config.width], rng); // [N, T, W]
-  const shape = graphShape(f(x));
-  const times = fastestTimes(config.repeats, () => {
-    const t0 = performance.now();
-    const out = sum(mul(f(x), dout)); // the scalar whose gradient backward computes
-    const t1 = performance.now();
-    out.backward();
-    const t2 = performance.now();
-    return { forwardMs: t1 - t0, backwardMs: t2 - t1 };
-  });
-  return { layer, T, ...times, ...shape };
+/** One (layer, length) to time: its function, input and upstream gradient. */
+interface Case {
+  layer: LayerName;
+  T: number;
+  f: (x: Tensor) => Tensor;
+  x: Tensor; // [N, T, W], requires grad
+  dout: Tensor; // [N, T, W]
+}
+
+/** One forward pass (building the graph) and one backward pass, timed separately. */
+function timeOnce(c: Case): { forwardMs: number; backwardMs: number } {
+  const t0 = performance.now();
+  const out = sum(mul(c.f(c.x), c.dout)); // the scalar whose gradient backward computes
+  const t1 = performance.now();
+  out.backward();
+  const t2 = performance.now();
+  return { forwardMs: t1 - t0, backwardMs: t2 - t1 };
+}
+
+/**
+ * Times every case `repeats` times and keeps the fastest of each. The repeats are interleaved
+ * (every case once, then every case again, …) after one warm-up round, so that a busy spell of
+ * the shared machine slows one sample of many cases rather than every sample of one case.
+ */
+export function measureAll(
+  cases: readonly Case[],
+  repeats: number,
+  onRound: () => void,
+): ParallelismRow[] {
+  for (const c of cases) timeOnce(c); // warm-up: compiles every code path
+  const best = cases.map(() => ({ forwardMs: Infinity, backwardMs: Infinity }));
+  for (let r = 0; r < repeats; r++) {
+    cases.forEach((c, i) => {
+      const t = timeOnce(c);
+      const b = best[i]!;
+      b.forwardMs = Math.min(b.forwardMs, t.forwardMs);
+      b.backwardMs = Math.min(b.backwardMs, t.backwardMs);
+    });
+    onRound();
+  }
+  return cases.map((c, i) => ({ layer: c.layer, T: c.T, ...best[i]!, ...graphShape(c.f(c.x)) }));
 }
 
 /** A Markdown table of the run, one row per length. */
@@ -169,15 +190,17 @@ export async function main(argv: string[]): Promise<ParallelismResult | undefine
     `width ${config.width}, batch ${config.batch}; parameters: ` +
       LAYERS.map((l) => `${l} ${parameters[l]}`).join(', '),
   );
-  const rows: ParallelismRow[] = [];
-  const bar = progress(config.lengths.length * LAYERS.length, 'parallelism');
-  for (const T of config.lengths) {
-    for (const layer of LAYERS) {
-      const row = measure(layers[layer], layer, config, T, rng);
-      rows.push(row);
-      bar.tick(undefined, `${layer} T=${T}: ${(row.forwardMs + row.backwardMs).toFixed(1)} ms`);
-    }
-  }
+  const cases: Case[] = config.lengths.flatMap((T) =>
+    LAYERS.map((layer) => ({
+      layer,
+      T,
+      f: layers[layer],
+      x: randn([config.batch, T, config.width], rng, { requiresGrad: true }), // [N, T, W]
+      dout: randn([config.batch, T, config.width], rng), // [N, T, W]
+    })),
+  );
+  const bar = progress(config.repeats, 'parallelism rounds');
+  const rows = measureAll(cases, config.repeats, () => bar.tick());
   bar.done();
   const md = table(rows, config.lengths);
   console.log(md);
