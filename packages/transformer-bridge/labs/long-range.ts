@@ -85,9 +85,9 @@ export const FULL: LongRangeConfig = {
   dFF: 64,
   layers: 1,
   monitorEvery: 25,
-  monitorPerDistance: 4,
+  monitorPerDistance: 8,
   testPerDistance: 32,
-  bucket: 4,
+  bucket: 8,
 };
 
 export const QUICK: LongRangeConfig = {
@@ -234,6 +234,8 @@ export interface LongRangeRun {
   msPerStep: number;
   /** [step, monitor accuracy over all distances]. */
   curve: [number, number][];
+  /** Monitor accuracy at distances 1 … T − 1, at every monitor step. */
+  snapshots: { step: number; perDistance: number[] }[];
   /** Final test accuracy at distances 1 … T − 1. */
   perDistance: number[];
   finalAccuracy: number;
@@ -256,7 +258,9 @@ function train(
 ): LongRangeRun {
   const rng = new Rng(seed); // the same batches for both models
   const opt = new Adam(model.parameters, { lr: config.lr });
-  const curve: [number, number][] = [[0, evaluate(model, monitor, config.length).mean]];
+  const start = evaluate(model, monitor, config.length);
+  const curve: [number, number][] = [[0, start.mean]];
+  const snapshots = [{ step: 0, perDistance: start.perDistance }];
   const bar = progress(config.maxSteps, model.name);
   let seconds = 0;
   let stepsToTarget: number | null = null;
@@ -272,8 +276,10 @@ function train(
     opt.step();
     seconds += (performance.now() - t0) / 1000;
     if (step % config.monitorEvery === 0 || step === config.maxSteps) {
-      const acc = evaluate(model, monitor, config.length).mean;
+      const m = evaluate(model, monitor, config.length);
+      const acc = m.mean;
       curve.push([step, acc]);
+      snapshots.push({ step, perDistance: m.perDistance });
       if (acc >= config.target) stepsToTarget = step;
       bar.tick(loss.item(), `monitor accuracy ${(100 * acc).toFixed(1)}%`);
     } else {
@@ -292,6 +298,7 @@ function train(
     seconds,
     msPerStep: (1000 * seconds) / step,
     curve,
+    snapshots,
     perDistance: final.perDistance,
     finalAccuracy: final.mean,
   };
@@ -307,6 +314,18 @@ export function byBuckets(perDistance: readonly number[], size: number): [number
   return points;
 }
 
+/**
+ * The snapshots at about a quarter, half, three quarters and all of a run's steps (each the
+ * first monitor step at or after that fraction), to show how accuracy spreads over distances
+ * while a model learns.
+ */
+export function milestones(run: LongRangeRun): { step: number; perDistance: number[] }[] {
+  const picked = [0.25, 0.5, 0.75, 1].map(
+    (f) => run.snapshots.find((s) => s.step >= f * run.steps) ?? run.snapshots.at(-1)!,
+  );
+  return picked.filter((s, i) => picked.findIndex((t) => t.step === s.step) === i && s.step > 0);
+}
+
 /** Accuracy by ranges of distance, and the training effort, as a Markdown table. */
 export function table(runs: readonly LongRangeRun[], config: LongRangeConfig): string {
   const T = config.length;
@@ -319,16 +338,24 @@ export function table(runs: readonly LongRangeRun[], config: LongRangeConfig): s
     });
   const head = ranges.map(([lo, hi]) => (lo === hi ? `d = ${lo}` : `d = ${lo}–${hi}`));
   const target = `steps to ${(100 * config.target).toFixed(0)}%`;
+  const pct = (xs: readonly number[]): string =>
+    `${((100 * xs.reduce((a, b) => a + b, 0)) / xs.length).toFixed(0)}%`;
+  const rows = runs.flatMap((r) => [
+    ...milestones(r).map(
+      (m) =>
+        `| ${r.name}, after ${m.step} steps (monitor) | | | | ` +
+        `${ranges.map(([lo, hi]) => pct(m.perDistance.slice(lo - 1, hi))).join(' | ')} | ` +
+        `${pct(m.perDistance)} |`,
+    ),
+    `| ${r.name}, final (test) | ${r.parameterCount} | ` +
+      `${r.stepsToTarget === null ? `not in ${config.maxSteps}` : r.stepsToTarget} | ` +
+      `${r.msPerStep.toFixed(0)} | ${cells(r).join(' | ')} | ` +
+      `${(100 * r.finalAccuracy).toFixed(0)}% |`,
+  ]);
   return [
     `| model | parameters | ${target} | ms per step | ${head.join(' | ')} | all |`,
     `| --- | ---: | ---: | ---: | ${head.map(() => '---:').join(' | ')} | ---: |`,
-    ...runs.map(
-      (r) =>
-        `| ${r.name} | ${r.parameterCount} | ` +
-        `${r.stepsToTarget === null ? `not in ${config.maxSteps}` : r.stepsToTarget} | ` +
-        `${r.msPerStep.toFixed(0)} | ${cells(r).join(' | ')} | ` +
-        `${(100 * r.finalAccuracy).toFixed(0)}% |`,
-    ),
+    ...rows,
     '',
   ].join('\n');
 }
@@ -380,14 +407,17 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
           `training stops at ${(100 * config.target).toFixed(0)}% or ${config.maxSteps} steps`,
         [
           {
-            title: `test accuracy after training, by distance to the marked token (mean of each ${config.bucket} distances)`,
+            title: `accuracy by distance to the marked token while training (monitor set, mean of each ${config.bucket} distances)`,
             xLabel: 'distance (positions back from the query)',
             yLabel: 'accuracy',
             series: [
-              ...runs.map((r) => ({
-                name: `${r.name} (${r.parameterCount} parameters, ${r.steps} steps)`,
-                points: byBuckets(r.perDistance, config.bucket),
-              })),
+              ...runs.flatMap((r) =>
+                milestones(r).map((m) => ({
+                  name: `${r.name}, step ${m.step}`,
+                  points: byBuckets(m.perDistance, config.bucket),
+                  dashed: r.name !== 'LSTM',
+                })),
+              ),
               {
                 name: 'chance',
                 points: [
@@ -397,7 +427,7 @@ export async function main(argv: string[]): Promise<LongRangeResult | undefined>
                 dashed: true,
               },
             ],
-            height: 220,
+            height: 240,
           },
           {
             title: 'accuracy on the monitor set during training (all distances)',

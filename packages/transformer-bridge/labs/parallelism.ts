@@ -48,7 +48,7 @@ export const FULL: ParallelismConfig = {
   batch: 4,
   width: 64,
   heads: 4,
-  repeats: 9,
+  repeats: 15,
 };
 
 export const QUICK: ParallelismConfig = {
@@ -152,21 +152,43 @@ export function measureAll(
   return cases.map((c, i) => ({ layer: c.layer, T: c.T, ...best[i]!, ...graphShape(c.f(c.x)) }));
 }
 
+/**
+ * Multiply-adds of one forward pass, counted from the layers' equations (not measured): the
+ * "complexity per layer" of Vaswani et al. 2017, table 1, with its constants.
+ *
+ * - RNN, eq. 1.1: x_t Wx and h_{t−1} Wh at each of the N·T positions, N·T·(W² + W²)
+ * - LSTM: the same with 4W gate columns, N·T·(4W² + 4W²)
+ * - attention, eqs. 4.1–4.7: four W×W projections per position, N·T·4W², plus the scores Q Kᵀ
+ *   and the weighted sum A V over all T² pairs (the causal mask does not skip any), N·2T²·W
+ */
+export function multiplyAdds(layer: LayerName, N: number, T: number, W: number): number {
+  if (layer === 'RNN') return N * T * 2 * W * W;
+  if (layer === 'LSTM') return N * T * 8 * W * W;
+  return N * T * 4 * W * W + N * 2 * T * T * W;
+}
+
 /** A Markdown table of the run, one row per length. */
-export function table(rows: readonly ParallelismRow[], lengths: readonly number[]): string {
+export function table(rows: readonly ParallelismRow[], config: ParallelismConfig): string {
   const at = (layer: LayerName, T: number) =>
     rows.find((r) => r.layer === layer && r.T === T) as ParallelismRow;
   const ms = (v: number): string => (v < 10 ? v.toFixed(2) : v.toFixed(0));
+  const mega = (layer: LayerName, T: number): string =>
+    (multiplyAdds(layer, config.batch, T, config.width) / 1e6).toFixed(T < 64 ? 2 : 1);
   const lines = [
-    '| T | RNN fwd + bwd (ms) | LSTM fwd + bwd (ms) | attention fwd + bwd (ms) | RNN / attention | sequential ops: RNN, LSTM, attention |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| T | RNN fwd + bwd (ms) | LSTM fwd + bwd (ms) | attention fwd + bwd (ms) | RNN / attention | LSTM / attention | forward multiply-adds (millions): RNN, LSTM, attention | sequential ops: RNN, LSTM, attention |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const T of lengths) {
-    const [r, l, a] = LAYERS.map((name) => at(name, T));
+  for (const T of config.lengths) {
+    const [r, l, a] = LAYERS.map((name) => at(name, T)) as [
+      ParallelismRow,
+      ParallelismRow,
+      ParallelismRow,
+    ];
     const total = (row: ParallelismRow): number => row.forwardMs + row.backwardMs;
     lines.push(
-      `| ${T} | ${ms(total(r!))} | ${ms(total(l!))} | ${ms(total(a!))} | ` +
-        `${(total(r!) / total(a!)).toFixed(2)} | ${r!.depth}, ${l!.depth}, ${a!.depth} |`,
+      `| ${T} | ${ms(total(r))} | ${ms(total(l))} | ${ms(total(a))} | ` +
+        `${(total(r) / total(a)).toFixed(2)} | ${(total(l) / total(a)).toFixed(2)} | ` +
+        `${LAYERS.map((name) => mega(name, T)).join(', ')} | ${r.depth}, ${l.depth}, ${a.depth} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -202,7 +224,7 @@ export async function main(argv: string[]): Promise<ParallelismResult | undefine
   const bar = progress(config.repeats, 'parallelism rounds');
   const rows = measureAll(cases, config.repeats, () => bar.tick());
   bar.done();
-  const md = table(rows, config.lengths);
+  const md = table(rows, config);
   console.log(md);
   const series = (value: (r: ParallelismRow) => number) =>
     LAYERS.map((layer) => ({
