@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@rnn-course/core';
 import { main as attentionMaps } from '../labs/attention-maps';
-import { recallBatch, main as longRange } from '../labs/long-range';
+import { milestones, recallBatch, main as longRange } from '../labs/long-range';
 import { main as memory } from '../labs/memory-per-token';
 import { main as parallelism } from '../labs/parallelism';
 import { main as pathLength } from '../labs/path-length';
@@ -95,8 +95,15 @@ describe('long-range lab (--quick)', () => {
         expect(run.perDistance.length).toBe(r.config.length - 1);
         expect(run.perDistance.every((a) => a >= 0 && a <= 1)).toBe(true);
       }
+      for (const run of r.runs) {
+        expect(run.steps).toBeLessThanOrEqual(r.config.maxSteps);
+        expect(run.snapshots.at(-1)?.step).toBe(run.steps); // measured where training stopped
+        expect(milestones(run).length).toBeGreaterThan(0);
+      }
       expect(read(dir, 'long-range.svg')).toContain('chance');
-      expect(read(dir, 'long-range.md')).toContain('| LSTM |');
+      const md = read(dir, 'long-range.md');
+      expect(md).toContain('| LSTM, final (test) |');
+      expect(md).toContain('| transformer encoder, final (test) |');
     },
     LAB_TIMEOUT_MS,
   );
