@@ -110,7 +110,7 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
     field: 'x',
     type: 'quantitative',
     title: spec.xLabel,
-    scale: spec.logX ? { type: 'log' } : { zero: false, nice: false },
+    scale: spec.logX ? { type: 'log', nice: false } : { zero: false, nice: false },
   };
   const y = {
     field: 'y',
@@ -169,7 +169,8 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   };
 }
 
-const TOP_LEVEL = {
+/** The settings every figure of the course shares: white background, sans-serif, light grid. */
+export const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
   config: {

@@ -3,7 +3,8 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
- * - heatmap: a function of two variables on a grid, with paths over it (e.g. optimiser iterates)
+ * - surface: a function of two variables on a grid, with paths over it (e.g. optimiser iterates)
+ * - heatmap: matrices (attention weights) as heatmaps, alone or in a grid with one colour scale
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
@@ -18,6 +19,8 @@ export {
   renderVegaLite,
   writeFigure,
 } from './figures';
+export { heatmap, heatmapGrid, heatmapSpec } from './heatmap';
+export type { HeatmapSpec } from './heatmap';
 export type {
   Series,
   VerticalRule,
@@ -26,8 +29,8 @@ export type {
   DiagramEdge,
   DiagramSpec,
 } from './figures';
-export { heatmap } from './heatmap';
-export type { HeatmapSpec, HeatmapPath } from './heatmap';
+export { surfaceMap } from './surface';
+export type { SurfaceSpec, SurfacePath } from './surface';
 export {
   seasonalSeries,
   fitLine,
