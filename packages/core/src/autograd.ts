@@ -76,6 +76,21 @@ export function accumulate(t: Tensor, g: Float64Array): void {
 }
 
 /**
+ * Adds a gradient that is zero outside a part of `t` (a time step, a slice): `addInto` receives
+ * `t`'s gradient buffer, zeros on first use, and adds its part in place. An op whose backward
+ * touches only a slice of its input uses this instead of `accumulate`, so that reading a
+ * sequence step by step costs O(slice) per step in the backward, not O(sequence). Ignored when
+ * `t` does not require grad.
+ *
+ * @param addInto adds the op's contribution into a flat, row-major buffer of `t.size` entries
+ */
+export function accumulateInPlace(t: Tensor, addInto: (grad: Float64Array) => void): void {
+  if (!t.requiresGrad) return;
+  if (t.grad === null) t.grad = new Tensor(new Float64Array(t.size), t.shape);
+  addInto(t.grad.data);
+}
+
+/**
  * Nodes reachable from `root` through parents that require grad, ordered so that every node
  * comes after all of its parents. Iterative depth-first search: a graph unrolled over
  * thousands of time steps would overflow a recursive one.
