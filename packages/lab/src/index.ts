@@ -3,8 +3,10 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - image-grid: rows of small greyscale images (frames of clips) as one SVG
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
+ * - tasks: seeded sequence tasks for long-term memory (adding problem, copy task, moving-shape clips)
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
 export { progress, formatDuration } from './progress';
@@ -25,6 +27,8 @@ export type {
   DiagramEdge,
   DiagramSpec,
 } from './figures';
+export { imageGrid } from './image-grid';
+export type { ImageGridSpec, ImageRow } from './image-grid';
 export {
   seasonalSeries,
   fitLine,
@@ -35,6 +39,8 @@ export {
   CORPUS_FILES,
 } from './datasets';
 export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
+export { addingProblem, copyTask, movingShapeClips, DIRECTIONS } from './tasks';
+export type { AddingBatch, CopyBatch, ClipOptions, Clips } from './tasks';
 export {
   parseLabArgs,
   usage,
