@@ -48,7 +48,7 @@ export interface GruStepGrads {
 }
 
 /**
- * One GRU step, eqs. 2.6–2.8:
+ * One GRU step, eqs. 2.12–2.14:
  *
  *   r = σ(x Wx^r + bx^r + h_{t−1} Wh^r + bh^r),  z = σ(x Wx^z + bx^z + h_{t−1} Wh^z + bh^z),
  *   n = tanh(x Wx^n + bx^n + r ⊙ (h_{t−1} Wh^n + bh^n)),  h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
@@ -87,19 +87,19 @@ export function gruStepForward(
   // The two affine parts stay apart: the reset gate scales only the recurrent one's n block.
   const ax = add(matmul(x, Wx), bx); // [N, 3H]
   const ah = add(matmul(prevH, Wh), bh); // [N, 3H]
-  // eq. 2.6: the gates r and z see the sum of both parts.
+  // eq. 2.12: the gates r and z see the sum of both parts.
   const r = sigmoid(add(narrow(ax, 1, 0, H), narrow(ah, 1, 0, H))); // [N, H]
   const z = sigmoid(add(narrow(ax, 1, H, H), narrow(ah, 1, H, H))); // [N, H]
-  // eq. 2.7: the reset gate multiplies h_{t−1} Wh^n + bh^n, after the product (PyTorch, cuDNN).
+  // eq. 2.13: the reset gate multiplies h_{t−1} Wh^n + bh^n, after the product (PyTorch, cuDNN).
   const hn = narrow(ah, 1, 2 * H, H); // [N, H]
   const n = tanh(add(narrow(ax, 1, 2 * H, H), mul(r, hn))); // [N, H]
-  // eq. 2.8: z keeps the old state, 1 − z lets the candidate in.
+  // eq. 2.14: z keeps the old state, 1 − z lets the candidate in.
   const nextH = add(mul(sub(onesLike(z), z), n), mul(z, prevH)); // [N, H]
   return { nextH, cache: { x, prevH, Wx, Wh, r, z, n, hn } };
 }
 
 /**
- * Backward pass of one GRU step, eqs. 2.17–2.20.
+ * Backward pass of one GRU step, eqs. 2.15–2.18.
  *
  * Chapter 2, "Backward through the GRU" — packages/lstm-gru/README.md#backward-through-the-gru
  *
@@ -111,18 +111,18 @@ export function gruStepBackward(dnextH: Tensor, cache: GruStepCache): GruStepGra
   const { x, prevH, Wx, Wh, r, z, n, hn } = cache;
   assertShape('gruStepBackward', dnextH, z.shape, 'dnextH');
 
-  // eq. 2.17: h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} is linear in n and in h_{t−1}, and in z.
+  // eq. 2.15: h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} is linear in n and in h_{t−1}, and in z.
   const dn = mul(dnextH, sub(onesLike(z), z)); // [N, H]
   const dz = mul(dnextH, sub(prevH, n)); // [N, H]
   const dprevHDirect = mul(dnextH, z); // [N, H]: the path around every weight
-  // eq. 2.18: through tanh, then the product r ⊙ hn.
+  // eq. 2.16: through tanh, then the product r ⊙ hn.
   const dan = mul(dn, sub(onesLike(n), square(n))); // [N, H]
   const dr = mul(dan, hn); // [N, H]
   const dhn = mul(dan, r); // [N, H]
-  // eq. 2.19: through the sigmoids, σ' = σ(1 − σ) from the kept gate values.
+  // eq. 2.17: through the sigmoids, σ' = σ(1 − σ) from the kept gate values.
   const dar = mul(dr, mul(r, sub(onesLike(r), r))); // [N, H]
   const daz = mul(dz, mul(z, sub(onesLike(z), z))); // [N, H]
-  // eq. 2.20: r and z get the same gradient in both affine parts; the n block differs: the
+  // eq. 2.18: r and z get the same gradient in both affine parts; the n block differs: the
   // input part's is dan, the recurrent part's went through the reset gate, dhn = dan ⊙ r.
   const dax = concat([dar, daz, dan], 1); // [N, 3H], gradient of x Wx + bx
   const dah = concat([dar, daz, dhn], 1); // [N, 3H], gradient of h_{t−1} Wh + bh

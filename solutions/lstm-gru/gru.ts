@@ -39,7 +39,7 @@ export interface GruGrads {
 }
 
 /**
- * Runs the GRU over a sequence, eqs. 2.6–2.8 at every step, from h_{−1} = h0, with the same
+ * Runs the GRU over a sequence, eqs. 2.12–2.14 at every step, from h_{−1} = h0, with the same
  * weights at every step.
  *
  * Chapter 2, "The GRU" — packages/lstm-gru/README.md#the-gru
@@ -83,7 +83,7 @@ export function gruForward(
 
 /**
  * Backpropagation through time for the GRU, walking the steps from T−1 down to 0: the gradient
- * of h_t is what the loss sends to step t plus what step t+1 carries back (eq. 2.14 with the
+ * of h_t is what the loss sends to step t plus what step t+1 carries back (eq. 2.9 with the
  * hidden state only), and the shared weights' gradients add up over the steps.
  *
  * Chapter 2, "Backward through the GRU" — packages/lstm-gru/README.md#backward-through-the-gru

@@ -101,7 +101,7 @@ export function lstmStepForward(
 }
 
 /**
- * Backward pass of one LSTM step, eqs. 2.10–2.13.
+ * Backward pass of one LSTM step, eqs. 2.5–2.8.
  *
  * Chapter 2, "Backward through the LSTM" —
  * packages/lstm-gru/README.md#backward-through-the-lstm
@@ -121,15 +121,15 @@ export function lstmStepBackward(
   assertShape('lstmStepBackward', dnextH, i.shape, 'dnextH');
   assertShape('lstmStepBackward', dnextC, i.shape, 'dnextC');
 
-  // eq. 2.10: c_t reaches the loss twice, through h_t = o ⊙ tanh(c_t) and directly (dnextC).
+  // eq. 2.5: c_t reaches the loss twice, through h_t = o ⊙ tanh(c_t) and directly (dnextC).
   const dc = add(dnextC, mul(mul(dnextH, o), sub(onesLike(tanhC), square(tanhC)))); // [N, H]
-  // eq. 2.11: each factor of a product gets the upstream gradient times the other factor.
+  // eq. 2.6: each factor of a product gets the upstream gradient times the other factor.
   const dO = mul(dnextH, tanhC); // [N, H] (`do` is a keyword in TypeScript)
   const di = mul(dc, g); // [N, H]
   const dg = mul(dc, i); // [N, H]
   const df = mul(dc, prevC); // [N, H]
-  const dprevC = mul(dc, f); // [N, H]: the constant error carousel, eq. 2.15
-  // eq. 2.12: through the nonlinearities, σ' = σ(1 − σ) and tanh' = 1 − tanh², both read off the
+  const dprevC = mul(dc, f); // [N, H]: the constant error carousel, eq. 2.10
+  // eq. 2.7: through the nonlinearities, σ' = σ(1 − σ) and tanh' = 1 − tanh², both read off the
   // gate values the forward kept (never recomputed from the pre-activations).
   const dai = mul(di, mul(i, sub(onesLike(i), i))); // [N, H]
   const daf = mul(df, mul(f, sub(onesLike(f), f))); // [N, H]
@@ -137,7 +137,7 @@ export function lstmStepBackward(
   const dao = mul(dO, mul(o, sub(onesLike(o), o))); // [N, H]
   const da = concat([dai, daf, dag, dao], 1); // [N, 4H], blocks i, f, g, o as in the forward
 
-  // eq. 2.13: a = x Wx + h_{t−1} Wh + b is affine, as in chapter 1's eq. 1.3.
+  // eq. 2.8: a = x Wx + h_{t−1} Wh + b is affine, as in chapter 1's eq. 1.3.
   const dx = matmul(da, transpose(Wx)); // [N, 4H]·[4H, D] = [N, D]
   const dprevH = matmul(da, transpose(Wh)); // [N, 4H]·[4H, H] = [N, H]
   const dWx = matmul(transpose(x), da); // [D, N]·[N, 4H] = [D, 4H]

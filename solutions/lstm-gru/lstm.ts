@@ -91,7 +91,7 @@ export function lstmForward(
 }
 
 /**
- * Backpropagation through time for the LSTM, eq. 2.14, walking the steps from T−1 down to 0.
+ * Backpropagation through time for the LSTM, eq. 2.9, walking the steps from T−1 down to 0.
  *
  * Two gradients are carried from step t+1 back to step t: the hidden state's (through the
  * recurrent product, as in chapter 1) and the cell state's (through c_{t+1} = f ⊙ c_t + …,
@@ -118,7 +118,7 @@ export function lstmBackward(dh: Tensor, dc: Tensor, cache: LstmCache): LstmGrad
   let dnextH = zeros([N, H]); // arriving at h_t from step t+1; nothing after the last step
   let dnextC = zeros([N, H]); // arriving at c_t from step t+1
   for (let t = T - 1; t >= 0; t--) {
-    // eq. 2.14: what the loss sends to step t, plus what step t+1 carries back.
+    // eq. 2.9: what the loss sends to step t, plus what step t+1 carries back.
     const g = lstmStepBackward(
       add(timeStep(dh, t), dnextH), // [N, H]
       add(timeStep(dc, t), dnextC), // [N, H]

@@ -68,16 +68,22 @@ export async function imageGrid(spec: ImageGridSpec): Promise<string> {
   if (columnLabels.length !== count) {
     throw new Error(`imageGrid: ${count} column labels needed, received ${columnLabels.length}`);
   }
-  const values: { row: string; col: string; x: number; y: number; v: number }[] = [];
+  const cell = spec.cellSize ?? 7;
+  const gap = 4; // pixels between two images
+  const blockW = width * cell + gap;
+  const blockH = height * cell + gap;
+  // Every pixel a rectangle at its place on the page (pixel units, no scales): image i of row r
+  // starts at (i · blockW, r · blockH).
+  const pixels: { x: number; y: number; v: number }[] = [];
   let lo = Infinity;
   let hi = -Infinity;
-  spec.rows.forEach((row) =>
+  spec.rows.forEach((row, r) =>
     row.images.forEach((image, i) =>
       image.forEach((line, y) =>
         line.forEach((v, x) => {
           // Three decimals are more shades than the eye tells apart, and keep the SVG small.
           const q = Math.round(v * 1000) / 1000;
-          values.push({ row: row.label, col: columnLabels[i] as string, x, y, v: q });
+          pixels.push({ x: i * blockW + x * cell, y: r * blockH + y * cell, v: q });
           lo = Math.min(lo, q);
           hi = Math.max(hi, q);
         }),
@@ -85,43 +91,67 @@ export async function imageGrid(spec: ImageGridSpec): Promise<string> {
     ),
   );
   const domain = spec.domain ?? [lo, hi > lo ? hi : lo + 1];
-  const cell = spec.cellSize ?? 7;
+  const frames = spec.rows.flatMap((_, r) =>
+    columnLabels.map((_, i) => ({ x: i * blockW, y: r * blockH })),
+  );
+  const px = (field: string) => ({ field, type: 'quantitative', scale: null });
   const vl = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     background: 'white',
-    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : spec.title,
-    data: { values },
-    facet: {
-      row: {
-        field: 'row',
-        type: 'nominal',
-        sort: rowLabels,
-        header: { title: null, labelAngle: 0, labelAlign: 'right', labelLimit: 320 },
-      },
-      column: {
-        field: 'col',
-        type: 'nominal',
-        sort: columnLabels,
-        header: { title: null, labelOrient: 'top' },
-      },
+    title: {
+      text: spec.title,
+      ...(spec.subtitle ? { subtitle: spec.subtitle } : {}),
+      anchor: 'start',
+      frame: 'bounds',
     },
-    spacing: { row: 6, column: 3 },
-    spec: {
-      width: width * cell,
-      height: height * cell,
-      mark: { type: 'rect', aria: false },
-      encoding: {
-        x: { field: 'x', type: 'ordinal', axis: null, scale: { paddingInner: 0 } },
-        y: { field: 'y', type: 'ordinal', axis: null, scale: { paddingInner: 0 } },
-        color: {
-          field: 'v',
-          type: 'quantitative',
-          scale: { range: ['#ffffff', '#000000'], domain: [...domain], clamp: true },
-          legend: null,
+    width: count * blockW - gap,
+    height: spec.rows.length * blockH - gap,
+    config: { font: 'sans-serif', view: { stroke: null } },
+    layer: [
+      {
+        data: { values: pixels },
+        transform: [
+          { calculate: `datum.x + ${cell}`, as: 'x2' },
+          { calculate: `datum.y + ${cell}`, as: 'y2' },
+        ],
+        mark: { type: 'rect', aria: false },
+        encoding: {
+          x: px('x'),
+          x2: { field: 'x2' },
+          y: px('y'),
+          y2: { field: 'y2' },
+          color: {
+            field: 'v',
+            type: 'quantitative',
+            scale: { range: ['#ffffff', '#000000'], domain: [...domain], clamp: true },
+            legend: null,
+          },
         },
       },
-    },
-    config: { font: 'sans-serif', view: { stroke: '#999' } },
+      {
+        data: { values: frames },
+        transform: [
+          { calculate: `datum.x + ${width * cell}`, as: 'x2' },
+          { calculate: `datum.y + ${height * cell}`, as: 'y2' },
+        ],
+        mark: { type: 'rect', fill: null, stroke: '#999', strokeWidth: 0.8, aria: false },
+        encoding: { x: px('x'), x2: { field: 'x2' }, y: px('y'), y2: { field: 'y2' } },
+      },
+      {
+        data: {
+          values: rowLabels.map((label, r) => ({ label, y: r * blockH + (height * cell) / 2 })),
+        },
+        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -8, fontSize: 11 },
+        encoding: { x: { value: 0 }, y: px('y'), text: { field: 'label' } },
+      },
+      {
+        data: {
+          values: columnLabels.map((label, i) => ({ label, x: i * blockW + (width * cell) / 2 })),
+        },
+        mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -6, fontSize: 11 },
+        encoding: { x: px('x'), y: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(vl);
 }

@@ -3,6 +3,7 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - text: wrapping samples into lines for the labs' Markdown outputs
  * - image-grid: rows of small greyscale images (frames of clips) as one SVG
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
@@ -28,6 +29,7 @@ export type {
   DiagramSpec,
 } from './figures';
 export { imageGrid } from './image-grid';
+export { wrapText } from './text';
 export type { ImageGridSpec, ImageRow } from './image-grid';
 export {
   seasonalSeries,

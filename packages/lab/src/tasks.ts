@@ -66,18 +66,21 @@ export interface CopyBatch {
 
 /**
  * The copy task: K random symbols (out of S), then blanks, then a delimiter; after the
- * delimiter the model must write the K symbols back, in order. The sequence is
+ * delimiter the model must write the K symbols back, in order. A sequence with delay ℓ is
  *
- *   s_1 … s_K, blank × (lag − K − 1), delimiter, blank × K
+ *   blank × (lag − ℓ), s_1 … s_K, blank × (ℓ − K − 1), delimiter, blank × K
  *
- * of length T = lag + K, so symbol s_j is read at step j − 1 and must be written at step
- * lag + j − 1: exactly `lag` steps later, for every j. Only those K positions count (the mask);
- * guessing gives 1/S of them right.
+ * of length T = lag + K for every ℓ, so symbol s_j must be written exactly ℓ steps after it was
+ * read, always at the last K steps. Only those K positions count (the mask); guessing gets 1/S
+ * of them right. With `minLag` < `lag` each sequence draws its own delay ℓ uniformly from
+ * minLag … lag (training on every delay up to the longest, as the adding problem's random marks
+ * do); by default every delay is `lag`.
  *
  * @param batchSize N
  * @param symbols   S >= 2, the alphabet
  * @param count     K >= 1, symbols to copy
- * @param lag       steps between reading a symbol and writing it, >= K + 1
+ * @param lag       the longest delay, >= K + 1
+ * @param minLag    the shortest delay, K + 1 … lag (default `lag`)
  * @returns one-hot inputs `x [N, lag + K, S + 2]`, targets and mask `[N][lag + K]`
  */
 export function copyTask(
@@ -86,6 +89,7 @@ export function copyTask(
   count: number,
   lag: number,
   rng: Rng,
+  minLag = lag,
 ): CopyBatch {
   if (!Number.isInteger(symbols) || symbols < 2) {
     throw new RangeError(`copyTask: symbols must be an integer >= 2, received ${symbols}`);
@@ -93,6 +97,11 @@ export function copyTask(
   if (!Number.isInteger(count) || count < 1 || !Number.isInteger(lag) || lag < count + 1) {
     throw new RangeError(
       `copyTask: needs count >= 1 and lag >= count + 1, received count ${count}, lag ${lag}`,
+    );
+  }
+  if (!Number.isInteger(minLag) || minLag < count + 1 || minLag > lag) {
+    throw new RangeError(
+      `copyTask: minLag must be an integer in ${count + 1}..${lag}, received ${minLag}`,
     );
   }
   const [N, S, K] = [batchSize, symbols, count];
@@ -104,9 +113,11 @@ export function copyTask(
   const targets: number[][] = [];
   const mask: number[][] = [];
   for (let n = 0; n < N; n++) {
+    const delay = minLag + rng.int(lag - minLag + 1); // ℓ in minLag..lag
+    const start = lag - delay; // leading blanks
     const seq = Array.from({ length: K }, () => rng.int(S));
     const inputs = new Array<number>(T).fill(blank);
-    seq.forEach((s, j) => (inputs[j] = s));
+    seq.forEach((s, j) => (inputs[start + j] = s));
     inputs[lag - 1] = delimiter; // the step before the first write
     const target = new Array<number>(T).fill(blank);
     const m = new Array<number>(T).fill(0);

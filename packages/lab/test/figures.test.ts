@@ -64,6 +64,16 @@ describe('lineChart', () => {
     expect(svg).not.toContain('NaN');
   });
 
+  it('draws markers on a line and keeps a fixed y range', async () => {
+    const svg = await lineChart({
+      ...spec,
+      yDomain: [0, 10],
+      series: [{ ...spec.series[0]!, markers: true }, spec.series[1]!],
+    });
+    expect(svg.match(/aria-roledescription="point"/g)?.length).toBe(3); // the first series' points
+    expect(svg).toContain('>10<'); // the fixed top of the y axis
+  });
+
   it('rejects duplicate series names', async () => {
     await expect(
       lineChart({ ...spec, series: [spec.series[0]!, spec.series[0]!] }),

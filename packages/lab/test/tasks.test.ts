@@ -62,8 +62,28 @@ describe('copyTask', () => {
     }
   });
 
+  it('with minLag, each sequence has its own delay, and every delay of the range occurs', () => {
+    const [S, K, lag, minLag] = [4, 2, 9, 3];
+    const { x, targets } = copyTask(200, S, K, lag, new Rng(4), minLag);
+    const delays = new Set<number>();
+    for (let n = 0; n < 200; n++) {
+      const ids = Array.from({ length: lag + K }, (_, t) =>
+        Array.from({ length: S + 2 }, (_, d) => x.get(n, t, d)).indexOf(1),
+      );
+      const first = ids.findIndex((id) => id < S); // where the symbols start
+      const delay = lag - first;
+      expect(delay).toBeGreaterThanOrEqual(minLag);
+      expect(delay).toBeLessThanOrEqual(lag);
+      delays.add(delay);
+      for (let j = 0; j < K; j++) expect(targets[n]![lag + j]).toBe(ids[first + j]); // ℓ steps later
+      expect(ids[lag - 1]).toBe(S + 1);
+    }
+    expect(delays.size).toBe(lag - minLag + 1);
+  });
+
   it('refuses a lag that leaves no room for the delimiter', () => {
     expect(() => copyTask(1, 4, 3, 3, new Rng(0))).toThrow(/lag >= count \+ 1/);
+    expect(() => copyTask(1, 4, 3, 6, new Rng(0), 3)).toThrow(/minLag must be an integer in 4..6/);
   });
 });
 

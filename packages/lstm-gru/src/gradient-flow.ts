@@ -1,7 +1,7 @@
 /**
  * How far back the gradient of a loss reaches: ‖∂L/∂h_t‖ for every step t (and ‖∂L/∂c_t‖ for
  * the LSTM's cell state), measured with autograd. The per-step gradients are those the
- * backward pass carries (`dnextH`, `dnextC` of eqs. 2.10–2.14): a zero tensor e_t is added to
+ * backward pass carries (`dnextH`, `dnextC` of eqs. 2.5–2.9): a zero tensor e_t is added to
  * each state as the forward runs, so ∂L/∂e_t = ∂L/∂h_t, and one backward pass fills them all.
  *
  * Chapter 2, "The constant error carousel" —

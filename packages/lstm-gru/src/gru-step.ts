@@ -24,7 +24,7 @@ import {
 import type { Tensor } from '@rnn-course/core';
 
 /**
- * eqs. 2.6–2.8 from the two affine parts: the gates and the new hidden state. Shared by
+ * eqs. 2.12–2.14 from the two affine parts: the gates and the new hidden state. Shared by
  * `gruStep` and `gru` (which computes the input part for all steps at once).
  *
  * @param ax    `[N, 3H]` x_t Wx + bx, blocks r, z, n
@@ -34,15 +34,15 @@ import type { Tensor } from '@rnn-course/core';
  */
 export function gruGates(ax: Tensor, ah: Tensor, prevH: Tensor): Tensor {
   const H = prevH.shape[1] as number;
-  const r = sigmoid(add(narrow(ax, 1, 0, H), narrow(ah, 1, 0, H))); // [N, H] reset gate, eq. 2.6
+  const r = sigmoid(add(narrow(ax, 1, 0, H), narrow(ah, 1, 0, H))); // [N, H] reset gate, eq. 2.12
   const z = sigmoid(add(narrow(ax, 1, H, H), narrow(ah, 1, H, H))); // [N, H] update gate
   const hn = narrow(ah, 1, 2 * H, H); // [N, H] h_{t−1} Wh^n + bh^n, the product r resets
-  const n = tanh(add(narrow(ax, 1, 2 * H, H), mul(r, hn))); // [N, H] candidate, eq. 2.7
-  return add(mul(sub(1, z), n), mul(z, prevH)); // eq. 2.8: (1 − z) ⊙ n + z ⊙ h_{t−1}
+  const n = tanh(add(narrow(ax, 1, 2 * H, H), mul(r, hn))); // [N, H] candidate, eq. 2.13
+  return add(mul(sub(1, z), n), mul(z, prevH)); // eq. 2.14: (1 − z) ⊙ n + z ⊙ h_{t−1}
 }
 
 /**
- * eqs. 2.6–2.8: one GRU step.
+ * eqs. 2.12–2.14: one GRU step.
  *
  *   r = σ(x Wx^r + bx^r + h Wh^r + bh^r),  z = σ(x Wx^z + bx^z + h Wh^z + bh^z)
  *   n = tanh(x Wx^n + bx^n + r ⊙ (h Wh^n + bh^n)),  h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}

@@ -10,7 +10,7 @@ import type { Tensor } from '@rnn-course/core';
 import { checkGruShapes, gruGates } from './gru-step';
 
 /**
- * Runs eqs. 2.6–2.8 for t = 0 … T−1 from h_{−1} = h0. The input part x_t Wx + bx does not
+ * Runs eqs. 2.12–2.14 for t = 0 … T−1 from h_{−1} = h0. The input part x_t Wx + bx does not
  * depend on the previous step, so it is one matrix product for all T steps; h_{t−1} Wh + bh
  * stays inside the loop.
  *

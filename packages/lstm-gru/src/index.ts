@@ -4,15 +4,15 @@
  * by hand, and PyTorch's `torch.nn.LSTM` / `torch.nn.GRU` check both (test/fixtures).
  */
 
-// The cells (eqs. 2.1–2.8), differentiable functions of the core, PyTorch's gate orders.
+// The cells (eqs. 2.1–2.4 and 2.12–2.14), differentiable functions of the core, PyTorch's gate orders.
 export { lstmStep } from './lstm-step'; // eqs. 2.1–2.4, one step: gates i, f, g, o
 export type { LstmState } from './lstm-step';
 export { lstm } from './lstm'; // unrolled from h0, c0: [N, T, D] -> h, c [N, T, H]
 export type { LstmOutputs } from './lstm';
-export { gruStep } from './gru-step'; // eqs. 2.6–2.8, one step: gates r, z, n
+export { gruStep } from './gru-step'; // eqs. 2.12–2.14, one step: gates r, z, n
 export { gru } from './gru'; // unrolled from h0: [N, T, D] -> [N, T, H]
 
-// Parameters: PyTorch's initialisation, the forget-gate bias, counts (eq. 2.9).
+// Parameters: PyTorch's initialisation, the forget-gate bias, counts (eq. 2.20).
 export {
   gruParams,
   hiddenSizeForParams,
@@ -21,7 +21,7 @@ export {
 } from './params';
 export type { CellKind, GruParams, LstmInitOptions, LstmParams } from './params';
 
-// PyTorch state_dicts as JSON, into and out of the course's layout (eq. 2.5).
+// PyTorch state_dicts as JSON, into and out of the course's layout (eq. 2.21).
 export {
   STATE_DICT_KEYS,
   gruFromStateDict,

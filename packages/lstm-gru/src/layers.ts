@@ -21,7 +21,7 @@ import type { LstmOutputs } from './lstm';
 export interface GatedLayers extends RnnLayers {
   /** eqs. 2.1–2.4 unrolled: `x [N, T, D]`, `h0, c0 [N, H]` -> `h, c [N, T, H]` */
   lstm(x: Tensor, h0: Tensor, c0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): LstmOutputs;
-  /** eqs. 2.6–2.8 unrolled: `x [N, T, D]`, `h0 [N, H]` -> `[N, T, H]` */
+  /** eqs. 2.12–2.14 unrolled: `x [N, T, D]`, `h0 [N, H]` -> `[N, T, H]` */
   gru(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, bx: Tensor, bh: Tensor): Tensor;
 }
 

@@ -2,7 +2,7 @@
  * stateGradientNorms (autograd with a zero perturbation per step) against the gradients the
  * hand-written backward passes carry from step to step: for each t, ‖∂L/∂h_t‖ is the norm of the
  * total dnextH entering step t's backward, and for the LSTM ‖∂L/∂c_t‖ is the norm of
- * dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.10), read off the solutions' caches.
+ * dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.5), read off the solutions' caches.
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, add, mul, onesLike, square, sub, sum, timeStep, zeros } from '@rnn-course/core';
@@ -50,7 +50,7 @@ function handWritten(layer: RecurrentLayer, x: Tensor, G: Tensor): { h: number[]
     if (layer.config.cell === 'lstm') {
       const cache = caches[t] as Parameters<typeof lstmStepBackward>[2];
       const { o, tanhC } = cache;
-      cNorms[t] = frob(add(dc, mul(mul(dh, o), sub(onesLike(tanhC), square(tanhC))))); // eq. 2.10
+      cNorms[t] = frob(add(dc, mul(mul(dh, o), sub(onesLike(tanhC), square(tanhC))))); // eq. 2.5
       const g = lstmStepBackward(dh, dc, cache);
       [dh, dc] = [g.dprevH, g.dprevC];
     } else if (layer.config.cell === 'gru') {
