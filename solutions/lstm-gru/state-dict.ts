@@ -4,7 +4,7 @@
  *
  * PyTorch computes x W_ihᵀ + b_ih + h W_hhᵀ + b_hh and stores `weight_ih_l0 [G·H, D]`,
  * `weight_hh_l0 [G·H, H]`, `bias_ih_l0 [G·H]`, `bias_hh_l0 [G·H]` (G = 4 gates for the LSTM,
- * 3 for the GRU). The course computes x Wx + h Wh + b, so (eq. 2.21) Wx = weight_ih_l0ᵀ,
+ * 3 for the GRU). The course computes x Wx + h Wh + b, so (eq. 2.20) Wx = weight_ih_l0ᵀ,
  * Wh = weight_hh_l0ᵀ; the LSTM's b = bias_ih_l0 + bias_hh_l0, the GRU keeps bx and bh apart.
  *
  * Chapter 2, "Loading and saving PyTorch weights" —
@@ -92,7 +92,7 @@ function checkLayout(op: string, G: number, Wx: Tensor, Wh: Tensor, biases: Tens
 }
 
 /**
- * Loads a one-layer `torch.nn.LSTM` state_dict (eq. 2.21).
+ * Loads a one-layer `torch.nn.LSTM` state_dict (eq. 2.20).
  *
  * @param stateDict `weight_ih_l0 [4H, D]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`,
  *   `bias_hh_l0 [4H]`
@@ -132,7 +132,7 @@ export function lstmToStateDict(params: { Wx: Tensor; Wh: Tensor; b: Tensor }): 
 }
 
 /**
- * Loads a one-layer `torch.nn.GRU` state_dict (eq. 2.21); the two biases stay apart, because
+ * Loads a one-layer `torch.nn.GRU` state_dict (eq. 2.20); the two biases stay apart, because
  * bh's n block is multiplied by the reset gate and bx's is not.
  *
  * @param stateDict `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`,

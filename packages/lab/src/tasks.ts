@@ -3,10 +3,10 @@
  * carry one piece of information across a chosen number of steps (the lag), so accuracy
  * against lag measures how far back a recurrent cell can learn to remember.
  *
- * - the adding problem (Hochreiter & Schmidhuber 1997, experiment 4, in the variant of
- *   Le, Jaitly & Hinton 2015): add the two marked numbers of a sequence;
- * - the copy task (Hochreiter & Schmidhuber 1997 sec. 5; in this form Arjovsky, Shah & Bengio
- *   2016): read a few symbols, wait, then write them back in order;
+ * - the adding problem (Hochreiter & Schmidhuber 1997), in the simplified form of later
+ *   benchmarks, one mark in each half: add the two marked numbers of a sequence;
+ * - the copy task (the copying memory benchmark of Arjovsky, Shah & Bengio 2016, with fewer
+ *   symbols): read a few symbols, wait, then write them back in order;
  * - moving-shape clips: a small shape moving across a grid, one direction per clip, for
  *   classifying motion from a sequence of frames.
  *

@@ -15,6 +15,10 @@
  * shared, so absolute times vary from run to run; ratios much less). The reference and the
  * solutions must give the same loss and gradients, or the timing is void.
  * TensorFlow.js (`tf.layers.lstm`) is not compared here yet.
+ *
+ * A second table times one training step of the long-term lab's three models of equal
+ * parameter count (vanilla RNN H = 64, LSTM H = 31, GRU H = 36, with their read-out) on the
+ * adding problem at T = 40, N = 32: the "time per step" column of the chapter's comparison.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,8 +26,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Adam, Rng, maxRelError, mean, randn, square, sub, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { lstmParams, modelWithGatedLayers, referenceGatedLayers } from '../src/index';
-import type { GatedLayers } from '../src/index';
+import { addingProblem } from '@rnn-course/lab';
+import {
+  SequenceModel,
+  lstmParams,
+  modelWithGatedLayers,
+  referenceGatedLayers,
+} from '../src/index';
+import type { CellKind, GatedLayers } from '../src/index';
+import { matchedSizes } from '../labs/long-term';
 import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
 
 const [N, T, D, H] = [32, 32, 64, 128];
@@ -36,6 +47,23 @@ function median(values: number[]): number {
   return s.length % 2 === 1
     ? (s[mid] as number)
     : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Median wall and CPU milliseconds of `step` over about SECONDS, after two warm-up calls. */
+function timeSteps(step: () => void): { wallMs: number; cpuMs: number; steps: number } {
+  for (let k = 0; k < 2; k++) step();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const start = performance.now();
+  while (walls.length < 3 || performance.now() - start < SECONDS * 1000) {
+    const w0 = performance.now();
+    const c0 = process.cpuUsage();
+    step();
+    const c = process.cpuUsage(c0);
+    walls.push(performance.now() - w0);
+    cpus.push((c.user + c.system) / 1000);
+  }
+  return { wallMs: median(walls), cpuMs: median(cpus), steps: walls.length };
 }
 
 /** Times training steps of the LSTM on `layers`; returns medians and the first step's grads. */
@@ -61,19 +89,8 @@ function benchLayers(layers: GatedLayers): {
     if (grads.length === 0) grads = params.map((p) => (p.grad as Tensor).clone());
     optimizer.step();
   };
-  for (let k = 0; k < 2; k++) step(); // warm-up (and the gradients of the first step)
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  const start = performance.now();
-  while (walls.length < 3 || performance.now() - start < SECONDS * 1000) {
-    const w0 = performance.now();
-    const c0u = process.cpuUsage();
-    step();
-    const c = process.cpuUsage(c0u);
-    walls.push(performance.now() - w0);
-    cpus.push((c.user + c.system) / 1000);
-  }
-  return { wallMs: median(walls), cpuMs: median(cpus), steps: walls.length, grads };
+  const timing = timeSteps(step); // the warm-up's first step keeps its gradients
+  return { ...timing, grads };
 }
 
 /** PyTorch's timings, or the reason there are none. */
@@ -140,6 +157,38 @@ for (const [name, wall, cpuMs] of rows) {
 }
 console.log('');
 console.log('TensorFlow.js (tf.layers.lstm) is not compared here yet.');
+
+// The three cells of the long-term lab, equal parameter counts, one Adam step each.
+const T_CELLS = 40;
+const sizes = matchedSizes(64, 2, 1);
+console.log('');
+console.log(
+  `One training step of the long-term lab's models: adding problem, N = 32, T = ${T_CELLS}, ` +
+    'reference implementation',
+);
+console.log('');
+console.log('| cell | H | parameters | ms/step (wall) | ms/step (CPU) | CPU time / RNN |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+let rnnCpu = 0;
+for (const cell of ['rnn', 'lstm', 'gru'] as CellKind[]) {
+  const rng = new Rng(0);
+  const model = new SequenceModel(
+    { cell, inputSize: 2, hiddenSize: sizes[cell], outputSize: 1, forgetBias: 1 },
+    rng,
+  );
+  const optimizer = new Adam(model.parameters(), { lr: 1e-2 });
+  const { x, y } = addingProblem(32, T_CELLS, rng);
+  const t = timeSteps(() => {
+    optimizer.zeroGrad();
+    mean(square(sub(model.lastOutput(x), y))).backward();
+    optimizer.step();
+  });
+  if (cell === 'rnn') rnnCpu = t.cpuMs;
+  console.log(
+    `| ${cell} | ${sizes[cell]} | ${model.parameterCount()} | ${t.wallMs.toFixed(1)} | ` +
+      `${t.cpuMs.toFixed(1)} | ${(t.cpuMs / rnnCpu).toFixed(2)} |`,
+  );
+}
 if (!agree) {
   console.error("The solutions' gradients differ from the reference's: the timing is void.");
   process.exitCode = 1;

@@ -12,7 +12,7 @@ export type { LstmOutputs } from './lstm';
 export { gruStep } from './gru-step'; // eqs. 2.12–2.14, one step: gates r, z, n
 export { gru } from './gru'; // unrolled from h0: [N, T, D] -> [N, T, H]
 
-// Parameters: PyTorch's initialisation, the forget-gate bias, counts (eq. 2.20).
+// Parameters: PyTorch's initialisation, the forget-gate bias, counts (eq. 2.19).
 export {
   gruParams,
   hiddenSizeForParams,
@@ -21,7 +21,7 @@ export {
 } from './params';
 export type { CellKind, GruParams, LstmInitOptions, LstmParams } from './params';
 
-// PyTorch state_dicts as JSON, into and out of the course's layout (eq. 2.21).
+// PyTorch state_dicts as JSON, into and out of the course's layout (eq. 2.20).
 export {
   STATE_DICT_KEYS,
   gruFromStateDict,

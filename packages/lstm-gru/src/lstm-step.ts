@@ -70,7 +70,7 @@ export function lstmGates(a: Tensor, prevC: Tensor): LstmState {
  * @param prevC `[N, H]` previous cell state c_{t−1}
  * @param Wx    `[D, 4H]` input weights, gate blocks i, f, g, o
  * @param Wh    `[H, 4H]` recurrent weights, same blocks
- * @param b     `[4H]` bias (PyTorch's b_ih + b_hh, eq. 2.21)
+ * @param b     `[4H]` bias (PyTorch's b_ih + b_hh, eq. 2.20)
  * @returns `nextH [N, H]` and `nextC [N, H]`
  * @throws ShapeError naming `lstmStep` and both shapes when the shapes disagree
  */

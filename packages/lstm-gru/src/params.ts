@@ -43,7 +43,7 @@ export interface LstmInitOptions {
 
 /**
  * An LSTM layer initialised as `torch.nn.LSTM`: weights U(−1/√H, 1/√H). PyTorch has two bias
- * vectors, each drawn from the same uniform; our single b is their sum (eq. 2.21), so it is
+ * vectors, each drawn from the same uniform; our single b is their sum (eq. 2.20), so it is
  * drawn as the sum of two such draws and has the distribution of PyTorch's b_ih + b_hh.
  *
  * @param inputSize  D
@@ -88,7 +88,7 @@ export function gruParams(inputSize: number, hiddenSize: number, rng: Rng): GruP
 }
 
 /**
- * eq. 2.20: the parameters of one recurrent layer with input size D and hidden size H, in the
+ * eq. 2.19: the parameters of one recurrent layer with input size D and hidden size H, in the
  * course's layout:
  *
  * - rnn:  DH + H² + H        (Wx, Wh, b)

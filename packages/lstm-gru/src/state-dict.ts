@@ -4,7 +4,7 @@
  *
  * PyTorch computes `x W_ihᵀ + b_ih + h W_hhᵀ + b_hh` and stores `weight_ih_l0 [4H, D]`,
  * `weight_hh_l0 [4H, H]` (3H for the GRU) and two biases; the course computes `x Wx + h Wh + b`
- * with `Wx [D, 4H]`, `Wh [H, 4H]`. So (eq. 2.21):
+ * with `Wx [D, 4H]`, `Wh [H, 4H]`. So (eq. 2.20):
  *
  *   Wx = weight_ih_l0ᵀ,  Wh = weight_hh_l0ᵀ,
  *   LSTM: b = bias_ih_l0 + bias_hh_l0 (only their sum ever enters the cell);
@@ -132,7 +132,7 @@ function leaf(t: Tensor): Tensor {
 }
 
 /**
- * Loads a one-layer `torch.nn.LSTM` state_dict into the course's layout (eq. 2.21).
+ * Loads a one-layer `torch.nn.LSTM` state_dict into the course's layout (eq. 2.20).
  *
  * @param stateDict `weight_ih_l0 [4H, D]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`,
  *   `bias_hh_l0 [4H]`, nested arrays
@@ -170,7 +170,7 @@ export function lstmToStateDict(params: LstmParams): StateDict {
 }
 
 /**
- * Loads a one-layer `torch.nn.GRU` state_dict into the course's layout (eq. 2.21); the two
+ * Loads a one-layer `torch.nn.GRU` state_dict into the course's layout (eq. 2.20); the two
  * biases stay apart.
  *
  * @param stateDict `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main as charLm } from '../labs/char-lm';
+import { main as diagrams } from '../labs/diagrams';
 import { main as gradientFlow } from '../labs/gradient-flow';
 import { main as longTerm } from '../labs/long-term';
 import { main as video } from '../labs/video';
@@ -141,4 +142,21 @@ describe('video lab (--quick)', () => {
       /not published yet/,
     );
   });
+});
+
+describe('diagrams', () => {
+  it(
+    'draws both cells with their gates and states labelled',
+    async () => {
+      const dir = out();
+      await diagrams(['--out', dir]);
+      const lstm = read(dir, 'lstm-cell.svg');
+      for (const label of ['cₜ₋₁', 'f σ', 'i σ', 'g tanh', 'o σ', 'hₜ', 'f ⊙ c']) {
+        expect(lstm).toContain(label);
+      }
+      const gru = read(dir, 'gru-cell.svg');
+      for (const label of ['r σ', 'z σ', 'n tanh', '1 − z', 'hWhⁿ']) expect(gru).toContain(label);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });

@@ -1,6 +1,6 @@
 /**
  * Initialisation as PyTorch does it, the forget-gate bias option, and the parameter counts of
- * eq. 2.20 (checked against the number of entries PyTorch stores, read from the fixtures).
+ * eq. 2.19 (checked against the number of entries PyTorch stores, read from the fixtures).
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, tensor } from '@rnn-course/core';
@@ -58,7 +58,7 @@ describe('initialisation', () => {
   });
 });
 
-describe('parameter counts (eq. 2.20)', () => {
+describe('parameter counts (eq. 2.19)', () => {
   it('rnn DH + H² + H, lstm 4(DH + H² + H), gru 3(DH + H² + 2H)', () => {
     expect(recurrentParamCount('rnn', 2, 64)).toBe(2 * 64 + 64 * 64 + 64);
     expect(recurrentParamCount('lstm', 2, 32)).toBe(4 * (2 * 32 + 32 * 32 + 32));
