@@ -25,8 +25,12 @@ import {
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `gruStepBackward` needs from the forward pass. */
+/**
+ * What `gruStepBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
+ */
 export interface GruStepCache {
+  // BEGIN SOLUTION: the fields your gruStepBackward reads, filled in by your gruStepForward.
   readonly x: Tensor; // [N, D]
   readonly prevH: Tensor; // [N, H]
   readonly Wx: Tensor; // [D, 3H]
@@ -35,6 +39,7 @@ export interface GruStepCache {
   readonly z: Tensor; // [N, H] update gate
   readonly n: Tensor; // [N, H] candidate
   readonly hn: Tensor; // [N, H] h_{t−1} Wh^n + bh^n, the product the reset gate scales
+  // END SOLUTION
 }
 
 /** The gradients of one step, one per input of `gruStepForward`. */
@@ -72,6 +77,7 @@ export function gruStepForward(
   bx: Tensor,
   bh: Tensor,
 ): { nextH: Tensor; cache: GruStepCache } {
+  // BEGIN SOLUTION: eqs. 2.12–2.14 after a shape check; return { nextH, cache }.
   assertShape('gruStepForward', x, [null, null], 'x');
   const [N, D] = x.shape as [number, number];
   assertShape('gruStepForward', Wx, [D, null], 'Wx');
@@ -96,6 +102,7 @@ export function gruStepForward(
   // eq. 2.14: z keeps the old state, 1 − z lets the candidate in.
   const nextH = add(mul(sub(onesLike(z), z), n), mul(z, prevH)); // [N, H]
   return { nextH, cache: { x, prevH, Wx, Wh, r, z, n, hn } };
+  // END SOLUTION
 }
 
 /**
@@ -108,6 +115,7 @@ export function gruStepForward(
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, 3H]`, `dWh [H, 3H]`, `dbx [3H]`, `dbh [3H]`
  */
 export function gruStepBackward(dnextH: Tensor, cache: GruStepCache): GruStepGrads {
+  // BEGIN SOLUTION: eqs. 2.15–2.18, from h_t back to the inputs; return the six gradients.
   const { x, prevH, Wx, Wh, r, z, n, hn } = cache;
   assertShape('gruStepBackward', dnextH, z.shape, 'dnextH');
 
@@ -134,4 +142,5 @@ export function gruStepBackward(dnextH: Tensor, cache: GruStepCache): GruStepGra
   const dWh = matmul(transpose(prevH), dah); // [H, N]·[N, 3H] = [H, 3H]
   const dbh = sum(dah, 0); // [3H]
   return { dx, dprevH, dWx, dWh, dbx, dbh };
+  // END SOLUTION
 }

@@ -24,8 +24,12 @@ import {
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `lstmStepBackward` needs from the forward pass. */
+/**
+ * What `lstmStepBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
+ */
 export interface LstmStepCache {
+  // BEGIN SOLUTION: the fields your lstmStepBackward reads, filled in by your lstmStepForward.
   readonly x: Tensor; // [N, D]
   readonly prevH: Tensor; // [N, H]
   readonly prevC: Tensor; // [N, H]
@@ -36,6 +40,7 @@ export interface LstmStepCache {
   readonly g: Tensor; // [N, H] candidate
   readonly o: Tensor; // [N, H] output gate
   readonly tanhC: Tensor; // [N, H] tanh(c_t)
+  // END SOLUTION
 }
 
 /** The gradients of one step, one per input of `lstmStepForward`. */
@@ -73,6 +78,7 @@ export function lstmStepForward(
   Wh: Tensor,
   b: Tensor,
 ): { nextH: Tensor; nextC: Tensor; cache: LstmStepCache } {
+  // BEGIN SOLUTION: eqs. 2.1–2.4 after a shape check; return { nextH, nextC, cache }.
   assertShape('lstmStepForward', x, [null, null], 'x');
   const [N, D] = x.shape as [number, number];
   assertShape('lstmStepForward', Wx, [D, null], 'Wx');
@@ -98,6 +104,7 @@ export function lstmStepForward(
   const tanhC = tanh(nextC); // [N, H]
   const nextH = mul(o, tanhC); // [N, H]
   return { nextH, nextC, cache: { x, prevH, prevC, Wx, Wh, i, f, g, o, tanhC } };
+  // END SOLUTION
 }
 
 /**
@@ -117,6 +124,7 @@ export function lstmStepBackward(
   dnextC: Tensor,
   cache: LstmStepCache,
 ): LstmStepGrads {
+  // BEGIN SOLUTION: eqs. 2.5–2.8, from h_t and c_t back to the inputs; return the six gradients.
   const { x, prevH, prevC, Wx, Wh, i, f, g, o, tanhC } = cache;
   assertShape('lstmStepBackward', dnextH, i.shape, 'dnextH');
   assertShape('lstmStepBackward', dnextC, i.shape, 'dnextC');
@@ -144,4 +152,5 @@ export function lstmStepBackward(
   const dWh = matmul(transpose(prevH), da); // [H, N]·[N, 4H] = [H, 4H]
   const db = sum(da, 0); // [4H]
   return { dx, dprevH, dprevC, dWx, dWh, db };
+  // END SOLUTION
 }

@@ -1,25 +1,35 @@
 /**
- * An LSTM over a whole sequence: the step of `lstm-step.ts` unrolled through time, and
- * backpropagation through time written by hand, with the cell state's gradient carried from
- * each step to the one before it.
+ * An LSTM layer: the step of `lstm-step.ts` unrolled through time, backpropagation through time
+ * written by hand, with the cell state's gradient carried from each step to the one before it,
+ * and the layer's weights in and out of PyTorch's `state_dict` (as `torch.nn.LSTM`'s
+ * `load_state_dict()` and `state_dict()`).
  *
- * Chapter 2, "The LSTM cell" and "Backward through the LSTM".
+ * Chapter 2, "The LSTM cell", "Backward through the LSTM" and "Loading and saving PyTorch
+ * weights".
  */
 import {
   ShapeError,
   add,
   assertShape,
   formatShape,
+  noGrad,
   stepsToSequence,
   timeStep,
+  transpose,
   zeros,
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { lstmStepBackward, lstmStepForward } from './lstm-step';
 import type { LstmStepCache } from './lstm-step';
+import { checkLayout, readStateDict, trainable } from './state-dict';
+import type { LayerSizes, StateDict } from './state-dict';
 
-/** What `lstmBackward` needs: the cache of every step, in time order. */
+/**
+ * What `lstmBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
+ */
 export interface LstmCache {
+  // BEGIN SOLUTION: the fields your lstmBackward reads, filled in by your lstmForward.
   readonly steps: readonly LstmStepCache[]; // T caches
   readonly shape: {
     readonly N: number;
@@ -27,6 +37,7 @@ export interface LstmCache {
     readonly D: number;
     readonly H: number;
   };
+  // END SOLUTION
 }
 
 /** The gradients of a sequence, one per input of `lstmForward`. */
@@ -37,6 +48,13 @@ export interface LstmGrads {
   dWx: Tensor; // [D, 4H]
   dWh: Tensor; // [H, 4H]
   db: Tensor; // [4H]
+}
+
+/** An LSTM layer's parameters in the course's layout, gate blocks i, f, g, o. */
+export interface LstmParams {
+  Wx: Tensor; // [D, 4H]
+  Wh: Tensor; // [H, 4H]
+  b: Tensor; // [4H]
 }
 
 /**
@@ -61,6 +79,7 @@ export function lstmForward(
   Wh: Tensor,
   b: Tensor,
 ): { h: Tensor; c: Tensor; cache: LstmCache } {
+  // BEGIN SOLUTION: your lstmStepForward at every step from (h0, c0); return { h, c, cache }.
   assertShape('lstmForward', x, [null, null, null], 'x');
   const [N, T, D] = x.shape as [number, number, number];
   if (T < 1) throw new ShapeError('lstmForward', 'x [N, T >= 1, D]', x.shape);
@@ -88,6 +107,7 @@ export function lstmForward(
   const h = stepsToSequence(hs); // T × [N, H] -> [N, T, H]
   const c = stepsToSequence(cs); // T × [N, H] -> [N, T, H]
   return { h, c, cache: { steps, shape: { N, T, D, H } } };
+  // END SOLUTION
 }
 
 /**
@@ -107,6 +127,7 @@ export function lstmForward(
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dc0 [N, H]`, `dWx [D, 4H]`, `dWh [H, 4H]`, `db [4H]`
  */
 export function lstmBackward(dh: Tensor, dc: Tensor, cache: LstmCache): LstmGrads {
+  // BEGIN SOLUTION: steps T−1 down to 0, carrying dprevH and dprevC (eq. 2.9); the six gradients.
   const { N, T, D, H } = cache.shape;
   assertShape('lstmBackward', dh, [N, T, H], 'dh');
   assertShape('lstmBackward', dc, [N, T, H], 'dc');
@@ -135,4 +156,59 @@ export function lstmBackward(dh: Tensor, dc: Tensor, cache: LstmCache): LstmGrad
   const dx = stepsToSequence(dxs); // T × [N, D] -> [N, T, D]
   // What is left after step 0 belongs to the initial states.
   return { dx, dh0: dnextH, dc0: dnextC, dWx, dWh, db };
+  // END SOLUTION
+}
+
+/**
+ * Loads a one-layer `torch.nn.LSTM` state_dict into the course's layout, eq. 2.20:
+ * Wx = weight_ih_l0ᵀ, Wh = weight_hh_l0ᵀ, b = bias_ih_l0 + bias_hh_l0 (only their sum ever
+ * enters the cell).
+ *
+ * Chapter 2, "Loading and saving PyTorch weights" —
+ * packages/lstm-gru/README.md#loading-and-saving-pytorch-weights
+ *
+ * @param stateDict `weight_ih_l0 [4H, D]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`,
+ *   `bias_hh_l0 [4H]`, nested arrays of numbers, exactly these four keys
+ * @param sizes     the layer's `inputSize` D and `hiddenSize` H
+ * @returns `Wx [D, 4H]`, `Wh [H, 4H]`, `b [4H]`: new tensors with `requiresGrad`, ready to train
+ * @throws ShapeError naming `lstmLoadStateDict`, the key, the expected and the received shape
+ *   when a value does not fit the layer
+ * @throws Error naming the key when a key is missing or unexpected
+ * @throws RangeError when `sizes` are not integers >= 1
+ */
+export function lstmLoadStateDict(stateDict: StateDict, sizes: LayerSizes): LstmParams {
+  // BEGIN SOLUTION: check the keys and every shape, then eq. 2.20; return { Wx, Wh, b }.
+  const sd = readStateDict('lstmLoadStateDict', stateDict, sizes, 4);
+  return noGrad(() => ({
+    Wx: trainable(transpose(sd.weight_ih_l0)), // [4H, D] -> [D, 4H]
+    Wh: trainable(transpose(sd.weight_hh_l0)), // [4H, H] -> [H, 4H]
+    b: trainable(add(sd.bias_ih_l0, sd.bias_hh_l0)), // [4H]: PyTorch adds its two biases
+  }));
+  // END SOLUTION
+}
+
+/**
+ * Saves an LSTM layer as a PyTorch state_dict, eq. 2.20 read backwards. PyTorch adds its two
+ * biases, so all of b goes into `bias_ih_l0` and `bias_hh_l0` is zeros: `torch.nn.LSTM` then
+ * computes the same outputs, and `lstmLoadStateDict` gives b back exactly.
+ *
+ * Chapter 2, "Loading and saving PyTorch weights" —
+ * packages/lstm-gru/README.md#loading-and-saving-pytorch-weights
+ *
+ * @param params `Wx [D, 4H]`, `Wh [H, 4H]`, `b [4H]`
+ * @returns `weight_ih_l0 [4H, D]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`, `bias_hh_l0 [4H]`
+ *   as nested arrays, in that order
+ * @throws ShapeError naming `lstmStateDict` when `Wx`, `Wh` or `b` does not fit the layout
+ */
+export function lstmStateDict(params: LstmParams): StateDict {
+  // BEGIN SOLUTION: check the layout, then eq. 2.20 backwards into nested arrays; the four keys.
+  const { Wx, Wh, b } = params;
+  checkLayout('lstmStateDict', 4, params, { b });
+  return noGrad(() => ({
+    weight_ih_l0: transpose(Wx).toArray(), // [D, 4H] -> [4H, D]
+    weight_hh_l0: transpose(Wh).toArray(), // [H, 4H] -> [4H, H]
+    bias_ih_l0: b.toArray(), // [4H]: the whole of b ...
+    bias_hh_l0: zeros(b.shape).toArray(), // [4H]: ... so that the sum PyTorch uses is b
+  }));
+  // END SOLUTION
 }

@@ -39,8 +39,18 @@ export interface Exercise extends Omit<ExerciseEntry, 'section'> {
   readonly section: string;
 }
 
-/** The id suffixes that name the role of a hand-written function of a concept. */
-export const ROLES: readonly string[] = ['-forward', '-backward', '-and-grad'];
+/**
+ * The id suffixes that name the role of a hand-written function of a concept. A longer suffix
+ * comes before a shorter one it ends with (`-load-state-dict` before `-state-dict`): the first
+ * that matches is the role.
+ */
+export const ROLES: readonly string[] = [
+  '-forward',
+  '-backward',
+  '-and-grad',
+  '-load-state-dict',
+  '-state-dict',
+];
 
 /** The slug of an id, `rnn-step-forward` for `rnn/rnn-step-forward`. */
 function slugOf(id: string): string {

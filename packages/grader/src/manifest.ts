@@ -13,7 +13,8 @@ export interface ExerciseEntry {
    * `<chapter>/<slug>`, where the slug is the exercise's function in kebab case: the function
    * `rnnStepForward` is `rnn/rnn-step-forward`. The slug is a concept (`rnn-step`, the name of
    * the file and of the reference's function) and, for a hand-written pair, its role:
-   * `-forward`, `-backward`, or `-and-grad` for a loss that returns its own gradient.
+   * `-forward`, `-backward`, `-and-grad` for a loss that returns its own gradient, or
+   * `-load-state-dict` / `-state-dict` for a layer's weights from and to PyTorch's layout.
    */
   readonly id: string;
   readonly title: string;

@@ -24,6 +24,10 @@ describe('names follow from the id', () => {
     expect(conceptOf('rnn/temporal-softmax-loss-and-grad')).toBe('temporal-softmax-loss');
     expect(conceptOf('lstm-gru/lstm-backward')).toBe('lstm');
     expect(conceptOf('rnn/clip-grad-norm')).toBe('clip-grad-norm');
+    expect(conceptOf('lstm-gru/lstm-load-state-dict')).toBe('lstm');
+    expect(functionOf('lstm-gru/lstm-load-state-dict')).toBe('lstmLoadStateDict');
+    expect(conceptOf('lstm-gru/gru-state-dict')).toBe('gru');
+    expect(functionOf('lstm-gru/gru-state-dict')).toBe('gruStateDict');
     const [scale] = course.exercises;
     expect(scale).toMatchObject({
       functionName: 'scale',

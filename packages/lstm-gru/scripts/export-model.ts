@@ -1,6 +1,6 @@
 /**
  * Trains a small LSTM and a small GRU here (the adding problem, T = 20), exports each recurrent
- * layer as a PyTorch state_dict (`lstmToStateDict`, `gruToStateDict`) and its linear read-out
+ * layer as a PyTorch state_dict (`lstmStateDict`, `gruStateDict`) and its linear read-out
  * as `torch.nn.Linear` weights, with a held-out batch and the outputs computed here, to one
  * JSON file. `scripts/check_export.py` loads it into `torch.nn.LSTM` / `torch.nn.GRU` and
  * compares PyTorch's outputs with ours.
@@ -24,7 +24,7 @@ import {
   transpose,
 } from '@rnn-course/core';
 import { addingProblem, isMain, progress, repoRoot, shownPath, writeFigure } from '@rnn-course/lab';
-import { SequenceModel, gruToStateDict, lstmToStateDict } from '../src/index';
+import { SequenceModel, gruStateDict, lstmStateDict } from '../src/index';
 import type { GruParams, LstmParams } from '../src/index';
 
 /** Trains the two models and writes the file; returns its path. */
@@ -53,8 +53,8 @@ export function exportModels(steps: number, file: string): string {
     const p = model.recurrent.params;
     const stateDict =
       cell === 'lstm'
-        ? lstmToStateDict(p as unknown as LstmParams)
-        : gruToStateDict(p as unknown as GruParams);
+        ? lstmStateDict(p as unknown as LstmParams)
+        : gruStateDict(p as unknown as GruParams);
     const outputs = noGrad(() => {
       const { h, last } = model.recurrent.forward(held.x); // [N, T, H]
       return {

@@ -24,10 +24,10 @@ export type { CellKind, GruParams, LstmInitOptions, LstmParams } from './params'
 // PyTorch state_dicts as JSON, into and out of the course's layout (eq. 2.20).
 export {
   STATE_DICT_KEYS,
-  gruFromStateDict,
-  gruToStateDict,
-  lstmFromStateDict,
-  lstmToStateDict,
+  gruLoadStateDict,
+  gruStateDict,
+  lstmLoadStateDict,
+  lstmStateDict,
 } from './state-dict';
 export type { LayerSizes, StateDict } from './state-dict';
 

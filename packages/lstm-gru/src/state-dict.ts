@@ -141,8 +141,8 @@ function leaf(t: Tensor): Tensor {
  * @throws ShapeError naming the key, the expected and the received shape; Error for a missing
  *   or an unexpected key
  */
-export function lstmFromStateDict(stateDict: StateDict, sizes: LayerSizes): LstmParams {
-  const sd = readLayer('lstmFromStateDict', stateDict, sizes, 4);
+export function lstmLoadStateDict(stateDict: StateDict, sizes: LayerSizes): LstmParams {
+  const sd = readLayer('lstmLoadStateDict', stateDict, sizes, 4);
   return noGrad(() => ({
     Wx: leaf(transpose(sd.weight_ih_l0)), // [4H, D] -> [D, 4H]
     Wh: leaf(transpose(sd.weight_hh_l0)), // [4H, H] -> [H, 4H]
@@ -153,14 +153,14 @@ export function lstmFromStateDict(stateDict: StateDict, sizes: LayerSizes): Lstm
 /**
  * Saves an LSTM layer as a PyTorch state_dict. PyTorch adds its two biases, so the whole of b
  * goes into `bias_ih_l0` and `bias_hh_l0` is zeros: `torch.nn.LSTM` then computes the same
- * outputs, and `lstmFromStateDict` gives b back exactly.
+ * outputs, and `lstmLoadStateDict` gives b back exactly.
  *
  * @param params `Wx [D, 4H]`, `Wh [H, 4H]`, `b [4H]`
  * @returns `weight_ih_l0 [4H, D]`, `weight_hh_l0 [4H, H]`, `bias_ih_l0 [4H]`, `bias_hh_l0 [4H]`
  */
-export function lstmToStateDict(params: LstmParams): StateDict {
+export function lstmStateDict(params: LstmParams): StateDict {
   const { Wx, Wh, b } = params;
-  checkLayout('lstmToStateDict', 4, Wx, Wh, { b });
+  checkLayout('lstmStateDict', 4, Wx, Wh, { b });
   return noGrad(() => ({
     weight_ih_l0: transpose(Wx).toArray(), // [D, 4H] -> [4H, D]
     weight_hh_l0: transpose(Wh).toArray(), // [H, 4H] -> [4H, H]
@@ -180,8 +180,8 @@ export function lstmToStateDict(params: LstmParams): StateDict {
  * @throws ShapeError naming the key, the expected and the received shape; Error for a missing
  *   or an unexpected key
  */
-export function gruFromStateDict(stateDict: StateDict, sizes: LayerSizes): GruParams {
-  const sd = readLayer('gruFromStateDict', stateDict, sizes, 3);
+export function gruLoadStateDict(stateDict: StateDict, sizes: LayerSizes): GruParams {
+  const sd = readLayer('gruLoadStateDict', stateDict, sizes, 3);
   return noGrad(() => ({
     Wx: leaf(transpose(sd.weight_ih_l0)), // [3H, D] -> [D, 3H]
     Wh: leaf(transpose(sd.weight_hh_l0)), // [3H, H] -> [H, 3H]
@@ -196,9 +196,9 @@ export function gruFromStateDict(stateDict: StateDict, sizes: LayerSizes): GruPa
  * @param params `Wx [D, 3H]`, `Wh [H, 3H]`, `bx [3H]`, `bh [3H]`
  * @returns `weight_ih_l0 [3H, D]`, `weight_hh_l0 [3H, H]`, `bias_ih_l0 [3H]`, `bias_hh_l0 [3H]`
  */
-export function gruToStateDict(params: GruParams): StateDict {
+export function gruStateDict(params: GruParams): StateDict {
   const { Wx, Wh, bx, bh } = params;
-  checkLayout('gruToStateDict', 3, Wx, Wh, { bx, bh });
+  checkLayout('gruStateDict', 3, Wx, Wh, { bx, bh });
   return noGrad(() => ({
     weight_ih_l0: transpose(Wx).toArray(), // [D, 3H] -> [3H, D]
     weight_hh_l0: transpose(Wh).toArray(), // [H, 3H] -> [3H, H]

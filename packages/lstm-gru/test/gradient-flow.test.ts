@@ -2,16 +2,31 @@
  * stateGradientNorms (autograd with a zero perturbation per step) against the gradients the
  * hand-written backward passes carry from step to step: for each t, ‖∂L/∂h_t‖ is the norm of the
  * total dnextH entering step t's backward, and for the LSTM ‖∂L/∂c_t‖ is the norm of
- * dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.5), read off the solutions' caches.
+ * dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.5), with o and c_t recomputed from each step's
+ * inputs (the caches are the solutions' own business).
  */
 import { describe, expect, it } from 'vitest';
-import { Rng, add, mul, onesLike, square, sub, sum, timeStep, zeros } from '@rnn-course/core';
+import {
+  Rng,
+  add,
+  matmul,
+  mul,
+  narrow,
+  onesLike,
+  sigmoid,
+  square,
+  sub,
+  sum,
+  tanh,
+  timeStep,
+  zeros,
+} from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
+import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
 import { RecurrentLayer, stateGradientNorms } from '../src/index';
 import type { CellKind } from '../src/index';
-import { gruStepBackward, gruStepForward } from '../../../solutions/lstm-gru/gru-step';
-import { lstmStepBackward, lstmStepForward } from '../../../solutions/lstm-gru/lstm-step';
+import { gruStepBackward, gruStepForward } from '@target/lstm-gru/gru-step';
+import { lstmStepBackward, lstmStepForward } from '@target/lstm-gru/lstm-step';
 import { randnT } from './helpers';
 
 const frob = (t: Tensor): number => Math.sqrt(sum(square(t)).item());
@@ -23,13 +38,18 @@ function handWritten(layer: RecurrentLayer, x: Tensor, G: Tensor): { h: number[]
   const p = layer.params as Record<string, Tensor>;
   const P = (k: string): Tensor => (p[k] as Tensor).detach();
   const caches: unknown[] = [];
+  const outputGates: Tensor[] = []; // o_t [N, H], eq. 2.2
+  const cells: Tensor[] = []; // c_t [N, H]
   let h = zeros([N, H]);
   let c = zeros([N, H]);
   for (let t = 0; t < T; t++) {
     const xt = timeStep(x, t);
     if (layer.config.cell === 'lstm') {
+      const a = add(add(matmul(xt, P('Wx')), matmul(h, P('Wh'))), P('b')); // [N, 4H], eq. 2.1
+      outputGates.push(sigmoid(narrow(a, 1, 3 * H, H)));
       const s = lstmStepForward(xt, h, c, P('Wx'), P('Wh'), P('b'));
       [h, c] = [s.nextH, s.nextC];
+      cells.push(c);
       caches.push(s.cache);
     } else if (layer.config.cell === 'gru') {
       const s = gruStepForward(xt, h, P('Wx'), P('Wh'), P('bx'), P('bh'));
@@ -48,10 +68,10 @@ function handWritten(layer: RecurrentLayer, x: Tensor, G: Tensor): { h: number[]
   for (let t = T - 1; t >= 0; t--) {
     hNorms[t] = frob(dh);
     if (layer.config.cell === 'lstm') {
-      const cache = caches[t] as Parameters<typeof lstmStepBackward>[2];
-      const { o, tanhC } = cache;
+      const o = outputGates[t] as Tensor;
+      const tanhC = tanh(cells[t] as Tensor);
       cNorms[t] = frob(add(dc, mul(mul(dh, o), sub(onesLike(tanhC), square(tanhC))))); // eq. 2.5
-      const g = lstmStepBackward(dh, dc, cache);
+      const g = lstmStepBackward(dh, dc, caches[t] as Parameters<typeof lstmStepBackward>[2]);
       [dh, dc] = [g.dprevH, g.dprevC];
     } else if (layer.config.cell === 'gru') {
       dh = gruStepBackward(dh, caches[t] as Parameters<typeof gruStepBackward>[1]).dprevH;

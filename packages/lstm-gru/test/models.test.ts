@@ -25,8 +25,8 @@ import {
   recurrentParamCount,
 } from '../src/index';
 import type { CellKind } from '../src/index';
-import * as gruSolution from '../../../solutions/lstm-gru/gru';
-import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
+import * as gruSolution from '@target/lstm-gru/gru';
+import * as lstmSolution from '@target/lstm-gru/lstm';
 import { expectRel, randnT } from './helpers';
 
 const CELLS: CellKind[] = ['rnn', 'lstm', 'gru'];

@@ -11,15 +11,24 @@ import { add, mul, sum, tensor, timeStep, transpose, zeros } from '@rnn-course/c
 import type { Tensor } from '@rnn-course/core';
 import {
   gru,
-  gruFromStateDict,
-  gruToStateDict,
+  gruLoadStateDict,
+  gruStateDict,
   lstm,
-  lstmFromStateDict,
-  lstmToStateDict,
+  lstmLoadStateDict,
+  lstmStateDict,
 } from '../src/index';
-import { gruBackward, gruForward } from '../../../solutions/lstm-gru/gru';
-import { lstmBackward, lstmForward } from '../../../solutions/lstm-gru/lstm';
-import * as solutionStateDict from '../../../solutions/lstm-gru/state-dict';
+import {
+  gruBackward,
+  gruForward,
+  gruLoadStateDict as solutionGruLoad,
+  gruStateDict as solutionGruSave,
+} from '@target/lstm-gru/gru';
+import {
+  lstmBackward,
+  lstmForward,
+  lstmLoadStateDict as solutionLstmLoad,
+  lstmStateDict as solutionLstmSave,
+} from '@target/lstm-gru/lstm';
 import { expectRel, readFixtures } from './helpers';
 import type { FixtureCase } from './helpers';
 
@@ -67,7 +76,7 @@ describe('torch.nn.LSTM parity (float64)', () => {
     const sizes = { inputSize: D, hiddenSize: H };
 
     it(`${c.name} (N=${N}, T=${T}, D=${D}, H=${H}): the reference's outputs, final states, loss and gradients`, () => {
-      const { Wx, Wh, b } = lstmFromStateDict(c.stateDict, sizes);
+      const { Wx, Wh, b } = lstmLoadStateDict(c.stateDict, sizes);
       const x = leaf(c.x);
       const h0 = leaf(c.h0);
       const c0 = leaf(c.c0);
@@ -94,7 +103,7 @@ describe('torch.nn.LSTM parity (float64)', () => {
     });
 
     it(`${c.name}: the solutions' lstmForward and lstmBackward (dc carrying c_n's gradient)`, () => {
-      const { Wx, Wh, b } = solutionStateDict.lstmFromStateDict(c.stateDict, sizes);
+      const { Wx, Wh, b } = solutionLstmLoad(c.stateDict, sizes);
       const {
         h,
         c: cs,
@@ -113,8 +122,8 @@ describe('torch.nn.LSTM parity (float64)', () => {
 
     it(`${c.name}: saved back to a state_dict, weights are PyTorch's exactly and b_ih + b_hh is kept`, () => {
       for (const [load, save] of [
-        [lstmFromStateDict, lstmToStateDict],
-        [solutionStateDict.lstmFromStateDict, solutionStateDict.lstmToStateDict],
+        [lstmLoadStateDict, lstmStateDict],
+        [solutionLstmLoad, solutionLstmSave],
       ] as const) {
         const saved = save(load(c.stateDict, sizes));
         expect(saved.weight_ih_l0).toEqual(c.stateDict.weight_ih_l0);
@@ -140,7 +149,7 @@ describe('torch.nn.GRU parity (float64)', () => {
     const sizes = { inputSize: D, hiddenSize: H };
 
     it(`${c.name} (N=${N}, T=${T}, D=${D}, H=${H}): the reference's outputs, final state, loss and gradients`, () => {
-      const { Wx, Wh, bx, bh } = gruFromStateDict(c.stateDict, sizes);
+      const { Wx, Wh, bx, bh } = gruLoadStateDict(c.stateDict, sizes);
       const x = leaf(c.x);
       const h0 = leaf(c.h0);
       const h = gru(x, h0, Wx, Wh, bx, bh);
@@ -162,7 +171,7 @@ describe('torch.nn.GRU parity (float64)', () => {
     });
 
     it(`${c.name}: the solutions' gruForward and gruBackward`, () => {
-      const { Wx, Wh, bx, bh } = solutionStateDict.gruFromStateDict(c.stateDict, sizes);
+      const { Wx, Wh, bx, bh } = solutionGruLoad(c.stateDict, sizes);
       const { h, cache } = gruForward(tensor(c.x), tensor(c.h0), Wx, Wh, bx, bh);
       expectRel(h, tensor(c.output), TOL, 'output');
       const g = gruBackward(upstreamH(c), cache);
@@ -176,8 +185,8 @@ describe('torch.nn.GRU parity (float64)', () => {
 
     it(`${c.name}: saved back to a state_dict, every array is PyTorch's exactly`, () => {
       for (const [load, save] of [
-        [gruFromStateDict, gruToStateDict],
-        [solutionStateDict.gruFromStateDict, solutionStateDict.gruToStateDict],
+        [gruLoadStateDict, gruStateDict],
+        [solutionGruLoad, solutionGruSave],
       ] as const) {
         expect(save(load(c.stateDict, sizes))).toEqual(c.stateDict);
       }
@@ -189,7 +198,7 @@ describe('torch.nn.GRU parity (float64)', () => {
     // that summed the GRU's biases as the LSTM's would not reproduce PyTorch.
     const c = cases[0] as FixtureCase;
     const sizes = { inputSize: c.config.D, hiddenSize: c.config.H };
-    const p = gruFromStateDict(c.stateDict, sizes);
+    const p = gruLoadStateDict(c.stateDict, sizes);
     const H = c.config.H;
     const bx = p.bx.detach().clone();
     const bh = p.bh.detach().clone();

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { Rng, timeStep, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { gru, gruStep, lstm, lstmStep } from '../src/index';
-import { gruBackward, gruForward } from '../../../solutions/lstm-gru/gru';
-import { gruStepBackward, gruStepForward } from '../../../solutions/lstm-gru/gru-step';
-import { lstmBackward, lstmForward } from '../../../solutions/lstm-gru/lstm';
-import { lstmStepBackward, lstmStepForward } from '../../../solutions/lstm-gru/lstm-step';
+import { gruBackward, gruForward } from '@target/lstm-gru/gru';
+import { gruStepBackward, gruStepForward } from '@target/lstm-gru/gru-step';
+import { lstmBackward, lstmForward } from '@target/lstm-gru/lstm';
+import { lstmStepBackward, lstmStepForward } from '@target/lstm-gru/lstm-step';
 import { autogradGrads, expectRel, randnT } from './helpers';
 
 const VALUE_TOL = 1e-10;

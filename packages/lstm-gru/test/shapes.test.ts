@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError, zeros } from '@rnn-course/core';
 import { gru, gruStep, lstm, lstmStep } from '../src/index';
-import { gruForward } from '../../../solutions/lstm-gru/gru';
-import { gruStepForward } from '../../../solutions/lstm-gru/gru-step';
-import { lstmBackward, lstmForward } from '../../../solutions/lstm-gru/lstm';
-import { lstmStepBackward, lstmStepForward } from '../../../solutions/lstm-gru/lstm-step';
+import { gruForward } from '@target/lstm-gru/gru';
+import { gruStepForward } from '@target/lstm-gru/gru-step';
+import { lstmBackward, lstmForward } from '@target/lstm-gru/lstm';
+import { lstmStepBackward, lstmStepForward } from '@target/lstm-gru/lstm-step';
 
 /** The error `fn` throws. */
 function thrown(fn: () => unknown): Error {

@@ -6,30 +6,31 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError } from '@rnn-course/core';
 import {
-  gruFromStateDict,
+  gruLoadStateDict,
   gruParams,
-  gruToStateDict,
-  lstmFromStateDict,
+  gruStateDict,
+  lstmLoadStateDict,
   lstmParams,
-  lstmToStateDict,
+  lstmStateDict,
 } from '../src/index';
 import type { StateDict } from '../src/index';
-import * as solution from '../../../solutions/lstm-gru/state-dict';
+import * as solutionGru from '@target/lstm-gru/gru';
+import * as solutionLstm from '@target/lstm-gru/lstm';
 
 const implementations = [
   {
     who: 'reference',
-    lstmFrom: lstmFromStateDict,
-    lstmTo: lstmToStateDict,
-    gruFrom: gruFromStateDict,
-    gruTo: gruToStateDict,
+    lstmFrom: lstmLoadStateDict,
+    lstmTo: lstmStateDict,
+    gruFrom: gruLoadStateDict,
+    gruTo: gruStateDict,
   },
   {
     who: 'solution',
-    lstmFrom: solution.lstmFromStateDict,
-    lstmTo: solution.lstmToStateDict,
-    gruFrom: solution.gruFromStateDict,
-    gruTo: solution.gruToStateDict,
+    lstmFrom: solutionLstm.lstmLoadStateDict,
+    lstmTo: solutionLstm.lstmStateDict,
+    gruFrom: solutionGru.gruLoadStateDict,
+    gruTo: solutionGru.gruStateDict,
   },
 ];
 
@@ -109,7 +110,7 @@ for (const impl of implementations) {
       ]; // [4, 2] where H = 1 needs [4, 1]
       const e = thrown(() => impl.lstmFrom(sd, { inputSize: 2, hiddenSize: 1 }));
       expect(e).toBeInstanceOf(ShapeError);
-      expect(e.message).toMatch(/^lstmFromStateDict: expected weight_hh_l0 \[4, 1\]/);
+      expect(e.message).toMatch(/^lstmLoadStateDict: expected weight_hh_l0 \[4, 1\]/);
       expect(e.message).toMatch(/received weight_hh_l0 \[4, 2\]/);
     });
 
