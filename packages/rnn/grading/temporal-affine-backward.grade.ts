@@ -9,6 +9,7 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
   isTensor,
   layerGradients,
   targetModule,
@@ -122,14 +123,28 @@ exercise('rnn/temporal-affine-backward', () => {
     });
   });
 
-  check('dout and the inputs held in the cache are not changed', 1, async () => {
-    const x = normal(809, [2, 4, 3]); // [N, T, H]
-    const W = normal(810, [3, 5], 0.5); // [H, V]
-    const b = normal(811, [5]); // [V]
-    const dout = normal(812, [2, 4, 5]); // [N, T, V]
-    const { cache } = await temporalAffineForward(x, W, b);
-    await expectNoInputMutation({ dout, x, W, b }, () => temporalAffineBackward(dout, cache), {
-      what: 'temporalAffineBackward',
-    });
-  });
+  // Gated on the values. A dout of the wrong shape (here: V too small) would be reshaped into
+  // the wrong rows or fail inside a product, so it is refused by name.
+  check(
+    'dout and the inputs held in the cache are not changed, the gradients are new tensors, and a dout of the wrong shape is refused',
+    1,
+    async () => {
+      const x = normal(809, [2, 4, 3]); // [N, T, H]
+      const W = normal(810, [3, 5], 0.5); // [H, V]
+      const b = normal(811, [5]); // [V]
+      const dout = normal(812, [2, 4, 5]); // [N, T, V]
+      const { cache } = await temporalAffineForward(x, W, b);
+      await expectNoInputMutation({ dout, x, W, b }, () => temporalAffineBackward(dout, cache), {
+        what: 'temporalAffineBackward',
+      });
+      await expectThrows(() => temporalAffineBackward(normal(813, [4, 2, 5]), cache), {
+        what: 'temporalAffineBackward',
+        name: 'ShapeError',
+        argument: 'dout',
+        when: 'dout of shape [4, 2, 5] where out is [2, 4, 5]',
+        hint: 'step',
+      });
+    },
+    { requires: 'values' },
+  );
 });
