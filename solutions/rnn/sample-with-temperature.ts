@@ -46,8 +46,9 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
     if (u < cdf) return i;
   }
   // Rounding can leave the last cdf a hair below 1; u then belongs to the last index with p > 0.
+  // The walk back stops at the latest: e at the maximum is exp(0) = 1.
   let last = V - 1;
-  while (last > 0 && e[last] === 0) last--;
+  while (e[last] === 0) last--;
   return last;
   // END SOLUTION
 }

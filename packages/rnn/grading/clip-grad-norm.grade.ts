@@ -163,6 +163,33 @@ exercise('rnn/clip-grad-norm', () => {
     },
   );
 
+  // Gated on the value check above. A maxNorm of 0 would zero every gradient, a negative one flip
+  // the update, NaN poison it: each is refused, naming maxNorm.
+  check(
+    'the input gradients are not changed when clipping, and a maxNorm that is not positive is refused',
+    1,
+    async () => {
+      const grads = seededGrads(1021, 1);
+      await expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
+        what: 'clipGradNorm',
+        hint: 'newTensors',
+      });
+      const refusals = [
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = 0', maxNorm: 0 },
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = -1', maxNorm: -1 },
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = NaN', maxNorm: Number.NaN },
+      ];
+      for (const { maxNorm, ...refusal } of refusals) {
+        await expectThrows(() => clipGradNorm(grads, maxNorm), {
+          what: 'clipGradNorm',
+          hint: 'maxNorm',
+          ...refusal,
+        });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Below the threshold the factor is exactly 1, so the values come back bit for bit, but in new
   // tensors: the caller updates its parameters from them and must not change its gradients by
   // doing so. Zero gradients give totalNorm 0 and a factor maxNorm / 1e-6 capped at 1, never 0/0.
@@ -193,32 +220,5 @@ exercise('rnn/clip-grad-norm', () => {
           '1 = 0 (dividing by totalNorm alone gives 0/0 = NaN).',
       });
     },
-  );
-
-  // Gated on the values. A maxNorm of 0 would zero every gradient, a negative one flip the
-  // update, NaN poison it: each is refused, naming maxNorm.
-  check(
-    'the input gradients are not changed when clipping, and a maxNorm that is not positive is refused',
-    1,
-    async () => {
-      const grads = seededGrads(1021, 1);
-      await expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
-        what: 'clipGradNorm',
-        hint: 'newTensors',
-      });
-      const refusals = [
-        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = 0', maxNorm: 0 },
-        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = -1', maxNorm: -1 },
-        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = NaN', maxNorm: Number.NaN },
-      ];
-      for (const { maxNorm, ...refusal } of refusals) {
-        await expectThrows(() => clipGradNorm(grads, maxNorm), {
-          what: 'clipGradNorm',
-          hint: 'maxNorm',
-          ...refusal,
-        });
-      }
-    },
-    { requires: 'values' },
   );
 });

@@ -93,22 +93,8 @@ exercise('rnn/rnn-forward', () => {
     },
   );
 
-  // Same tolerance. T = 1 is one step from h0 (no recurrence to get wrong, but the loop bounds
-  // and the stacking can be); N = 1 keeps the batch axis in h [1, T, H].
-  check('T = 1 (one step from h0) and N = 1 (a single sequence of T = 6)', 1, async () => {
-    const one = sequenceInputs(302, 3, 1, 4, 5);
-    const expectedOne = rnn(one.x, one.h0, one.Wx, one.Wh, one.b); // [3, 1, 5]
-    const hOne = (await rnnForward(one.x, one.h0, one.Wx, one.Wh, one.b)).h;
-    expectSequence(hOne, expectedOne, one, 'h (T = 1)', [3, 1, 5]);
-
-    const single = sequenceInputs(303, 1, 6, 2, 3);
-    const expectedSingle = rnn(single.x, single.h0, single.Wx, single.Wh, single.b); // [1, 6, 3]
-    const hSingle = (await rnnForward(single.x, single.h0, single.Wx, single.Wh, single.b)).h;
-    expectSequence(hSingle, expectedSingle, single, 'h (N = 1)', [1, 6, 3]);
-  });
-
-  // Gated on the values. An empty sequence (T = 0) has no hidden state to return and no last
-  // state to carry, so it is refused like any shape that does not fit.
+  // Gated on the value check above. An empty sequence (T = 0) has no hidden state to return and no
+  // last state to carry, so it is refused like any shape that does not fit.
   check(
     'inputs are not changed, h is a new tensor, and shapes that disagree or T = 0 are refused',
     1,
@@ -161,4 +147,18 @@ exercise('rnn/rnn-forward', () => {
     },
     { requires: 'values' },
   );
+
+  // Same tolerance. T = 1 is one step from h0 (no recurrence to get wrong, but the loop bounds
+  // and the stacking can be); N = 1 keeps the batch axis in h [1, T, H].
+  check('T = 1 (one step from h0) and N = 1 (a single sequence of T = 6)', 1, async () => {
+    const one = sequenceInputs(302, 3, 1, 4, 5);
+    const expectedOne = rnn(one.x, one.h0, one.Wx, one.Wh, one.b); // [3, 1, 5]
+    const hOne = (await rnnForward(one.x, one.h0, one.Wx, one.Wh, one.b)).h;
+    expectSequence(hOne, expectedOne, one, 'h (T = 1)', [3, 1, 5]);
+
+    const single = sequenceInputs(303, 1, 6, 2, 3);
+    const expectedSingle = rnn(single.x, single.h0, single.Wx, single.Wh, single.b); // [1, 6, 3]
+    const hSingle = (await rnnForward(single.x, single.h0, single.Wx, single.Wh, single.b)).h;
+    expectSequence(hSingle, expectedSingle, single, 'h (N = 1)', [1, 6, 3]);
+  });
 });

@@ -140,25 +140,10 @@ exercise('rnn/rnn-step-backward', () => {
     },
   );
 
-  // Same tolerances. With N = 1 a sum over the batch and a copy agree in value, so this
-  // checks shapes and the code path for one row; D = 2 != H = 6 catches transposes.
-  check('a batch of one (N = 1, D = 2, H = 6)', 1, async () => {
-    const p = stepInputs(203, 1, 2, 6);
-    const dnextH = normal(204, [1, 6]);
-    const { analytic, numeric, reference } = await gradientsOf(p, dnextH);
-    expectGradients({
-      what: 'rnnStepBackward (N = 1)',
-      analytic,
-      numeric,
-      reference,
-      hint: 'formulas',
-      explain: () => readStepMistake(analytic, reference, p, dnextH),
-    });
-  });
-
-  // Gated on the values. The cache holds the forward's inputs; a backward that writes into them
-  // (or into dnextH) corrupts the caller's tensors and every later step of training. dnextH of
-  // the wrong shape would broadcast silently in an elementwise product, so it must be refused.
+  // Gated on the value check above. The cache holds the forward's inputs; a backward that writes
+  // into them (or into dnextH) corrupts the caller's tensors and every later step of training.
+  // dnextH of the wrong shape would broadcast silently in an elementwise product, so it must be
+  // refused.
   check(
     'dnextH and the inputs held in the cache are not changed, the gradients are new tensors, and a dnextH of the wrong shape is refused',
     1,
@@ -179,4 +164,20 @@ exercise('rnn/rnn-step-backward', () => {
     },
     { requires: 'values' },
   );
+
+  // Same tolerances. With N = 1 a sum over the batch and a copy agree in value, so this
+  // checks shapes and the code path for one row; D = 2 != H = 6 catches transposes.
+  check('a batch of one (N = 1, D = 2, H = 6)', 1, async () => {
+    const p = stepInputs(203, 1, 2, 6);
+    const dnextH = normal(204, [1, 6]);
+    const { analytic, numeric, reference } = await gradientsOf(p, dnextH);
+    expectGradients({
+      what: 'rnnStepBackward (N = 1)',
+      analytic,
+      numeric,
+      reference,
+      hint: 'formulas',
+      explain: () => readStepMistake(analytic, reference, p, dnextH),
+    });
+  });
 });

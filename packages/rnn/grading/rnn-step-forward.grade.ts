@@ -70,43 +70,9 @@ exercise('rnn/rnn-step-forward', () => {
     expectClose(nextH, expected, { what: 'nextH', tol: TOLERANCES.value, ...why });
   });
 
-  // Two edge cases, same tolerance. N = 1 catches code that assumes several rows or loses the
-  // batch axis; D != H catches Wx and Wh swapped. Weights 4000 times larger push the
-  // pre-activations to about ±1000, where tanh is ±1 to the last bit but exp(a) overflows
-  // (above 709): a tanh built from exp gives Infinity / Infinity = NaN there.
-  check(
-    'a batch of one (N = 1, D = 2, H = 6), and saturated pre-activations give ±1, not NaN',
-    1,
-    async () => {
-      const p = stepInputs(102, 1, 2, 6);
-      const expected = rnnStep(p.x, p.prevH, p.Wx, p.Wh, p.b); // [1, 6]
-      const { nextH } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-      const why = { hint: 'equation', explain: () => readForwardMistake(nextH, p) };
-      expectShape(nextH, [1, 6], 'nextH (N = 1)', why);
-      expectClose(nextH, expected, { what: 'nextH (N = 1)', tol: TOLERANCES.value, ...why });
-
-      const big = stepInputs(103, 4, 3, 5, 4000);
-      const saturated = rnnStep(big.x, big.prevH, big.Wx, big.Wh, big.b); // [4, 5], entries ±1
-      const out = (await rnnStepForward(big.x, big.prevH, big.Wx, big.Wh, big.b)).nextH;
-      const overflow = {
-        hint: 'equation',
-        explain: () =>
-          'tanh of a large pre-activation must saturate at ±1: computing it from exp(a) or exp(2a) ' +
-          "overflows to Infinity / Infinity = NaN (overflow); use Math.tanh or the core's tanh.",
-      };
-      expectShape(out, [4, 5], 'nextH (|a| around 1000)', overflow);
-      expectFinite(out, 'nextH (|a| around 1000)', overflow);
-      expectClose(out, saturated, {
-        what: 'nextH (|a| around 1000)',
-        tol: TOLERANCES.value,
-        ...overflow,
-      });
-    },
-  );
-
-  // Gated on the values: code that returns prevH, zeros or a copy of an input changes nothing
-  // and refuses nothing either. Each bad shape is wrong in one argument only, so the error must
-  // name that argument (and rnnStepForward, as its doc comment promises).
+  // Gated on the value check above: code that returns prevH, zeros or a copy of an input changes
+  // nothing and refuses nothing either. Each bad shape is wrong in one argument only, so the error
+  // must name that argument (and rnnStepForward, as its doc comment promises).
   check(
     'inputs are not changed, nextH is a new tensor, and shapes that disagree are refused',
     1,
@@ -152,5 +118,39 @@ exercise('rnn/rnn-step-forward', () => {
       }
     },
     { requires: 'values' },
+  );
+
+  // Two edge cases, same tolerance. N = 1 catches code that assumes several rows or loses the
+  // batch axis; D != H catches Wx and Wh swapped. Weights 4000 times larger push the
+  // pre-activations to about ±1000, where tanh is ±1 to the last bit but exp(a) overflows
+  // (above 709): a tanh built from exp gives Infinity / Infinity = NaN there.
+  check(
+    'a batch of one (N = 1, D = 2, H = 6), and saturated pre-activations give ±1, not NaN',
+    1,
+    async () => {
+      const p = stepInputs(102, 1, 2, 6);
+      const expected = rnnStep(p.x, p.prevH, p.Wx, p.Wh, p.b); // [1, 6]
+      const { nextH } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+      const why = { hint: 'equation', explain: () => readForwardMistake(nextH, p) };
+      expectShape(nextH, [1, 6], 'nextH (N = 1)', why);
+      expectClose(nextH, expected, { what: 'nextH (N = 1)', tol: TOLERANCES.value, ...why });
+
+      const big = stepInputs(103, 4, 3, 5, 4000);
+      const saturated = rnnStep(big.x, big.prevH, big.Wx, big.Wh, big.b); // [4, 5], entries ±1
+      const out = (await rnnStepForward(big.x, big.prevH, big.Wx, big.Wh, big.b)).nextH;
+      const overflow = {
+        hint: 'equation',
+        explain: () =>
+          'tanh of a large pre-activation must saturate at ±1: computing it from exp(a) or exp(2a) ' +
+          "overflows to Infinity / Infinity = NaN (overflow); use Math.tanh or the core's tanh.",
+      };
+      expectShape(out, [4, 5], 'nextH (|a| around 1000)', overflow);
+      expectFinite(out, 'nextH (|a| around 1000)', overflow);
+      expectClose(out, saturated, {
+        what: 'nextH (|a| around 1000)',
+        tol: TOLERANCES.value,
+        ...overflow,
+      });
+    },
   );
 });

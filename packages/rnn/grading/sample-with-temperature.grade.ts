@@ -135,77 +135,8 @@ exercise('rnn/sample-with-temperature', () => {
     },
   );
 
-  // τ = 0.5 sharpens and τ = 2 flattens; τ = 0.01 makes the largest logit (index 2) win
-  // every draw; τ = 100 is nearly uniform. Each matched draw for draw with the reference.
-  check(
-    'temperature: τ = 0.5, 2, 0.01 (argmax) and 100 (nearly uniform) match the reference',
-    1,
-    async () => {
-      const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
-      for (const [temperature, seed] of [
-        [0.5, 1111],
-        [2, 1112],
-        [0.01, 1113],
-        [100, 1114],
-      ] as const) {
-        await expectSameDraws(logits, temperature, seed, 200, {
-          hint: 'temperature',
-          why: readTemperature(logits, temperature, seed, 200),
-        });
-      }
-    },
-  );
-
-  // Logits of ±1e4 at τ = 1, and ordinary logits at τ = 0.001 (so logits / τ reach 2000): exp
-  // overflows (above 709) unless the maximum is subtracted first. V = 1 has one index of
-  // probability 1. And u within 2^-53 of 1: ten equal logits give p = 0.1 each, whose running
-  // sum rounds to 1 − 2^-53, not above u; the answer is then the last index of nonzero
-  // probability (9), never one of the two whose probability underflows to 0.
-  check(
-    'logits of ±1e4, τ = 0.001, V = 1 and a u that rounding leaves above the last cumulative sum; logits are not changed',
-    1,
-    async () => {
-      const big = tensor([1e4, 1e4 - 2, -1e4, 3, 1e4 - 0.5, 0]); // [V]
-      const overflow = (got: unknown[]): string =>
-        `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the thousands exp overflows (e^710 = Infinity, and ` +
-        'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
-      await expectNoInputMutation(
-        { logits: big },
-        () => expectSameDraws(big, 1, 1131, 100, { hint: 'stable', why: overflow }),
-        { what: 'sampleWithTemperature' },
-      );
-      const small = tensor([1.2, 0.3, 2.0, -0.7, 1.9]); // [V]
-      await expectSameDraws(small, 0.001, 1132, 100, {
-        hint: 'stable',
-        why: () =>
-          'At τ = 0.001 the largest logit (index 2) must win every draw. logits / τ reaches 2000 here, ' +
-          'and exp overflows (e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of ' +
-          'logits / τ before exp.',
-      });
-      const one = tensor([0.7]); // [V = 1]
-      await expectSameDraws(one, 0.3, 1133, 20, {
-        hint: 'step',
-        why: () => 'With V = 1 the only index, 0, has probability 1: every draw returns 0.',
-      });
-      const tied = tensor([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1e4, -1e4]); // [V = 12]
-      const u = 1 - 2 ** -53;
-      const expected = referenceSample(tied, 1, rngBefore(u));
-      const got = await sampleWithTemperature(tied, 1, rngBefore(u));
-      if (got !== expected) {
-        fail(
-          'sampleWithTemperature',
-          `with u = 1 − 2^-53 and ten equal logits followed by two of −1e4, sampleWithTemperature returned ${String(got)}, ` +
-            `expected ${expected}: p = 0.1 ten times sums to 1 − 2^-53 in float64, which is not above u, so the walk ` +
-            'ends without an answer. Then answer the last index whose probability is not 0 (indices 10 and 11 have ' +
-            'probability 0 and must never be drawn).',
-          { hint: 'step' },
-        );
-      }
-    },
-  );
-
-  // Gated on the values. The generator's state after K calls must be that of K uniform draws:
-  // compare the next uniform the learner's generator gives with a fresh generator advanced K
+  // Gated on the value check above. The generator's state after K calls must be that of K uniform
+  // draws: compare the next uniform the learner's generator gives with a fresh generator advanced K
   // times.
   check(
     'each call draws exactly one rng.uniform()',
@@ -235,8 +166,9 @@ exercise('rnn/sample-with-temperature', () => {
     { requires: 'values' },
   );
 
-  // Gated on the values. Logits that are not [V], or V = 0, have no distribution; a temperature
-  // of 0 divides by zero, a negative one inverts the distribution, NaN and Infinity poison it.
+  // Gated on the value check above. Logits that are not [V], or V = 0, have no distribution; a
+  // temperature of 0 divides by zero, a negative one inverts the distribution, NaN and Infinity
+  // poison it.
   check(
     'logits that are not [V] with V >= 1 and temperatures that are not positive and finite are refused',
     1,
@@ -294,5 +226,88 @@ exercise('rnn/sample-with-temperature', () => {
       }
     },
     { requires: 'values' },
+  );
+
+  // τ = 0.5 sharpens and τ = 2 flattens; τ = 0.01 makes the largest logit (index 2) win
+  // every draw; τ = 100 is nearly uniform. Each matched draw for draw with the reference.
+  check(
+    'temperature: τ = 0.5, 2, 0.01 (argmax) and 100 (nearly uniform) match the reference',
+    1,
+    async () => {
+      const logits = tensor([0.5, -1.2, 2.0, 0.1, 1.3, -0.4]); // [V]
+      for (const [temperature, seed] of [
+        [0.5, 1111],
+        [2, 1112],
+        [0.01, 1113],
+        [100, 1114],
+      ] as const) {
+        await expectSameDraws(logits, temperature, seed, 200, {
+          hint: 'temperature',
+          why: readTemperature(logits, temperature, seed, 200),
+        });
+      }
+    },
+  );
+
+  // Logits of ±1e4 at τ = 1, and ordinary logits at τ = 0.001 (so logits / τ reach 2000): exp
+  // overflows (above 709) unless the maximum is subtracted first. V = 1 has one index of
+  // probability 1. u within 2^-53 of 1: ten equal logits give p = 0.1 each, whose running sum
+  // rounds to 1 − 2^-53, not above u; the answer is then the last index of nonzero probability
+  // (9), never one of the two whose probability underflows to 0. And u exactly on a boundary of
+  // the cumulative sum belongs to the next index.
+  check(
+    'logits of ±1e4, τ = 0.001, V = 1, and u above the last cumulative sum or on a boundary; logits are not changed',
+    1,
+    async () => {
+      const big = tensor([1e4, 1e4 - 2, -1e4, 3, 1e4 - 0.5, 0]); // [V]
+      const overflow = (got: unknown[]): string =>
+        `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the thousands exp overflows (e^710 = Infinity, and ` +
+        'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
+      await expectNoInputMutation(
+        { logits: big },
+        () => expectSameDraws(big, 1, 1131, 100, { hint: 'stable', why: overflow }),
+        { what: 'sampleWithTemperature' },
+      );
+      const small = tensor([1.2, 0.3, 2.0, -0.7, 1.9]); // [V]
+      await expectSameDraws(small, 0.001, 1132, 100, {
+        hint: 'stable',
+        why: () =>
+          'At τ = 0.001 the largest logit (index 2) must win every draw. logits / τ reaches 2000 here, ' +
+          'and exp overflows (e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of ' +
+          'logits / τ before exp.',
+      });
+      const one = tensor([0.7]); // [V = 1]
+      await expectSameDraws(one, 0.3, 1133, 20, {
+        hint: 'step',
+        why: () => 'With V = 1 the only index, 0, has probability 1: every draw returns 0.',
+      });
+      const tied = tensor([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1e4, -1e4]); // [V = 12]
+      const u = 1 - 2 ** -53;
+      const expected = referenceSample(tied, 1, rngBefore(u));
+      const got = await sampleWithTemperature(tied, 1, rngBefore(u));
+      if (got !== expected) {
+        fail(
+          'sampleWithTemperature',
+          `with u = 1 − 2^-53 and ten equal logits followed by two of −1e4, sampleWithTemperature returned ${String(got)}, ` +
+            `expected ${expected}: p = 0.1 ten times sums to 1 − 2^-53 in float64, which is not above u, so the walk ` +
+            'ends without an answer. Then answer the last index whose probability is not 0 (indices 10 and 11 have ' +
+            'probability 0 and must never be drawn).',
+          { hint: 'step' },
+        );
+      }
+      // u exactly on a boundary: with p = [0.5, 0.5], u = 0.5 is not below p_0, so it is index 1.
+      const halves = tensor([0.25, 0.25]); // [V = 2]
+      const onBoundary = await sampleWithTemperature(halves, 1, rngBefore(0.5));
+      const expectedBoundary = referenceSample(halves, 1, rngBefore(0.5));
+      if (onBoundary !== expectedBoundary) {
+        fail(
+          'sampleWithTemperature',
+          `with p = [0.5, 0.5] and u = 0.5 sampleWithTemperature returned ${String(onBoundary)}, expected ` +
+            `${expectedBoundary}: the draw is the first i whose cumulative probability exceeds u (u < p_0 + … + p_i, ` +
+            'strictly), so u = 0.5 is not in the first half-open interval [0, 0.5).',
+          { hint: 'oneDraw' },
+        );
+      }
+    },
   );
 });

@@ -142,6 +142,31 @@ exercise('rnn/tbptt-step', () => {
     },
   );
 
+  // Gated on the value check above. hNext must be a new tensor, not a view of the RNN's states the
+  // next call could change; an hPrev that is not [N, H] is refused by name.
+  check(
+    'params, the chunk and hPrev are not changed, the results are new tensors, and an hPrev of the wrong shape is refused',
+    1,
+    async () => {
+      const params = seededParams(1231);
+      const chunk = seededChunk(1237, 2, 3);
+      const hPrev = normal(1238, [2, H], 0.8); // [N, H]
+      await expectNoInputMutation(
+        { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
+        () => tbpttStep(params, chunk, hPrev),
+        { what: 'tbpttStep' },
+      );
+      await expectThrows(() => tbpttStep(params, chunk, normal(1239, [3, H])), {
+        what: 'tbpttStep',
+        name: 'ShapeError',
+        argument: 'hPrev',
+        when: `hPrev of shape [3, ${H}] where the chunk has N = 2 sequences`,
+        hint: 'compose',
+      });
+    },
+    { requires: 'values' },
+  );
+
   check('the gradients match finite differences of your own loss (N = 2, T = 3)', 1, async () => {
     const params = seededParams(1211);
     const chunk = seededChunk(1217, 2, 3);
@@ -246,29 +271,4 @@ exercise('rnn/tbptt-step', () => {
       hint: 'truncate',
     });
   });
-
-  // Gated on the values. hNext must be a new tensor, not a view of the RNN's states the next
-  // call could change; an hPrev that is not [N, H] is refused by name.
-  check(
-    'params, the chunk and hPrev are not changed, the results are new tensors, and an hPrev of the wrong shape is refused',
-    1,
-    async () => {
-      const params = seededParams(1231);
-      const chunk = seededChunk(1237, 2, 3);
-      const hPrev = normal(1238, [2, H], 0.8); // [N, H]
-      await expectNoInputMutation(
-        { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
-        () => tbpttStep(params, chunk, hPrev),
-        { what: 'tbpttStep' },
-      );
-      await expectThrows(() => tbpttStep(params, chunk, normal(1239, [3, H])), {
-        what: 'tbpttStep',
-        name: 'ShapeError',
-        argument: 'hPrev',
-        when: `hPrev of shape [3, ${H}] where the chunk has N = 2 sequences`,
-        hint: 'compose',
-      });
-    },
-    { requires: 'values' },
-  );
 });

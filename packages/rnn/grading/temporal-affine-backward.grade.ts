@@ -105,26 +105,8 @@ exercise('rnn/temporal-affine-backward', () => {
     },
   );
 
-  // Same tolerances; N = 1, T = 1 keeps both axes in dx [1, 1, H].
-  check('N = 1 and T = 1 (dx keeps both axes)', 1, async () => {
-    const x = normal(805, [1, 1, 3]); // [N, T, H]
-    const W = normal(806, [3, 4], 0.5); // [H, V]
-    const b = normal(807, [4]); // [V]
-    const dout = normal(808, [1, 1, 4]); // [N, T, V]
-    const { analytic, numeric, reference } = await gradientsOf(x, W, b, dout);
-    expectGradients({
-      what: 'temporalAffineBackward (N = 1, T = 1)',
-      analytic,
-      numeric,
-      reference,
-      tol: TOL,
-      hint: 'sums',
-      explain: () => readSumMistake(analytic, reference, dout),
-    });
-  });
-
-  // Gated on the values. A dout of the wrong shape (here: V too small) would be reshaped into
-  // the wrong rows or fail inside a product, so it is refused by name.
+  // Gated on the value check above. A dout of the wrong shape (here: V too small) would be reshaped
+  // into the wrong rows or fail inside a product, so it is refused by name.
   check(
     'dout and the inputs held in the cache are not changed, the gradients are new tensors, and a dout of the wrong shape is refused',
     1,
@@ -147,4 +129,22 @@ exercise('rnn/temporal-affine-backward', () => {
     },
     { requires: 'values' },
   );
+
+  // Same tolerances; N = 1, T = 1 keeps both axes in dx [1, 1, H].
+  check('N = 1 and T = 1 (dx keeps both axes)', 1, async () => {
+    const x = normal(805, [1, 1, 3]); // [N, T, H]
+    const W = normal(806, [3, 4], 0.5); // [H, V]
+    const b = normal(807, [4]); // [V]
+    const dout = normal(808, [1, 1, 4]); // [N, T, V]
+    const { analytic, numeric, reference } = await gradientsOf(x, W, b, dout);
+    expectGradients({
+      what: 'temporalAffineBackward (N = 1, T = 1)',
+      analytic,
+      numeric,
+      reference,
+      tol: TOL,
+      hint: 'sums',
+      explain: () => readSumMistake(analytic, reference, dout),
+    });
+  });
 });

@@ -50,23 +50,8 @@ exercise('rnn/temporal-affine-forward', () => {
     });
   });
 
-  // Same tolerance. N = 1 and T = 1 must keep both axes: out [1, 1, V].
-  check('N = 1 and T = 1 keep both axes', 1, async () => {
-    const x = normal(704, [1, 1, 3]); // [N, T, H]
-    const W = normal(705, [3, 6], 0.5); // [H, V]
-    const b = normal(706, [6]); // [V]
-    const { out } = await temporalAffineForward(x, W, b);
-    const why = { hint: 'reshape', explain: () => readAffineMistake(out, x, W) };
-    expectShape(out, [1, 1, 6], 'out (N = 1, T = 1)', why);
-    expectClose(out, temporalAffine(x, W, b), {
-      what: 'out (N = 1, T = 1)',
-      tol: TOLERANCES.value,
-      ...why,
-    });
-  });
-
-  // Gated on the values. A b of [1, V] would broadcast silently; a W of the wrong height has no
-  // product with x.
+  // Gated on the value check above. A b of [1, V] would broadcast silently; a W of the wrong height
+  // has no product with x.
   check(
     'x, W and b are not changed, out is a new tensor, and shapes that disagree are refused',
     1,
@@ -103,4 +88,19 @@ exercise('rnn/temporal-affine-forward', () => {
     },
     { requires: 'values' },
   );
+
+  // Same tolerance. N = 1 and T = 1 must keep both axes: out [1, 1, V].
+  check('N = 1 and T = 1 keep both axes', 1, async () => {
+    const x = normal(704, [1, 1, 3]); // [N, T, H]
+    const W = normal(705, [3, 6], 0.5); // [H, V]
+    const b = normal(706, [6]); // [V]
+    const { out } = await temporalAffineForward(x, W, b);
+    const why = { hint: 'reshape', explain: () => readAffineMistake(out, x, W) };
+    expectShape(out, [1, 1, 6], 'out (N = 1, T = 1)', why);
+    expectClose(out, temporalAffine(x, W, b), {
+      what: 'out (N = 1, T = 1)',
+      tol: TOLERANCES.value,
+      ...why,
+    });
+  });
 });

@@ -151,6 +151,119 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
     },
   );
 
+  // Gated on the value check above. targets and mask must be [N][T] like the logits; a target
+  // outside [0, V) picks a logit that does not exist (undefined, then NaN) and must be refused.
+  check(
+    'logits, targets and mask are not changed, dlogits is a new tensor, and targets or masks that do not fit are refused',
+    1,
+    async () => {
+      const { logits, targets, mask } = seededCase(951, 2, 3, 4);
+      await expectNoInputMutation(
+        { logits, targets, mask },
+        () => temporalSoftmaxLossAndGrad(logits, targets, mask),
+        { what: 'temporalSoftmaxLossAndGrad' },
+      );
+      const ones = [
+        [1, 1, 1],
+        [1, 1, 1],
+      ];
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'logits',
+          when: 'logits of shape [6, 4] (not [N, T, V])',
+          call: () => temporalSoftmaxLossAndGrad(normal(952, [6, 4]), targets, mask),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'targets',
+          when: 'targets with 1 row where logits has N = 2',
+          call: () => temporalSoftmaxLossAndGrad(logits, [[0, 1, 2]], mask),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'targets',
+          when: 'targets with rows of lengths 3 and 2 (ragged)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1, 2],
+                [3, 0],
+              ],
+              mask,
+            ),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask with 3 rows where logits has N = 2',
+          call: () => temporalSoftmaxLossAndGrad(logits, targets, [...ones, [1, 1, 1]]),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask with rows of lengths 3 and 4 (ragged)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(logits, targets, [
+              [1, 1, 1],
+              [1, 1, 1, 1],
+            ]),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[1][2] = 4 with V = 4',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1, 2],
+                [3, 0, 4],
+              ],
+              ones,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[0][0] = -1',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [-1, 1, 2],
+                [3, 0, 1],
+              ],
+              ones,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[0][1] = 1.5 (not an integer)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1.5, 2],
+                [3, 0, 1],
+              ],
+              ones,
+            ),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, {
+          what: 'temporalSoftmaxLossAndGrad',
+          hint: 'refuse',
+          ...refusal,
+        });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Central differences of the learner's own loss: dlogits must be the gradient of the loss
   // the learner computes, whatever its normalisation. A loss that does not move when the logits
   // do (a constant) has a zero gradient that this comparison alone would accept, so the loss
@@ -338,117 +451,4 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
       ...onlyClass,
     });
   });
-
-  // Gated on the values. targets and mask must be [N][T] like the logits; a target outside
-  // [0, V) picks a logit that does not exist (undefined, then NaN) and must be refused.
-  check(
-    'logits, targets and mask are not changed, dlogits is a new tensor, and targets or masks that do not fit are refused',
-    1,
-    async () => {
-      const { logits, targets, mask } = seededCase(951, 2, 3, 4);
-      await expectNoInputMutation(
-        { logits, targets, mask },
-        () => temporalSoftmaxLossAndGrad(logits, targets, mask),
-        { what: 'temporalSoftmaxLossAndGrad' },
-      );
-      const ones = [
-        [1, 1, 1],
-        [1, 1, 1],
-      ];
-      const refusals = [
-        {
-          name: 'ShapeError',
-          argument: 'logits',
-          when: 'logits of shape [6, 4] (not [N, T, V])',
-          call: () => temporalSoftmaxLossAndGrad(normal(952, [6, 4]), targets, mask),
-        },
-        {
-          name: 'ShapeError',
-          argument: 'targets',
-          when: 'targets with 1 row where logits has N = 2',
-          call: () => temporalSoftmaxLossAndGrad(logits, [[0, 1, 2]], mask),
-        },
-        {
-          name: 'ShapeError',
-          argument: 'targets',
-          when: 'targets with rows of lengths 3 and 2 (ragged)',
-          call: () =>
-            temporalSoftmaxLossAndGrad(
-              logits,
-              [
-                [0, 1, 2],
-                [3, 0],
-              ],
-              mask,
-            ),
-        },
-        {
-          name: 'ShapeError',
-          argument: 'mask',
-          when: 'mask with 3 rows where logits has N = 2',
-          call: () => temporalSoftmaxLossAndGrad(logits, targets, [...ones, [1, 1, 1]]),
-        },
-        {
-          name: 'ShapeError',
-          argument: 'mask',
-          when: 'mask with rows of lengths 3 and 4 (ragged)',
-          call: () =>
-            temporalSoftmaxLossAndGrad(logits, targets, [
-              [1, 1, 1],
-              [1, 1, 1, 1],
-            ]),
-        },
-        {
-          name: 'RangeError',
-          argument: 'targets',
-          when: 'targets[1][2] = 4 with V = 4',
-          call: () =>
-            temporalSoftmaxLossAndGrad(
-              logits,
-              [
-                [0, 1, 2],
-                [3, 0, 4],
-              ],
-              ones,
-            ),
-        },
-        {
-          name: 'RangeError',
-          argument: 'targets',
-          when: 'targets[0][0] = -1',
-          call: () =>
-            temporalSoftmaxLossAndGrad(
-              logits,
-              [
-                [-1, 1, 2],
-                [3, 0, 1],
-              ],
-              ones,
-            ),
-        },
-        {
-          name: 'RangeError',
-          argument: 'targets',
-          when: 'targets[0][1] = 1.5 (not an integer)',
-          call: () =>
-            temporalSoftmaxLossAndGrad(
-              logits,
-              [
-                [0, 1.5, 2],
-                [3, 0, 1],
-              ],
-              ones,
-            ),
-        },
-      ];
-      for (const { call, ...refusal } of refusals) {
-        await expectThrows(call, {
-          what: 'temporalSoftmaxLossAndGrad',
-          hint: 'refuse',
-          ...refusal,
-        });
-      }
-    },
-    { requires: 'values' },
-  );
 });

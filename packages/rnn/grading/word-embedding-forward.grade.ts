@@ -60,21 +60,9 @@ exercise('rnn/word-embedding-forward', () => {
     },
   );
 
-  // Same tolerance. N = 1 and T = 1 keep both axes of out [1, 1, D]; a seeded larger batch
-  // checks the offsets (n * T + t) * D once more with N != T.
-  check('N = 1 and T = 1, and a seeded batch (N = 4, T = 9, V = 11)', 1, async () => {
-    const W1 = normal(502, [4, 3]); // [V, D]
-    const single = [[2]];
-    expectLookup((await wordEmbeddingForward(single, W1)).out, single, W1, 'out (N = 1, T = 1)');
-
-    const W = normal(503, [11, 6]); // [V, D]
-    const ids = seededIds(504, 4, 9, 11);
-    expectLookup((await wordEmbeddingForward(ids, W)).out, ids, W, 'out');
-  });
-
-  // Gated on the values. An id outside [0, V) reads outside W: W.data.subarray past the end is
-  // empty, so out silently gets zeros (or another row's numbers for a fractional id) unless the
-  // id is refused. A ragged ids has no [N, T, D] to fill.
+  // Gated on the value check above. An id outside [0, V) reads outside W: W.data.subarray past the
+  // end is empty, so out silently gets zeros (or another row's numbers for a fractional id) unless
+  // the id is refused. A ragged ids has no [N, T, D] to fill.
   check(
     'W and ids are not changed, out is a new tensor, and ids out of range or ragged are refused',
     1,
@@ -150,4 +138,16 @@ exercise('rnn/word-embedding-forward', () => {
     },
     { requires: 'values' },
   );
+
+  // Same tolerance. N = 1 and T = 1 keep both axes of out [1, 1, D]; a seeded larger batch
+  // checks the offsets (n * T + t) * D once more with N != T.
+  check('N = 1 and T = 1, and a seeded batch (N = 4, T = 9, V = 11)', 1, async () => {
+    const W1 = normal(502, [4, 3]); // [V, D]
+    const single = [[2]];
+    expectLookup((await wordEmbeddingForward(single, W1)).out, single, W1, 'out (N = 1, T = 1)');
+
+    const W = normal(503, [11, 6]); // [V, D]
+    const ids = seededIds(504, 4, 9, 11);
+    expectLookup((await wordEmbeddingForward(ids, W)).out, ids, W, 'out');
+  });
 });
