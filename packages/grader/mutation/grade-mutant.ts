@@ -5,8 +5,8 @@
  *
  * Stryker instruments every mutant into the files at once and names the active one in the
  * environment (`__STRYKER_ACTIVE_MUTANT__`); the file holding it, and every file of the folder
- * that imports that file, directly or not, are what the mutant changes. Without an active mutant
- * (Stryker's first, unmutated run) the whole chapter is graded.
+ * that imports that file, directly or not, are what the mutant changes (`reach.ts`). Without an
+ * active mutant (Stryker's first, unmutated run) the whole chapter is graded.
  *
  *   tsx packages/grader/mutation/grade-mutant.ts rnn
  */
@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { loadCourse } from '../src/course';
 import { grade } from '../src/grade';
 import { repoRoot } from '../src/paths';
+import { filesReached } from './reach';
 
 /** Per-check time limit: an endless loop a mutant makes fails its check quickly. */
 const CHECK_TIMEOUT_MS = 5_000;
@@ -31,27 +32,7 @@ const folder = resolve(repoRoot, 'solutions', chapter);
 const files = readdirSync(folder).filter((f) => f.endsWith('.ts'));
 const texts = new Map(files.map((f) => [f, readFileSync(join(folder, f), 'utf8')]));
 
-/** The files the mutant changes: its own, and the files that import it, directly or not. */
-function reached(id: string): Set<string> | undefined {
-  const marker = new RegExp(`stryMutAct_\\w+\\("${id}"\\)`);
-  const own = files.find((f) => marker.test(texts.get(f) ?? ''));
-  if (own === undefined) return undefined;
-  const out = new Set([own]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const f of files) {
-      if (out.has(f)) continue;
-      const imports = [...(texts.get(f) ?? '').matchAll(/from\s+'\.\/([\w-]+)'/g)];
-      if (imports.some((m) => out.has(`${m[1]}.ts`))) {
-        out.add(f);
-        grew = true;
-      }
-    }
-  }
-  return out;
-}
-
-const reach = active === undefined ? undefined : reached(active);
+const reach = active === undefined ? undefined : filesReached(texts, active);
 const selected =
   reach === undefined
     ? exercises
