@@ -14,6 +14,7 @@ export default defineChapter({
   exercises: [
     {
       id: 'rnn/rnn-step-forward',
+      formerly: ['rnn/step-forward'],
       title: 'RNN step forward',
       points: 3,
       section: 'the-forward-pass',
@@ -33,6 +34,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-step-backward',
+      formerly: ['rnn/step-backward'],
       title: 'RNN step backward',
       points: 4,
       section: 'backpropagation-through-time',
@@ -57,6 +59,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-forward',
+      formerly: ['rnn/sequence-forward'],
       title: 'RNN forward over a sequence',
       points: 3,
       section: 'the-forward-pass',
@@ -77,6 +80,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-backward',
+      formerly: ['rnn/sequence-backward'],
       title: 'Backpropagation through time',
       points: 6,
       section: 'backpropagation-through-time',
@@ -105,6 +109,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/word-embedding-forward',
+      formerly: ['rnn/embedding-forward'],
       title: 'Word embedding forward',
       points: 2,
       section: 'embeddings',
@@ -126,6 +131,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/word-embedding-backward',
+      formerly: ['rnn/embedding-backward'],
       title: 'Word embedding backward',
       points: 4,
       section: 'embeddings',
@@ -185,6 +191,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/temporal-softmax-loss-and-grad',
+      formerly: ['rnn/temporal-softmax-loss'],
       title: 'Temporal softmax cross-entropy with a mask, and its gradient',
       points: 5,
       section: 'the-loss-cross-entropy-over-time',
@@ -229,6 +236,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/sample-with-temperature',
+      formerly: ['rnn/sample-temperature'],
       title: 'Sampling with temperature',
       points: 4,
       section: 'sampling-with-temperature',
@@ -273,6 +281,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/hidden-gradient-norms',
+      formerly: ['rnn/gradient-norms'],
       title: 'Measuring vanishing gradients',
       points: 5,
       section: 'measuring-vanishing-gradients',

@@ -4,18 +4,26 @@
  * 0 done, 1 a check failed (`--fail-under`, `verify`, ...), 2 a usage error.
  */
 import { parseArgs } from 'node:util';
-import { findExercise, loadCourse, UnknownIdError } from './course';
+import { findExercise, loadCourse, selectExercises, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
 import { gradeCommand } from './commands/grade';
 import { showHint, UnknownHintError } from './commands/hint';
-import { describeReset, resetExercise } from './commands/reset';
+import {
+  describeBackups,
+  describeReset,
+  describeRestore,
+  resetExercise,
+  restoreExercise,
+} from './commands/reset';
 import { solutionCommand } from './commands/solution';
 import { watchCommand } from './commands/watch';
-import { formatFatal, formatList, formatNext } from './format/table';
+import { progressOf } from './commands/list';
+import { formatFatal, formatList, formatNext, formatProgress } from './format/table';
 import { bold, green, red } from './format/style';
 import { grade } from './grade';
 import { repoRoot } from './paths';
+import { recordResults } from './state';
 import { killActiveRuns } from './run-vitest';
 import { verify } from './verify';
 import { generate } from './commands/generate';
@@ -23,7 +31,8 @@ import { resolve } from 'node:path';
 
 const USAGE = `Usage: npm run course -- <command>
 
-  list                          every exercise with its status, and your progress
+  list [--grade]                every exercise with its status, and your progress (as last
+                                graded; --grade grades first)
   grade [chapter | id]          grade; options:
       --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
       --submission DIR          a student's folder: only its exercise files are used
@@ -33,7 +42,10 @@ const USAGE = `Usage: npm run course -- <command>
   watch [id]                    re-grade on every save; h hint, l list, q quit
   hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
-  reset <id>                    restore the stub (your version is backed up first)
+  reset <id> [--file]           reset the exercise's function to its stub, the rest of the file
+                                untouched (--file: the whole file); your version is backed up
+  restore <id> [--list] [--from STAMP]
+                                put back your version of the function from its newest backup
   verify                        maintainers: solutions 100%, stubs not-started, manifests complete,
                                 generated files fresh
   generate                      maintainers: write the stubs (from solutions/) and the tables and
@@ -48,6 +60,7 @@ const COMMANDS = [
   'hint',
   'solution',
   'reset',
+  'restore',
   'verify',
   'generate',
   'grade-batch',
@@ -113,10 +126,30 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'reset': {
-      const { positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parse(rest, { file: { type: 'boolean' } }, 1);
       const exercise = findExercise(course, needId(positionals, 'reset'));
-      print(describeReset(exercise, resetExercise(course, exercise)));
-      return 0;
+      const result = await resetExercise(course, exercise, {
+        wholeFile: values.file === true,
+        ...(process.stdin.isTTY === true ? { confirm: askYesNo } : {}),
+      });
+      print(describeReset(exercise, result));
+      return result.refused === undefined ? 0 : 1;
+    }
+    case 'restore': {
+      const { values, positionals } = parse(
+        rest,
+        { list: { type: 'boolean' }, from: { type: 'string' } },
+        1,
+      );
+      const exercise = findExercise(course, needId(positionals, 'restore'));
+      if (values.list === true) {
+        print(describeBackups(exercise));
+        return 0;
+      }
+      const from = typeof values.from === 'string' ? { from: values.from } : {};
+      const result = restoreExercise(exercise, from);
+      print(describeRestore(exercise, result));
+      return result.from === undefined ? 1 : 0;
     }
     case 'verify':
       return verifyCli(course, rest);
@@ -133,11 +166,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function list(course: Course, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { target: { type: 'string' } }, Infinity);
+  const { values, positionals } = parse(
+    args,
+    { target: { type: 'string' }, grade: { type: 'boolean' } },
+    Infinity,
+  );
+  const exercisesDir = resolve(repoRoot, 'exercises');
+  const target = targetOf(values).target ?? process.env.COURSE_TARGET ?? 'exercises';
+  if (target === 'exercises' && values.grade !== true) {
+    // from the last grades and the files: no grading run (commands/list.ts)
+    const rows = progressOf(selectExercises(course, positionals), exercisesDir);
+    print(formatProgress(course, rows));
+    print(`\n${formatNext({ exercises: rows }, course, exercisesDir)}`);
+    return 0;
+  }
   const report = await grade({ course, filter: positionals, ...targetOf(values) });
+  if (report.target === 'exercises') recordResults(course, report, exercisesDir);
   print(formatList(report));
-  if (report.target === 'exercises')
-    print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+  if (report.target === 'exercises') print(`\n${formatNext(report, course, exercisesDir)}`);
   return 0;
 }
 
@@ -238,6 +284,18 @@ function parse(args: string[], options: Spec, maxPositionals: number) {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Asks a yes/no question on the terminal; anything but y or yes is no. */
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
   }
 }
 

@@ -16,6 +16,7 @@ import type {
 } from './events';
 import { checkImports, describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
+import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
@@ -65,15 +66,19 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
       })
       .filter((c) => c.count > 0)
       .map(({ count: _count, ...c }) => c);
-    return {
-      target: target.name,
-      score: sum(exercises.map((e) => e.score)),
-      maxScore: sum(exercises.map((e) => e.maxScore)),
-      exercises,
-      chapters,
-      durationMs: Date.now() - started,
-      warnings,
-    };
+    // plain text naming the learner's files, never a staged copy (format/plain.ts)
+    return plainReport(
+      {
+        target: target.name,
+        score: sum(exercises.map((e) => e.score)),
+        maxScore: sum(exercises.map((e) => e.maxScore)),
+        exercises,
+        chapters,
+        durationMs: Date.now() - started,
+        warnings,
+      },
+      target,
+    );
   } finally {
     target.cleanup();
   }

@@ -11,6 +11,12 @@ export const repoRoot: string = resolve(fileURLToPath(new URL('.', import.meta.u
 /** The folder this package lives in, `packages/grader`. */
 export const graderRoot: string = resolve(repoRoot, 'packages/grader');
 
+/**
+ * The pristine stubs of a learner's export (`course export`), which has no solutions/ to
+ * generate them from: what `reset` restores there.
+ */
+export const exportedStubsDir: string = resolve(graderRoot, 'stubs');
+
 /** The learner's state: hints seen, backups. `COURSE_STATE_DIR` overrides. */
 export function stateDir(): string {
   return process.env.COURSE_STATE_DIR ?? resolve(repoRoot, '.course');

@@ -8,9 +8,11 @@ import type { Course } from '../course';
 import { formatNext, formatTable } from '../format/table';
 import { toGradescope } from '../format/gradescope';
 import { toJUnit } from '../format/junit';
+import { plainReport } from '../format/plain';
 import { grade } from '../grade';
 import { repoRoot, userPath } from '../paths';
 import type { Report } from '../report';
+import { recordResults } from '../state';
 import { percent } from '../report';
 
 /** The options of `grade`, parsed. */
@@ -41,6 +43,7 @@ export async function gradeCommand(
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
   });
   writeReports(report, opts);
+  if (report.target === 'exercises') recordResults(course, report, resolve(repoRoot, 'exercises'));
   if (opts.quiet !== true) {
     print(formatTable(report, { details: report.exercises.length <= 3 }));
     if (report.target === 'exercises')
@@ -64,7 +67,7 @@ export function writeReports(
     mkdirSync(dirname(userPath(file)), { recursive: true });
     writeFileSync(userPath(file), text);
   };
-  write(opts.json, JSON.stringify(report, null, 2) + '\n');
+  write(opts.json, JSON.stringify(plainReport(report), null, 2) + '\n');
   write(opts.gradescope, JSON.stringify(toGradescope(report), null, 2) + '\n');
   write(opts.junit, toJUnit(report));
 }
