@@ -76,6 +76,7 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
         chapters,
         durationMs: Date.now() - started,
         warnings,
+        ...(target.notes !== undefined && target.notes.length > 0 ? { notes: target.notes } : {}),
       },
       target,
     );

@@ -241,7 +241,9 @@ describe('reset and grade-batch', () => {
       'student,fixture/scale,fixture/sum,total,max,note',
       'ada,3,2,5,5,',
       'bob,0,2,2,5,',
-      'cy,0,0,0,5,',
+      `cy,0,0,0,5,"found none of the 2 exercise files in ${dir}/cy/. Expected them as in ` +
+        'exercises/ (fixture/scale.ts, fixture/sum.ts), or the whole course with its exercises/ ' +
+        'folder, or the files themselves at the top level; found: notes.txt"',
       '',
     ]);
   }, 120_000);

@@ -28,6 +28,8 @@ export interface StagedPaths {
   readonly dir: string;
   /** The folder the learner knows (absolute). */
   readonly sourceDir: string;
+  /** Folder prefixes renamed after that (an arranged copy of a flat upload → the upload). */
+  readonly renames?: ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -37,10 +39,17 @@ export interface StagedPaths {
 export function plainText(text: string, staged?: StagedPaths): string {
   let out = readableParseError(stripAnsi(text));
   if (staged !== undefined && resolve(staged.dir) !== resolve(staged.sourceDir)) {
-    const source = displayPath(staged.sourceDir);
-    for (const from of [resolve(staged.dir), displayPath(staged.dir)]) {
-      out = out.split(`${from}/`).join(`${source}/`);
-    }
+    out = renamePrefix(out, staged.dir, staged.sourceDir);
+  }
+  for (const [from, to] of staged?.renames ?? []) out = renamePrefix(out, from, to);
+  return out;
+}
+
+/** `text` with the folder `from` (absolute, or as printed) renamed `to` in every path. */
+function renamePrefix(text: string, from: string, to: string): string {
+  let out = text;
+  for (const prefix of [resolve(from), displayPath(resolve(from))]) {
+    out = out.split(`${prefix}/`).join(`${displayPath(resolve(to))}/`);
   }
   return out;
 }
@@ -66,6 +75,7 @@ export function plainReport(report: Report, staged?: StagedPaths): Report {
   const exercise = (e: ExerciseReport): ExerciseReport => ({
     ...e,
     message: plainText(e.message, staged),
+    file: plainText(e.file, staged),
     tests: e.tests.map(check),
   });
   return {

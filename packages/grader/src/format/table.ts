@@ -58,6 +58,7 @@ export function formatTable(
     '',
     `${bold('Total')}  ${bold(total)}  ${dim(`target ${report.target}, ${(report.durationMs / 1000).toFixed(1)}s`)}`,
   );
+  for (const n of report.notes ?? []) out.push(cyan(`note: ${n}`));
   for (const w of report.warnings) out.push(yellow(`warning: ${w}`));
   return out.join('\n');
 }
