@@ -39,6 +39,8 @@ const USAGE = `Usage: npm run course -- <command>
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
+      --time-limit SECONDS      stop grading then; what has not finished is error (a batch's
+                                limit per student)
   watch [id]                    re-grade on every save; h hint, l list, q quit
   hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
@@ -50,8 +52,9 @@ const USAGE = `Usage: npm run course -- <command>
                                 generated files fresh
   generate                      maintainers: write the stubs (from solutions/) and the tables and
                                 counts of the chapter texts and docs/ (from the manifests)
-  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
-                                grade a folder of student folders into one CSV`;
+  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT] [--jobs N]
+                                grade a folder of student folders into one CSV, N students at
+                                a time (default: one per core)`;
 
 const COMMANDS = [
   'list',
@@ -198,10 +201,15 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       junit: { type: 'string' },
       'fail-under': { type: 'string' },
       timeout: { type: 'string' },
+      'time-limit': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     Infinity,
   );
+  const limit = values['time-limit'] === undefined ? undefined : Number(values['time-limit']);
+  if (limit !== undefined && !(limit > 0)) {
+    throw new UsageError(`--time-limit takes seconds, got '${values['time-limit']}'`);
+  }
   const failUnder = values['fail-under'] === undefined ? undefined : Number(values['fail-under']);
   if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 100)) {
     throw new UsageError(
@@ -216,6 +224,8 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
+      // counted from the start of this process, as a batch that started it counts
+      ...(limit === undefined ? {} : { deadline: performance.timeOrigin + limit * 1000 }),
       quiet: values.quiet === true,
     },
     print,
@@ -244,9 +254,17 @@ async function verifyCli(course: Course, args: string[]): Promise<number> {
 async function batchCli(course: Course, args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { csv: { type: 'string' }, shard: { type: 'string' }, timeout: { type: 'string' } },
+    {
+      csv: { type: 'string' },
+      shard: { type: 'string' },
+      timeout: { type: 'string' },
+      jobs: { type: 'string' },
+    },
     1,
   );
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    throw new UsageError(`--jobs takes a whole number of students at a time, got '${values.jobs}'`);
   const dir = positionals[0];
   const csv = values.csv;
   if (dir === undefined || typeof csv !== 'string')
@@ -262,6 +280,7 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv,
       ...(shard === undefined ? {} : { shard }),
       ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+      ...(jobs === undefined ? {} : { jobs }),
     },
     print,
   );

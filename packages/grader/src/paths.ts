@@ -24,9 +24,12 @@ export function stateDir(): string {
 
 /**
  * Where staged copies go (`.course/targets/`, gitignored): always inside the repository, so that
- * a staged file resolves `@rnn-course/core` like the learner's own files do.
+ * a staged file resolves `@rnn-course/core` like the learner's own files do. `grade-batch` gives
+ * each student's grading its own folder (`COURSE_TARGETS_DIR`, inside this one) and removes it
+ * afterwards, whatever happened to the grading.
  */
-export const targetsDir: string = resolve(repoRoot, '.course/targets');
+export const targetsDir: string =
+  process.env.COURSE_TARGETS_DIR ?? resolve(repoRoot, '.course/targets');
 
 /** A path from the repository root, absolute paths pass through. */
 export function fromRoot(path: string): string {

@@ -25,6 +25,8 @@ export interface GradeCommandOptions {
   readonly junit?: string;
   readonly failUnder?: number;
   readonly timeoutMs?: number;
+  /** When grading must end (epoch ms); see `GradeOptions.deadline`. */
+  readonly deadline?: number;
   /** No table (grade-batch reads the JSON file). */
   readonly quiet?: boolean;
 }
@@ -41,6 +43,7 @@ export async function gradeCommand(
     ...(opts.target === undefined ? {} : { target: opts.target }),
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
   });
   writeReports(report, opts);
   if (report.target === 'exercises') recordResults(course, report, resolve(repoRoot, 'exercises'));
