@@ -22,7 +22,8 @@ import { progressOf } from './commands/list';
 import { formatFatal, formatList, formatNext, formatProgress } from './format/table';
 import { bold, green, red } from './format/style';
 import { grade } from './grade';
-import { repoRoot } from './paths';
+import { exportCourse, hasSolutions, needsInstructorCopy } from './export';
+import { repoRoot, userPath } from './paths';
 import { recordResults } from './state';
 import { killActiveRuns } from './run-vitest';
 import { verify } from './verify';
@@ -52,6 +53,8 @@ const USAGE = `Usage: npm run course -- <command>
                                 generated files fresh
   generate                      maintainers: write the stubs (from solutions/) and the tables and
                                 counts of the chapter texts and docs/ (from the manifests)
+  export DIR                    instructors: write the learner's repository (no solutions/) with
+                                a GitHub Classroom workflow
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT] [--jobs N]
                                 grade a folder of student folders into one CSV, N students at
                                 a time (default: one per core)`;
@@ -66,6 +69,7 @@ const COMMANDS = [
   'restore',
   'verify',
   'generate',
+  'export',
   'grade-batch',
   'help',
 ];
@@ -155,10 +159,32 @@ async function main(argv: string[]): Promise<number> {
       return result.from === undefined ? 1 : 0;
     }
     case 'verify':
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('verify'));
       return verifyCli(course, rest);
     case 'generate': {
       parse(rest, {}, 0);
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('generate'));
       for (const line of generate(course)) print(line);
+      return 0;
+    }
+    case 'export': {
+      const { positionals } = parse(rest, {}, 1);
+      const dir = positionals[0];
+      if (dir === undefined) throw new UsageError('export needs a folder: course export DIR');
+      const r = exportCourse(course, userPath(dir));
+      print(
+        `Wrote the learner's copy of the course to ${r.dir}: ${r.files} files, ${r.stubs} ` +
+          'exercise stubs (generated from solutions/), and a GitHub Classroom workflow ' +
+          '(.github/workflows/classroom.yml: one step per exercise, npm run grade -- ID --fail-under 100).',
+      );
+      print(
+        `Left out ${r.leftOut.length} files: solutions/, the known mistakes of each chapter ` +
+          "(grading/mistakes.ts) and what imports them, and the course's own CI.",
+      );
+      print(
+        `Next: cd ${r.dir} && npm ci && npm run grade   (every exercise not-started); then make ` +
+          'it a git repository and a GitHub Classroom template.',
+      );
       return 0;
     }
     case 'grade-batch':

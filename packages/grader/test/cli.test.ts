@@ -101,7 +101,7 @@ describe('the course command', () => {
     const cmd = course(['frobnicate']);
     expect(cmd.code).toBe(2);
     expect(cmd.err).toContain(
-      'Commands: list, grade, watch, hint, solution, reset, restore, verify, generate, grade-batch',
+      'Commands: list, grade, watch, hint, solution, reset, restore, verify, generate, export, grade-batch',
     );
     expect(course(['grade', '--colour']).code).toBe(2);
   });
