@@ -29,7 +29,7 @@ import {
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Course } from './course';
 import { generatedFiles } from './generate';
-import { displayPath, exportedStubsDir, isInside, repoRoot } from './paths';
+import { displayPath, exportedStubsDir, hasSolutions, isInside, repoRoot } from './paths';
 
 /** What was written. */
 export interface ExportResult {
@@ -40,11 +40,6 @@ export interface ExportResult {
   readonly stubs: number;
   /** Files of the course left out, relative to its root. */
   readonly leftOut: readonly string[];
-}
-
-/** Where the solutions would be: their absence marks a learner's export. */
-export function hasSolutions(root = repoRoot): boolean {
-  return existsSync(join(root, 'solutions'));
 }
 
 /** The message of a maintainer's command run in a learner's export. */

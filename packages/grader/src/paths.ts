@@ -2,7 +2,8 @@
  * Where things live: the repository root (three levels above this file), the learner's
  * state folder `.course/` (gitignored) and how paths are shown to the learner.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: packages/grader/src/../../.. */
@@ -57,4 +58,9 @@ export function isInside(dir: string, path: string): boolean {
  */
 export function userPath(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
+/** Whether the course's worked solutions are here: a learner's export has none. */
+export function hasSolutions(root: string = repoRoot): boolean {
+  return existsSync(join(root, 'solutions'));
 }

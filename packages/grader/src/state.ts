@@ -17,7 +17,7 @@ export interface ResultRecord {
   readonly status: Status;
   readonly score: number;
   readonly maxScore: number;
-  /** The first line of the failure, empty when passed. */
+  /** The failure (its first 1,000 characters), empty when passed. */
   readonly message: string;
   /** `fingerprintOf` the graded files when it was graded. */
   readonly fingerprint: string;
@@ -92,7 +92,7 @@ export function recordResults(course: Course, report: Report, dir: string): void
       status: e.status,
       score: e.score,
       maxScore: e.maxScore,
-      message: e.message.split('\n')[0] ?? '',
+      message: e.message.slice(0, 1000),
       fingerprint,
       gradedAt,
     };

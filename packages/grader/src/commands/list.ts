@@ -36,7 +36,7 @@ export function progressOf(exercises: readonly Exercise[], dir: string): Progres
     const result = last.get(e.id);
     if (result?.fresh === true) {
       const { status, score, message } = result.record;
-      return { ...base, status, score, note: message };
+      return { ...base, status, score, note: message.split('\n')[0] ?? '' };
     }
     if (isStub(readFileSync(file, 'utf8'), e)) {
       return { ...base, status: 'not-started', score: 0, note: '' };
