@@ -104,12 +104,10 @@ async function main(argv: string[]): Promise<number> {
         { target: { type: 'string' }, timeout: { type: 'string' } },
         1,
       );
-      const code = await watchCommand(
-        course,
-        positionals[0],
-        { ...targetOf(values), ...timeoutOf(values) },
-        print,
-      );
+      const code = await watchCommand(course, positionals[0], {
+        ...targetOf(values),
+        ...timeoutOf(values),
+      });
       process.exit(code); // standard input may still be open; quitting watch ends the command
     }
     case 'hint': {

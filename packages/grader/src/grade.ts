@@ -20,7 +20,7 @@ import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
-import { runVitest } from './run-vitest';
+import { runVitest, type RunOptions, type RunResult } from './run-vitest';
 import { resolveTarget } from './target';
 import type { Target } from './target';
 
@@ -43,6 +43,8 @@ export interface GradeOptions {
   readonly manifests?: readonly ChapterManifest[];
   /** The course, already loaded. */
   readonly course?: Course;
+  /** What runs the suites (default: a Vitest child process; `watch` keeps one warm, warm.ts). */
+  readonly runner?: (opts: RunOptions) => Promise<RunResult>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -56,7 +58,15 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const target = resolveTarget(course, opts);
   try {
-    const { results, warnings } = await gradeIn(course, selected, target, timeoutMs, opts.deadline);
+    const run = opts.runner ?? runVitest;
+    const { results, warnings } = await gradeIn(
+      course,
+      selected,
+      target,
+      timeoutMs,
+      run,
+      opts.deadline,
+    );
     const exercises = selected.map((e) => results.get(e.id) as ExerciseReport);
     const chapters = course.chapters
       .map((c) => {
@@ -95,6 +105,7 @@ async function gradeIn(
   selected: readonly Exercise[],
   target: Target,
   timeoutMs: number,
+  run: (opts: RunOptions) => Promise<RunResult>,
   deadline?: number,
 ): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
   const results = new Map<string, ExerciseReport>();
@@ -120,7 +131,7 @@ async function gradeIn(
   const suites = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
   const inSuites = course.exercises.filter((e) => suites.includes(fromRoot(e.suite)));
   const filter = inSuites.length === runnable.length ? undefined : runnable.map((e) => e.id);
-  const first = await runVitest({
+  const first = await run({
     targetDir: target.dir,
     suites,
     timeoutMs,
@@ -160,7 +171,7 @@ async function gradeIn(
       results.set(e.id, report(e, hung.file, 'error', hung.message, []));
       continue;
     }
-    const again = await runVitest({
+    const again = await run({
       targetDir: target.dir,
       suites: [fromRoot(e.suite)],
       exercises: [e.id],
