@@ -121,6 +121,7 @@ export async function startWarm(
     );
     // the watchdog of a cold run: silence longer than the time limit, or the deadline
     let killed = false;
+    let hungEvents: GradeEvent[] | undefined;
     let size = 0;
     let last = Date.now();
     while (!settled) {
@@ -139,12 +140,13 @@ export async function startWarm(
         await Promise.race([done, sleep(300)]);
         void v.cancelCurrentRun('keyboard-input');
         await Promise.race([done, sleep(5_000)]);
+        hungEvents = readEvents(events);
         await close(); // a run was cut short: the next save starts a fresh instance
         break;
       }
     }
     const result: RunResult = {
-      events: readEvents(events),
+      events: hungEvents ?? readEvents(events),
       killed,
       exitCode: killed ? null : 0,
       output,
