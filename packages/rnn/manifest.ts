@@ -14,6 +14,7 @@ export default defineChapter({
   exercises: [
     {
       id: 'rnn/rnn-step-forward',
+      formerly: ['rnn/step-forward'],
       title: 'RNN step forward',
       points: 3,
       section: 'the-forward-pass',
@@ -38,6 +39,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-step-backward',
+      formerly: ['rnn/step-backward'],
       title: 'RNN step backward',
       points: 4,
       section: 'backpropagation-through-time',
@@ -62,6 +64,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-forward',
+      formerly: ['rnn/sequence-forward'],
       title: 'RNN forward over a sequence',
       points: 3,
       section: 'the-forward-pass',
@@ -86,6 +89,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/rnn-backward',
+      formerly: ['rnn/sequence-backward'],
       title: 'Backpropagation through time',
       points: 6,
       section: 'backpropagation-through-time',
@@ -115,6 +119,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/word-embedding-forward',
+      formerly: ['rnn/embedding-forward'],
       title: 'Word embedding forward',
       points: 3,
       section: 'embeddings',
@@ -140,6 +145,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/word-embedding-backward',
+      formerly: ['rnn/embedding-backward'],
       title: 'Word embedding backward',
       points: 5,
       section: 'embeddings',
@@ -202,6 +208,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/temporal-softmax-loss-and-grad',
+      formerly: ['rnn/temporal-softmax-loss'],
       title: 'Temporal softmax cross-entropy with a mask, and its gradient',
       points: 6,
       section: 'the-loss-cross-entropy-over-time',
@@ -254,6 +261,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/sample-with-temperature',
+      formerly: ['rnn/sample-temperature'],
       title: 'Sampling with temperature',
       points: 5,
       section: 'sampling-with-temperature',
@@ -304,6 +312,7 @@ export default defineChapter({
     },
     {
       id: 'rnn/hidden-gradient-norms',
+      formerly: ['rnn/gradient-norms'],
       title: 'Measuring vanishing gradients',
       points: 5,
       section: 'measuring-vanishing-gradients',

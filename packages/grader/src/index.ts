@@ -61,4 +61,6 @@ export { todoLine } from './stub';
 export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
 export { loadFunctions } from './load';
-export type { LoadedFunctions } from './load';
+export type { FailingExercise, LoadedFunctions, LoadOptions } from './load';
+export { exportCourse } from './export';
+export type { ExportResult } from './export';

@@ -159,6 +159,10 @@ export function checkManifests(
       say(`points must be positive, is ${e.points}`);
     if (!(Number.isInteger(e.week) && e.week > 0))
       say(`week must be a positive integer, is ${e.week}`);
+    for (const former of e.formerly ?? []) {
+      if (course.exercises.some((x) => x.id === former))
+        say(`former id '${former}' is the id of an exercise today`);
+    }
     const keys = Object.keys(e.hints);
     if (keys.length === 0) say('no hints');
     for (const key of keys) {
