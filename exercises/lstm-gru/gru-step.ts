@@ -42,7 +42,8 @@ export interface GruStepGrads {
  * @param bx    `[3H]` input bias (PyTorch's b_ih)
  * @param bh    `[3H]` recurrent bias (PyTorch's b_hh)
  * @returns `nextH [N, H]` = h_t and the cache for `gruStepBackward`
- * @throws ShapeError naming `gruStepForward` when the shapes disagree
+ * @throws ShapeError naming `gruStepForward` when `x`, `prevH`, `Wx`, `Wh`, `bx` or `bh` does not
+ *   fit
  */
 export function gruStepForward(
   x: Tensor,
@@ -64,6 +65,7 @@ export function gruStepForward(
  * @param dnextH `[N, H]` the gradient of the loss with respect to h_t
  * @param cache  from `gruStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, 3H]`, `dWh [H, 3H]`, `dbx [3H]`, `dbh [3H]`
+ * @throws ShapeError naming `gruStepBackward` when `dnextH` is not `[N, H]`
  */
 export function gruStepBackward(dnextH: Tensor, cache: GruStepCache): GruStepGrads {
   // TODO: eqs. 2.15–2.18, from h_t back to the inputs; return the six gradients.

@@ -45,7 +45,8 @@ export interface GruParams {
  * @param h0 `[N, H]` the initial hidden state
  * @param Wx `[D, 3H]`, Wh `[H, 3H]`, bx `[3H]`, bh `[3H]` the shared parameters, blocks r, z, n
  * @returns `h [N, T, H]`, the hidden state at every step, and the cache for `gruBackward`
- * @throws ShapeError naming `gruForward` when the shapes disagree
+ * @throws ShapeError naming `gruForward` when `x`, `h0`, `Wx`, `Wh`, `bx` or `bh` does not fit
+ *   (T >= 1)
  */
 export function gruForward(
   x: Tensor,
@@ -69,6 +70,7 @@ export function gruForward(
  * @param dh    `[N, T, H]` upstream gradient with respect to every hidden state
  * @param cache from `gruForward`
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dWx [D, 3H]`, `dWh [H, 3H]`, `dbx [3H]`, `dbh [3H]`
+ * @throws ShapeError naming `gruBackward` when `dh` is not `[N, T, H]`
  */
 export function gruBackward(dh: Tensor, cache: GruCache): GruGrads {
   // TODO: steps T−1 down to 0, carrying dprevH; return the six gradients.
@@ -88,8 +90,8 @@ export function gruBackward(dh: Tensor, cache: GruCache): GruGrads {
  * @param sizes     the layer's `inputSize` D and `hiddenSize` H
  * @returns `Wx [D, 3H]`, `Wh [H, 3H]`, `bx [3H]`, `bh [3H]`: new tensors with `requiresGrad`
  * @throws ShapeError naming `gruLoadStateDict`, the key, the expected and the received shape
- *   when a value does not fit the layer
- * @throws Error naming the key when a key is missing or unexpected
+ *   when a value of `stateDict` does not fit the layer
+ * @throws Error naming the key when `stateDict` misses one of the four keys or has another
  * @throws RangeError when `sizes` are not integers >= 1
  */
 export function gruLoadStateDict(stateDict: StateDict, sizes: LayerSizes): GruParams {

@@ -41,7 +41,8 @@ export interface LstmStepGrads {
  * @param Wh    `[H, 4H]` recurrent weights, same blocks
  * @param b     `[4H]` bias
  * @returns `nextH [N, H]` = h_t, `nextC [N, H]` = c_t, and the cache for `lstmStepBackward`
- * @throws ShapeError naming `lstmStepForward` when the shapes disagree
+ * @throws ShapeError naming `lstmStepForward` when `x`, `prevH`, `prevC`, `Wx`, `Wh` or `b` does
+ *   not fit
  */
 export function lstmStepForward(
   x: Tensor,
@@ -66,6 +67,7 @@ export function lstmStepForward(
  *   output (from step t+1, or from a loss on c_t)
  * @param cache  from `lstmStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dprevC [N, H]`, `dWx [D, 4H]`, `dWh [H, 4H]`, `db [4H]`
+ * @throws ShapeError naming `lstmStepBackward` when `dnextH` or `dnextC` is not `[N, H]`
  */
 export function lstmStepBackward(
   dnextH: Tensor,

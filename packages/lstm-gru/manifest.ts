@@ -101,9 +101,9 @@ export default defineChapter({
           'timeStep(x, t) gives x_t [N, D]; stepsToSequence stacks T tensors [N, H] into ' +
           '[N, T, H], once for h and once for c. Keep every step’s cache for the backward.',
         shapes:
-          'Refuse what does not fit before the loop: x [N, T, D] with T >= 1, Wx [D, 4H], ' +
-          'h0 and c0 [N, H] (your step checks Wh and b). assertShape names the function and the ' +
-          'argument.',
+          'Refuse what does not fit before the loop, in lstmForward’s own name: x [N, T, D] with ' +
+          'T >= 1, Wx [D, 4H], Wh [H, 4H], b [4H], h0 and c0 [N, H]. assertShape names the ' +
+          'function and the argument.',
         step:
           'One loop over t from 0 to T−1 calling your lstmStepForward on x_t and the carried ' +
           '(h, c); after it, stack the T hidden states and the T cell states, and keep the T step ' +
@@ -211,8 +211,8 @@ export default defineChapter({
           'timeStep(x, t) gives x_t [N, D]; stepsToSequence stacks T tensors [N, H] into ' +
           'h [N, T, H]. Keep every step’s cache for the backward.',
         shapes:
-          'Refuse what does not fit before the loop: x [N, T, D] with T >= 1, Wx [D, 3H], h0 ' +
-          '[N, H] (your step checks Wh, bx and bh).',
+          'Refuse what does not fit before the loop, in gruForward’s own name: x [N, T, D] with ' +
+          'T >= 1, Wx [D, 3H], Wh [H, 3H], bx and bh [3H], h0 [N, H].',
         step:
           'One loop over t from 0 to T−1 calling your gruStepForward on x_t and the carried h; ' +
           'after it, stack the T states and keep the T step caches and the sizes N, T, D, H.',

@@ -69,7 +69,8 @@ export interface LstmParams {
  * @param Wx `[D, 4H]`, Wh `[H, 4H]`, b `[4H]` the shared parameters, gate blocks i, f, g, o
  * @returns `h [N, T, H]` and `c [N, T, H]`, the hidden and cell states at every step, and the
  *   cache for `lstmBackward`
- * @throws ShapeError naming `lstmForward` when the shapes disagree
+ * @throws ShapeError naming `lstmForward` when `x`, `h0`, `c0`, `Wx`, `Wh` or `b` does not fit
+ *   (T >= 1)
  */
 export function lstmForward(
   x: Tensor,
@@ -88,6 +89,8 @@ export function lstmForward(
   if (!Number.isInteger(H) || H < 1) {
     throw new ShapeError('lstmForward', `Wx [${D}, 4H]`, formatShape(Wx.shape));
   }
+  assertShape('lstmForward', Wh, [H, 4 * H], 'Wh');
+  assertShape('lstmForward', b, [4 * H], 'b');
   assertShape('lstmForward', h0, [N, H], 'h0');
   assertShape('lstmForward', c0, [N, H], 'c0');
 
@@ -97,7 +100,7 @@ export function lstmForward(
   let prevH = h0; // [N, H]
   let prevC = c0; // [N, H]
   for (let t = 0; t < T; t++) {
-    const step = lstmStepForward(timeStep(x, t), prevH, prevC, Wx, Wh, b); // checks Wh, b
+    const step = lstmStepForward(timeStep(x, t), prevH, prevC, Wx, Wh, b);
     hs.push(step.nextH);
     cs.push(step.nextC);
     steps.push(step.cache);
@@ -125,6 +128,7 @@ export function lstmForward(
  *   loss reads only h; a loss on PyTorch's c_n puts its gradient at t = T−1)
  * @param cache from `lstmForward`
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dc0 [N, H]`, `dWx [D, 4H]`, `dWh [H, 4H]`, `db [4H]`
+ * @throws ShapeError naming `lstmBackward` when `dh` or `dc` is not `[N, T, H]`
  */
 export function lstmBackward(dh: Tensor, dc: Tensor, cache: LstmCache): LstmGrads {
   // BEGIN SOLUTION: steps T−1 down to 0, carrying dprevH and dprevC (eq. 2.9); the six gradients.
@@ -172,8 +176,8 @@ export function lstmBackward(dh: Tensor, dc: Tensor, cache: LstmCache): LstmGrad
  * @param sizes     the layer's `inputSize` D and `hiddenSize` H
  * @returns `Wx [D, 4H]`, `Wh [H, 4H]`, `b [4H]`: new tensors with `requiresGrad`, ready to train
  * @throws ShapeError naming `lstmLoadStateDict`, the key, the expected and the received shape
- *   when a value does not fit the layer
- * @throws Error naming the key when a key is missing or unexpected
+ *   when a value of `stateDict` does not fit the layer
+ * @throws Error naming the key when `stateDict` misses one of the four keys or has another
  * @throws RangeError when `sizes` are not integers >= 1
  */
 export function lstmLoadStateDict(stateDict: StateDict, sizes: LayerSizes): LstmParams {

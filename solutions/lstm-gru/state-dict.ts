@@ -54,14 +54,14 @@ export function readStateDict(
   const { inputSize: D, hiddenSize: H } = sizes;
   if (!Number.isInteger(D) || D < 1 || !Number.isInteger(H) || H < 1) {
     throw new RangeError(
-      `${op}: inputSize and hiddenSize must be integers >= 1, received ${D} and ${H}`,
+      `${op}: sizes.inputSize and sizes.hiddenSize must be integers >= 1, received ${D} and ${H}`,
     );
   }
   const known: readonly string[] = STATE_DICT_KEYS;
   const unexpected = Object.keys(stateDict).filter((k) => !known.includes(k));
   if (unexpected.length > 0) {
     throw new Error(
-      `${op}: unexpected key(s) ${unexpected.map((k) => `'${k}'`).join(', ')}: a one-layer ` +
+      `${op}: stateDict has unexpected key(s) ${unexpected.map((k) => `'${k}'`).join(', ')}: a one-layer ` +
         `state_dict has exactly ${STATE_DICT_KEYS.join(', ')}`,
     );
   }
@@ -76,7 +76,7 @@ export function readStateDict(
     const value = stateDict[key];
     if (value === undefined) {
       throw new Error(
-        `${op}: missing key '${key}': a one-layer state_dict has ${STATE_DICT_KEYS.join(', ')}`,
+        `${op}: stateDict is missing key '${key}': a one-layer state_dict has ${STATE_DICT_KEYS.join(', ')}`,
       );
     }
     const want = expected[key];
@@ -84,13 +84,17 @@ export function readStateDict(
     try {
       t = tensor(value); // refuses a ragged array or one that holds something else than numbers
     } catch (error) {
-      throw new ShapeError(op, `${key} ${formatShape(want)} of numbers`, (error as Error).message);
+      throw new ShapeError(
+        op,
+        `${key} ${formatShape(want)} of numbers`,
+        `${key} in stateDict: ${(error as Error).message}`,
+      );
     }
     if (t.ndim !== want.length || t.shape.some((d, i) => d !== want[i])) {
       throw new ShapeError(
         op,
         `${key} ${formatShape(want)} (PyTorch layout for D = ${D}, H = ${H})`,
-        `${key} ${formatShape(t.shape)}`,
+        `${key} ${formatShape(t.shape)} in stateDict`,
       );
     }
     out[key] = t;

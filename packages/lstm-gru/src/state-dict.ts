@@ -61,14 +61,14 @@ function readLayer(
   const { inputSize: D, hiddenSize: H } = sizes;
   if (!Number.isInteger(D) || D < 1 || !Number.isInteger(H) || H < 1) {
     throw new RangeError(
-      `${op}: inputSize and hiddenSize must be integers >= 1, received ${D} and ${H}`,
+      `${op}: sizes.inputSize and sizes.hiddenSize must be integers >= 1, received ${D} and ${H}`,
     );
   }
   const keys = Object.keys(stateDict);
   const unexpected = keys.filter((k) => !(STATE_DICT_KEYS as readonly string[]).includes(k));
   if (unexpected.length > 0) {
     throw new Error(
-      `${op}: unexpected key(s) ${unexpected.map((k) => `'${k}'`).join(', ')}: a one-layer ` +
+      `${op}: stateDict has unexpected key(s) ${unexpected.map((k) => `'${k}'`).join(', ')}: a one-layer ` +
         `state_dict has exactly ${STATE_DICT_KEYS.join(', ')}`,
     );
   }
@@ -83,7 +83,7 @@ function readLayer(
     const value = stateDict[key];
     if (value === undefined) {
       throw new Error(
-        `${op}: missing key '${key}': a one-layer state_dict has ${STATE_DICT_KEYS.join(', ')}`,
+        `${op}: stateDict is missing key '${key}': a one-layer state_dict has ${STATE_DICT_KEYS.join(', ')}`,
       );
     }
     let t: Tensor;
@@ -93,7 +93,7 @@ function readLayer(
       throw new ShapeError(
         op,
         `${key} ${formatShape(expected[key])} of numbers`,
-        (error as Error).message,
+        `${key} in stateDict: ${(error as Error).message}`,
       );
     }
     const want = expected[key];
@@ -101,7 +101,7 @@ function readLayer(
       throw new ShapeError(
         op,
         `${key} ${formatShape(want)} (PyTorch layout for D = ${D}, H = ${H})`,
-        `${key} ${formatShape(t.shape)}`,
+        `${key} ${formatShape(t.shape)} in stateDict`,
       );
     }
     out[key] = t;
