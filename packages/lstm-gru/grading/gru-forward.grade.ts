@@ -18,7 +18,7 @@ import {
 } from '@rnn-course/grader/testing';
 import { gru } from '@rnn-course/lstm-gru';
 import { gruSequenceInputs, normal, type GruSequenceInputs } from './inputs';
-import { GRU_FORWARD_MISTAKES, gruWith } from './variants';
+import { GRU_FORWARD_MISTAKES, gruWith, matchValue } from './variants';
 
 const { gruForward } = await targetModule<typeof import('@target/lstm-gru/gru')>('lstm-gru/gru.ts');
 
@@ -36,8 +36,14 @@ function readUnrollMistake(h: unknown, p: GruSequenceInputs, detail: FailureDeta
       hint: 'unroll',
     };
   }
-  for (const [mistake, text, hint] of GRU_FORWARD_MISTAKES) {
-    if (agrees(h, gruWith(p, mistake))) return { text: `h: ${text}`, hint };
+  const name = matchValue(h, GRU_FORWARD_MISTAKES, (m) => gruWith(p, m));
+  if (name !== undefined) {
+    return {
+      text:
+        `h: every step has this mistake of the cell: ${GRU_FORWARD_MISTAKES[name].text} ` +
+        'Check your gruStepForward (lstm-gru/gru-step-forward) first.',
+      hint: 'unroll',
+    };
   }
   const steps = detail.pattern;
   if (steps !== undefined && steps.right.includes(0) && steps.wrong.length > 0) {

@@ -113,22 +113,33 @@ exercise('lstm-gru/gru-state-dict', () => {
       const other = seededGru(2203, 3, 3);
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'Wx',
           when: 'Wx of shape [3, 9] where Wh is [2, 6]',
           params: { ...p, Wx: other.Wx },
         },
         {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [2, 9] (2 rows make H = 2, so 3H = 6 columns)',
           params: { ...p, Wh: randn([2, 9], new Rng(2204)) },
         },
-        { argument: 'bx', when: 'bx of shape [9] where 3H = 6', params: { ...p, bx: other.bx } },
-        { argument: 'bh', when: 'bh of shape [9] where 3H = 6', params: { ...p, bh: other.bh } },
+        {
+          name: 'ShapeError',
+          argument: 'bx',
+          when: 'bx of shape [9] where 3H = 6',
+          params: { ...p, bx: other.bx },
+        },
+        {
+          name: 'ShapeError',
+          argument: 'bh',
+          when: 'bh of shape [9] where 3H = 6',
+          params: { ...p, bh: other.bh },
+        },
       ];
       for (const { params, ...refusal } of refusals) {
         await expectThrows(() => gruStateDict(params), {
           what: 'gruStateDict',
-          name: 'ShapeError',
           hint: 'check',
           ...refusal,
         });

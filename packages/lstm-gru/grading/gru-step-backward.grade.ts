@@ -20,6 +20,14 @@ import { gruStep } from '@rnn-course/lstm-gru';
 import { gruStepInputs, normal, type GruStepInputs } from './inputs';
 import { GRU_BACKWARD_MISTAKES, gruStepBackwardWith, matchGradients } from './variants';
 
+/** The hint that teaches the fix of each mistake of eqs. 2.15–2.18. */
+const HINTS: Record<keyof typeof GRU_BACKWARD_MISTAKES, { hint: string }> = {
+  noDirectPath: { hint: 'directPath' },
+  derivativeOnPre: { hint: 'gateDerivative' },
+  oneBias: { hint: 'reset' },
+  zSwapped: { hint: 'interpolate' },
+};
+
 const { gruStepBackward, gruStepForward } =
   await targetModule<typeof import('@target/lstm-gru/gru-step')>('lstm-gru/gru-step.ts');
 
@@ -43,9 +51,11 @@ async function expectStepGradients(what: string, p: GruStepInputs, dnextH: Tenso
   const { analytic, numeric, reference } = await gradientsOf(p, dnextH);
   const explain = (): Explanation => {
     const wrong = Object.keys(reference).filter((k) => !agrees(analytic[k], reference[k]));
-    return matchGradients(analytic, wrong, GRU_BACKWARD_MISTAKES, (m) =>
+    const name = matchGradients(analytic, wrong, GRU_BACKWARD_MISTAKES, (m) =>
       gruStepBackwardWith(p, dnextH, m),
     );
+    if (name === undefined) return undefined;
+    return { text: GRU_BACKWARD_MISTAKES[name].text, ...HINTS[name] };
   };
   expectGradients({ what, analytic, numeric, reference, hint: 'step', explain });
 }

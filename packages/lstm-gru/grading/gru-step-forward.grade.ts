@@ -18,17 +18,24 @@ import {
 } from '@rnn-course/grader/testing';
 import { gruStep } from '@rnn-course/lstm-gru';
 import { gruStepInputs, normal, type GruStepInputs } from './inputs';
-import { GRU_FORWARD_MISTAKES, gruStepWith } from './variants';
+import { GRU_FORWARD_MISTAKES, gruStepWith, matchValue } from './variants';
+
+/** The hint that teaches the fix of each mistake of eqs. 2.12–2.14. */
+const HINTS: Record<keyof typeof GRU_FORWARD_MISTAKES, { hint: string }> = {
+  zSwapped: { hint: 'interpolate' },
+  resetBeforeMatmul: { hint: 'reset' },
+  oneBias: { hint: 'reset' },
+  gatesSwapped: { hint: 'twoParts' },
+};
 
 const { gruStepForward } =
   await targetModule<typeof import('@target/lstm-gru/gru-step')>('lstm-gru/gru-step.ts');
 
 /** The usual mistake of eqs. 2.12–2.14 that nextH is, if it is one. */
 function readStepMistake(nextH: unknown, p: GruStepInputs): Explanation {
-  for (const [mistake, text, hint] of GRU_FORWARD_MISTAKES) {
-    if (agrees(nextH, gruStepWith(p, mistake))) return { text: `nextH: ${text}`, hint };
-  }
-  return undefined;
+  const name = matchValue(nextH, GRU_FORWARD_MISTAKES, (m) => gruStepWith(p, m));
+  if (name === undefined) return undefined;
+  return { text: `nextH: ${GRU_FORWARD_MISTAKES[name].text}`, ...HINTS[name] };
 }
 
 /** Asserts nextH against the reference, read against the usual mistakes. */

@@ -18,7 +18,7 @@ import {
 } from '@rnn-course/grader/testing';
 import { lstm } from '@rnn-course/lstm-gru';
 import { lstmSequenceInputs, normal, type LstmSequenceInputs } from './inputs';
-import { LSTM_FORWARD_MISTAKES, lstmWith } from './variants';
+import { LSTM_FORWARD_MISTAKES, lstmWith, matchValue } from './variants';
 
 const { lstmForward } =
   await targetModule<typeof import('@target/lstm-gru/lstm')>('lstm-gru/lstm.ts');
@@ -56,8 +56,14 @@ function readUnrollMistake(
       hint: 'carryCell',
     };
   }
-  for (const [mistake, text, hint] of LSTM_FORWARD_MISTAKES) {
-    if (agrees(value, lstmWith(p, mistake)[which])) return { text: `${which}: ${text}`, hint };
+  const name = matchValue(value, LSTM_FORWARD_MISTAKES, (m) => lstmWith(p, m)[which]);
+  if (name !== undefined) {
+    return {
+      text:
+        `${which}: every step has this mistake of the cell: ${LSTM_FORWARD_MISTAKES[name].text} ` +
+        'Check your lstmStepForward (lstm-gru/lstm-step-forward) first.',
+      hint: 'unroll',
+    };
   }
   const steps = detail.pattern;
   if (steps !== undefined && steps.right.includes(0) && steps.wrong.length > 0) {

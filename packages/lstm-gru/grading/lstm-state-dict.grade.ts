@@ -91,21 +91,27 @@ exercise('lstm-gru/lstm-state-dict', () => {
       const other = seededLstm(2003, 3, 3);
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'Wx',
           when: 'Wx of shape [3, 12] where Wh is [2, 8]',
           params: { ...p, Wx: other.Wx },
         },
         {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [2, 12] (2 rows make H = 2, so 4H = 8 columns)',
           params: { ...p, Wh: randn([2, 12], new Rng(2004)) },
         },
-        { argument: 'b', when: 'b of shape [12] where 4H = 8', params: { ...p, b: other.b } },
+        {
+          name: 'ShapeError',
+          argument: 'b',
+          when: 'b of shape [12] where 4H = 8',
+          params: { ...p, b: other.b },
+        },
       ];
       for (const { params, ...refusal } of refusals) {
         await expectThrows(() => lstmStateDict(params), {
           what: 'lstmStateDict',
-          name: 'ShapeError',
           hint: 'check',
           ...refusal,
         });

@@ -21,6 +21,15 @@ import { lstmStep } from '@rnn-course/lstm-gru';
 import { lstmStepInputs, normal, type LstmStepInputs } from './inputs';
 import { LSTM_BACKWARD_MISTAKES, lstmStepBackwardWith, matchGradients } from './variants';
 
+/** The hint that teaches the fix of each mistake of eqs. 2.5–2.8. */
+const HINTS: Record<keyof typeof LSTM_BACKWARD_MISTAKES, { hint: string }> = {
+  noPathThroughH: { hint: 'twoPaths' },
+  tanhOfPrevC: { hint: 'twoPaths' },
+  derivativeOnPre: { hint: 'gateDerivative' },
+  noForgetInCarry: { hint: 'products' },
+  blockOrder: { hint: 'affine' },
+};
+
 const { lstmStepBackward, lstmStepForward } =
   await targetModule<typeof import('@target/lstm-gru/lstm-step')>('lstm-gru/lstm-step.ts');
 
@@ -53,9 +62,11 @@ function readStepMistake(
   dnextC: Tensor,
 ): Explanation {
   const wrong = Object.keys(ref).filter((k) => !agrees(g[k], ref[k]));
-  return matchGradients(g, wrong, LSTM_BACKWARD_MISTAKES, (m) =>
+  const name = matchGradients(g, wrong, LSTM_BACKWARD_MISTAKES, (m) =>
     lstmStepBackwardWith(p, dnextH, dnextC, m),
   );
+  if (name === undefined) return undefined;
+  return { text: LSTM_BACKWARD_MISTAKES[name].text, ...HINTS[name] };
 }
 
 /** The learner's gradients against both, with the chapter's reading of a failure. */

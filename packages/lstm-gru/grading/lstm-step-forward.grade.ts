@@ -18,17 +18,28 @@ import {
 } from '@rnn-course/grader/testing';
 import { lstmStep } from '@rnn-course/lstm-gru';
 import { lstmStepInputs, normal, type LstmStepInputs } from './inputs';
-import { LSTM_FORWARD_MISTAKES, lstmStepWith } from './variants';
+import { LSTM_FORWARD_MISTAKES, lstmStepWith, matchValue } from './variants';
+
+/** The hint that teaches the fix of each mistake of eqs. 2.1–2.4. */
+const HINTS: Record<keyof typeof LSTM_FORWARD_MISTAKES, { hint: string }> = {
+  gateOrderIfog: { hint: 'gateOrder' },
+  forgetCandidateSwapped: { hint: 'gateOrder' },
+  inputForgetSwapped: { hint: 'gateOrder' },
+  forgetBiasInCell: { hint: 'cell' },
+  forgetOnHidden: { hint: 'cell' },
+  outputOfPrevC: { hint: 'output' },
+  outputWithoutTanh: { hint: 'output' },
+  candidateSigmoid: { hint: 'gateOrder' },
+};
 
 const { lstmStepForward } =
   await targetModule<typeof import('@target/lstm-gru/lstm-step')>('lstm-gru/lstm-step.ts');
 
 /** The usual mistake of eqs. 2.1–2.4 that `value` (nextH or nextC) is, if it is one. */
 function readStepMistake(value: unknown, which: 'nextH' | 'nextC', p: LstmStepInputs): Explanation {
-  for (const [mistake, text, hint] of LSTM_FORWARD_MISTAKES) {
-    if (agrees(value, lstmStepWith(p, mistake)[which])) return { text: `${which}: ${text}`, hint };
-  }
-  return undefined;
+  const name = matchValue(value, LSTM_FORWARD_MISTAKES, (m) => lstmStepWith(p, m)[which]);
+  if (name === undefined) return undefined;
+  return { text: `${which}: ${LSTM_FORWARD_MISTAKES[name].text}`, ...HINTS[name] };
 }
 
 /** Asserts nextH and nextC against the reference, each read against the usual mistakes. */

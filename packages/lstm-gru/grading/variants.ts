@@ -27,6 +27,15 @@ import type {
   LstmStepInputs,
 } from './inputs';
 
+/**
+ * A table of named mistakes of one kind `M`, each with what to say about it; the hint that
+ * teaches its fix is named in each suite, where `course verify` checks it against the manifest.
+ */
+function catalog<M>() {
+  return <K extends string>(entries: Record<K, { readonly mistake: M; readonly text: string }>) =>
+    entries;
+}
+
 /** What an LSTM step gets wrong. */
 export interface LstmMistake {
   /** Which column block is read as i, f, g, o (default [0, 1, 2, 3], PyTorch's order). */
@@ -133,81 +142,78 @@ export function gruWith(
 }
 
 /** Names of the LSTM mistakes a forward suite looks for, with what to say about each. */
-export const LSTM_FORWARD_MISTAKES: readonly [LstmMistake, string, string][] = [
-  [
-    { order: [0, 1, 3, 2] },
-    "the gate blocks were read in the order i, f, o, g (CS231n's): this course uses PyTorch's " +
+export const LSTM_FORWARD_MISTAKES = catalog<LstmMistake>()({
+  gateOrderIfog: {
+    mistake: { order: [0, 1, 3, 2] },
+    text:
+      "the gate blocks were read in the order i, f, o, g (CS231n's): this course uses PyTorch's " +
       'order i, f, g, o, so the candidate g is the third block of H columns and o the fourth.',
-    'gateOrder',
-  ],
-  [
-    { order: [0, 2, 1, 3] },
-    "the blocks f and g are swapped: in PyTorch's order i, f, g, o the forget gate is the second block " +
+  },
+  forgetCandidateSwapped: {
+    mistake: { order: [0, 2, 1, 3] },
+    text:
+      "the blocks f and g are swapped: in PyTorch's order i, f, g, o the forget gate is the second block " +
       '(columns H to 2H−1) and the candidate the third.',
-    'gateOrder',
-  ],
-  [
-    { order: [1, 0, 2, 3] },
-    'the blocks i and f are swapped: the input gate is the first block of H columns, the forget gate ' +
+  },
+  inputForgetSwapped: {
+    mistake: { order: [1, 0, 2, 3] },
+    text:
+      'the blocks i and f are swapped: the input gate is the first block of H columns, the forget gate ' +
       'the second.',
-    'gateOrder',
-  ],
-  [
-    { forgetBias: 1 },
-    'the forget gate is σ(a^f + 1): the forget-gate bias of 1 is how b is initialised (lstmParams), ' +
+  },
+  forgetBiasInCell: {
+    mistake: { forgetBias: 1 },
+    text:
+      'the forget gate is σ(a^f + 1): the forget-gate bias of 1 is how b is initialised (lstmParams), ' +
       "not a constant added inside the cell (TensorFlow's forget_bias does that; PyTorch does not).",
-    'cell',
-  ],
-  [
-    { forgets: 'prevH' },
-    'the forget gate multiplies prevH: in eq. 2.3 it multiplies the previous cell state, ' +
+  },
+  forgetOnHidden: {
+    mistake: { forgets: 'prevH' },
+    text:
+      'the forget gate multiplies prevH: in eq. 2.3 it multiplies the previous cell state, ' +
       'c_t = f ⊙ c_{t−1} + i ⊙ g.',
-    'cell',
-  ],
-  [
-    { output: 'tanhPrevC' },
-    'nextH is o ⊙ tanh(c_{t−1}): eq. 2.4 reads the new cell state, h_t = o ⊙ tanh(c_t).',
-    'output',
-  ],
-  [
-    { output: 'c' },
-    'nextH is o ⊙ c_t without the tanh: eq. 2.4 squashes the cell state, h_t = o ⊙ tanh(c_t).',
-    'output',
-  ],
-  [
-    { candidate: 'sigmoid' },
-    'the candidate g went through the sigmoid: i, f and o are sigmoids, the candidate g is a tanh ' +
+  },
+  outputOfPrevC: {
+    mistake: { output: 'tanhPrevC' },
+    text: 'nextH is o ⊙ tanh(c_{t−1}): eq. 2.4 reads the new cell state, h_t = o ⊙ tanh(c_t).',
+  },
+  outputWithoutTanh: {
+    mistake: { output: 'c' },
+    text: 'nextH is o ⊙ c_t without the tanh: eq. 2.4 squashes the cell state, h_t = o ⊙ tanh(c_t).',
+  },
+  candidateSigmoid: {
+    mistake: { candidate: 'sigmoid' },
+    text:
+      'the candidate g went through the sigmoid: i, f and o are sigmoids, the candidate g is a tanh ' +
       '(eq. 2.2), so that it can be negative.',
-    'gateOrder',
-  ],
-];
+  },
+});
 
 /** Names of the GRU mistakes a forward suite looks for, with what to say about each. */
-export const GRU_FORWARD_MISTAKES: readonly [GruMistake, string, string][] = [
-  [
-    { swapZ: true },
-    "z and 1 − z are swapped: in eq. 2.14 (PyTorch's convention) z keeps the old state, " +
+export const GRU_FORWARD_MISTAKES = catalog<GruMistake>()({
+  zSwapped: {
+    mistake: { swapZ: true },
+    text:
+      "z and 1 − z are swapped: in eq. 2.14 (PyTorch's convention) z keeps the old state, " +
       'h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}.',
-    'interpolate',
-  ],
-  [
-    { resetBeforeMatmul: true },
-    'the reset gate was applied to h_{t−1} before the matrix product, (r ⊙ h_{t−1}) Wh^n: in eq. ' +
+  },
+  resetBeforeMatmul: {
+    mistake: { resetBeforeMatmul: true },
+    text:
+      'the reset gate was applied to h_{t−1} before the matrix product, (r ⊙ h_{t−1}) Wh^n: in eq. ' +
       "2.13 (PyTorch's and cuDNN's convention) it multiplies the product, r ⊙ (h_{t−1} Wh^n + bh^n).",
-    'reset',
-  ],
-  [
-    { oneBias: true },
-    'bh^n was added outside the reset product, as if the GRU had one bias: PyTorch keeps two, and ' +
+  },
+  oneBias: {
+    mistake: { oneBias: true },
+    text:
+      'bh^n was added outside the reset product, as if the GRU had one bias: PyTorch keeps two, and ' +
       'the n block of bh sits inside, r ⊙ (h_{t−1} Wh^n + bh^n) (eq. 2.13).',
-    'reset',
-  ],
-  [
-    { swapGates: true },
-    "the r and z blocks are swapped: PyTorch's order is r, z, n (r in columns 0 to H−1, z in H to 2H−1).",
-    'twoParts',
-  ],
-];
+  },
+  gatesSwapped: {
+    mistake: { swapGates: true },
+    text: "the r and z blocks are swapped: PyTorch's order is r, z, n (r in columns 0 to H−1, z in H to 2H−1).",
+  },
+});
 
 /** The gate values of one correct LSTM step, and its pre-activation a [N, 4H]. */
 function lstmGatesOf(p: LstmStepInputs) {
@@ -380,82 +386,96 @@ function concatColumns(blocks: readonly Tensor[]): Tensor {
 }
 
 /**
- * The first of `candidates` whose gradients agree with the learner's `g` in every gradient the
- * learner got wrong (`wrong`, against the reference), as [text, hint]; undefined when none does.
+ * The name of the first mistake of `catalog` whose gradients agree with the learner's `g` in
+ * every gradient the learner got wrong (`wrong`, against the reference); undefined when none does.
  */
-export function matchGradients<M>(
+export function matchGradients<K extends string, M>(
   g: Record<string, unknown>,
   wrong: readonly string[],
-  candidates: readonly [M, string, string][],
+  catalog: Record<K, { readonly mistake: M }>,
   gradientsOf: (m: M) => Record<string, Tensor>,
-): { text: string; hint: string } | undefined {
+): K | undefined {
   if (wrong.length === 0) return undefined;
-  for (const [m, text, hint] of candidates) {
-    const v = gradientsOf(m);
-    if (wrong.every((k) => agrees(g[k], v[k]))) return { text, hint };
+  for (const name of Object.keys(catalog) as K[]) {
+    const v = gradientsOf(catalog[name].mistake);
+    if (wrong.every((k) => agrees(g[k], v[k]))) return name;
   }
   return undefined;
 }
 
+/**
+ * The name of the first mistake of `catalog` whose output `compute` agrees with `value`;
+ * undefined when none does.
+ */
+export function matchValue<K extends string, M>(
+  value: unknown,
+  catalog: Record<K, { readonly mistake: M }>,
+  compute: (m: M) => Tensor,
+): K | undefined {
+  return (Object.keys(catalog) as K[]).find((name) =>
+    agrees(value, compute(catalog[name].mistake)),
+  );
+}
+
 /** The LSTM step backward's usual mistakes, with what to say and the hint that teaches the fix. */
-export const LSTM_BACKWARD_MISTAKES: readonly [LstmBackwardMistake, string, string][] = [
-  [
-    { noHPath: true },
-    'δc is missing the path through h_t: c_t reaches the loss directly (dnextC) and through ' +
+export const LSTM_BACKWARD_MISTAKES = catalog<LstmBackwardMistake>()({
+  noPathThroughH: {
+    mistake: { noHPath: true },
+    text:
+      'δc is missing the path through h_t: c_t reaches the loss directly (dnextC) and through ' +
       'h_t = o ⊙ tanh(c_t), so δc = dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.5).',
-    'twoPaths',
-  ],
-  [
-    { tanhPrevC: true },
-    'the path through h_t used tanh(c_{t−1}): h_t = o ⊙ tanh(c_t) is differentiated at the new ' +
+  },
+  tanhOfPrevC: {
+    mistake: { tanhPrevC: true },
+    text:
+      'the path through h_t used tanh(c_{t−1}): h_t = o ⊙ tanh(c_t) is differentiated at the new ' +
       'cell state, δc = dnextC + dnextH ⊙ o ⊙ (1 − tanh²(c_t)) (eq. 2.5).',
-    'twoPaths',
-  ],
-  [
-    { derivativeOnPre: true },
-    'the derivatives of the gates were taken on the pre-activations a, as a(1 − a) and 1 − a²: ' +
+  },
+  derivativeOnPre: {
+    mistake: { derivativeOnPre: true },
+    text:
+      'the derivatives of the gates were taken on the pre-activations a, as a(1 − a) and 1 − a²: ' +
       'they are i ⊙ (1 − i), f ⊙ (1 − f), o ⊙ (1 − o) and 1 − g², read off the gate values (eq. 2.7).',
-    'gateDerivative',
-  ],
-  [
-    { noForgetInCarry: true },
-    'dprevC is δc itself: c_t = f ⊙ c_{t−1} + i ⊙ g, so the gradient that reaches c_{t−1} is ' +
+  },
+  noForgetInCarry: {
+    mistake: { noForgetInCarry: true },
+    text:
+      'dprevC is δc itself: c_t = f ⊙ c_{t−1} + i ⊙ g, so the gradient that reaches c_{t−1} is ' +
       'δc ⊙ f (eq. 2.6), the forget gate on the way back as on the way forward.',
-    'products',
-  ],
-  [
-    { blockOrder: true },
-    "δa was joined in the order i, f, o, g: join the four blocks in the forward's order i, f, g, o " +
+  },
+  blockOrder: {
+    mistake: { blockOrder: true },
+    text:
+      "δa was joined in the order i, f, o, g: join the four blocks in the forward's order i, f, g, o " +
       '(eq. 2.8), or the gradient of each gate lands in the columns of another.',
-    'affine',
-  ],
-];
+  },
+});
 
 /** The GRU step backward's usual mistakes. */
-export const GRU_BACKWARD_MISTAKES: readonly [GruBackwardMistake, string, string][] = [
-  [
-    { noDirectPath: true },
-    'dprevH is missing the direct path: h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} hands dnextH ⊙ z to ' +
+export const GRU_BACKWARD_MISTAKES = catalog<GruBackwardMistake>()({
+  noDirectPath: {
+    mistake: { noDirectPath: true },
+    text:
+      'dprevH is missing the direct path: h_t = (1 − z) ⊙ n + z ⊙ h_{t−1} hands dnextH ⊙ z to ' +
       'h_{t−1} around every weight (eq. 2.15), besides the gradient through Wh.',
-    'directPath',
-  ],
-  [
-    { derivativeOnPre: true },
-    'the derivatives of the gates were taken on the pre-activations: σ′ is r ⊙ (1 − r) and ' +
+  },
+  derivativeOnPre: {
+    mistake: { derivativeOnPre: true },
+    text:
+      'the derivatives of the gates were taken on the pre-activations: σ′ is r ⊙ (1 − r) and ' +
       'z ⊙ (1 − z), tanh′ is 1 − n², all read off the values the forward kept (eq. 2.17).',
-    'gateDerivative',
-  ],
-  [
-    { oneBias: true },
-    'the recurrent n block got δaⁿ, as if bh^n sat outside the reset product: in eq. 2.13 it is ' +
+  },
+  oneBias: {
+    mistake: { oneBias: true },
+    text:
+      'the recurrent n block got δaⁿ, as if bh^n sat outside the reset product: in eq. 2.13 it is ' +
       'inside, r ⊙ (h_{t−1} Wh^n + bh^n), so that block gets δaⁿ ⊙ r (eq. 2.16) and dbh differs ' +
       'from dbx in its n block.',
-    'reset',
-  ],
-  [
-    { swapZ: true },
-    'z and 1 − z are swapped in the backward of eq. 2.14: n gets dnextH ⊙ (1 − z), h_{t−1} gets ' +
+  },
+  zSwapped: {
+    mistake: { swapZ: true },
+    text:
+      'z and 1 − z are swapped in the backward of eq. 2.14: n gets dnextH ⊙ (1 − z), h_{t−1} gets ' +
       'dnextH ⊙ z, and z gets dnextH ⊙ (h_{t−1} − n).',
-    'interpolate',
-  ],
-];
+  },
+});
