@@ -60,7 +60,7 @@ export { resetExercise } from './commands/reset';
 export { todoLine } from './stub';
 export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
-export { loadFunctions } from './load';
+export { loadFunctions, pieceReport } from './load';
 export type { FailingExercise, LoadedFunctions, LoadOptions } from './load';
 export { exportCourse } from './export';
 export type { ExportResult } from './export';

@@ -108,6 +108,54 @@ export async function loadFunctions(
 }
 
 /**
+ * A lab's line for one piece of a model (a layer, made of one or more exercise functions): whose
+ * code it runs and, when it falls back to the reference, which of its exercises did not pass and
+ * why, with the gist of the grader's message indented below and the command to re-grade
+ * ("RNN forward/backward: reference, not exercises/rnn, because rnn/rnn-backward failed its
+ * grader").
+ *
+ * @param piece  what the piece is called in the lab's log, e.g. `RNN forward/backward`
+ * @param names  the exercise functions the piece is made of
+ * @param where  the folder of the implementation, for the message, e.g. `exercises/rnn`
+ * @param loaded what `loadFunctions` found there
+ */
+export function pieceReport(
+  piece: string,
+  names: readonly string[],
+  where: string,
+  loaded: LoadedFunctions,
+): string {
+  const failing = loaded.failing.filter((f) => names.includes(f.exercise.functionName));
+  const missing = loaded.notImplemented.filter((e) => names.includes(e.functionName));
+  if (failing.length === 0 && missing.length === 0) return `${piece}: ${where} (passes its grader)`;
+  const ids = (es: readonly { id: string }[]): string =>
+    `${es.map((e) => e.id).join(' and ')} ${es.length === 1 ? 'is' : 'are'}`;
+  const reasons = [
+    ...(missing.length > 0 ? [`${ids(missing)} not implemented yet`] : []),
+    ...failing.map((f) => `${f.exercise.id} ${f.status} its grader`),
+  ];
+  // the gist of the grader's message, indented under the line: what is wrong, the diagnosis
+  // (a question) and the hint to read
+  const details = failing.flatMap((f) => gist(f.message).map((l) => `\n      ${l}`));
+  const fix =
+    failing.length > 0 ? `\n    fix it, then: npm run grade -- ${failing[0]?.exercise.id}` : '';
+  return `${piece}: reference, not ${where}, because ${reasons.join(' and ')}${details.join('')}${fix}`;
+}
+
+/**
+ * The first line of a grader's message, its diagnosis and its hint. The diagnosis is a line
+ * asking a question, or the suite's reading of the failure, which comes right before the hint.
+ */
+function gist(message: string): string[] {
+  const lines = message.split('\n').filter((l) => l.trim() !== '');
+  const hintAt = lines.findIndex((l) => l.startsWith('Read hint'));
+  const rest = lines
+    .slice(1)
+    .filter((l, i) => l.trim().endsWith('?') || i + 1 === hintAt - 1 || l.startsWith('Read hint'));
+  return [...lines.slice(0, 1), ...rest];
+}
+
+/**
  * Each exercise's grade: its last one while its files are unchanged (the learner's
  * `exercises/`), else from one grading run now, which is remembered.
  */

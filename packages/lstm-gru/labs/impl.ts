@@ -1,16 +1,19 @@
 /**
  * Which implementation a lab of chapter 2 trains on (`--impl`): the chapter's reference
- * (gradients by the core's autograd) or the worked solutions (hand-written forward/backward
- * pairs, each made one node of the autograd graph by `modelWithGatedLayers`), so the training
- * loop is the same for both. Chapter 1's layers (embedding, read-out, loss, the vanilla RNN)
- * stay the reference's.
+ * (gradients by the core's autograd), the worked solutions, or the learner's own exercise files.
+ * Solutions and exercises are found through the chapter's manifest and hold hand-written
+ * forward/backward pairs of the LSTM and the GRU over a sequence; `modelWithGatedLayers` makes
+ * each pair one node of the autograd graph (the core's `customOp`), so the training loop is the
+ * same for all three. Chapter 1's layers (embedding, read-out, loss, the vanilla RNN) stay the
+ * reference's: chapter 1's labs train on a learner's versions of those.
  *
- * The learner's own cells (`--impl exercises`) arrive with the chapter's exercises; until then
- * that choice stops with a message saying so.
+ * A cell whose exercises are still stubs, or do not pass their graders, falls back to the
+ * reference, and the lab says which did and why.
  */
+import { loadFunctions, pieceReport } from '@rnn-course/grader';
 import type { Impl } from '@rnn-course/lab';
 import { modelWithGatedLayers, referenceGatedLayers } from '../src/index';
-import type { GatedLayers } from '../src/index';
+import type { GatedExerciseLayers, GatedLayers } from '../src/index';
 
 /** What a lab can run on. */
 export interface LabImpl {
@@ -20,13 +23,22 @@ export interface LabImpl {
   report: string[];
 }
 
+/** The pieces the labs use, in the order they report them, and the functions of each. */
+const PIECES: ReadonlyArray<readonly [string, readonly (keyof GatedExerciseLayers)[]]> = [
+  ['LSTM forward/backward', ['lstmForward', 'lstmBackward']],
+  ['GRU forward/backward', ['gruForward', 'gruBackward']],
+];
+
 /**
- * Loads the layers of `impl`.
+ * Loads the layers of `impl`. The learner's functions are checked by their graders first (see
+ * the grader's `loadFunctions`): a cell whose functions do not all pass runs on the reference,
+ * and the report says which exercise failed and how.
  *
- * @param impl reference | solutions (exercises: not yet, see the module comment)
- * @returns the layers, and a report of whose code each one is
+ * @param impl   reference | solutions | exercises
+ * @param folder where that implementation is (default: the course's folder of that name)
+ * @returns the layers, and a report of whose code each one is, and why
  */
-export async function loadImpl(impl: Impl): Promise<LabImpl> {
+export async function loadImpl(impl: Impl, folder: string = impl): Promise<LabImpl> {
   if (impl === 'reference') {
     return {
       impl,
@@ -34,24 +46,16 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
       report: ['reference implementation (gradients by autograd)'],
     };
   }
-  if (impl === 'solutions') {
-    // Static paths, so that the typechecker and the test runner's bundler both see the files.
-    const [lstm, gru] = await Promise.all([
-      import('../../../solutions/lstm-gru/lstm'),
-      import('../../../solutions/lstm-gru/gru'),
-    ]);
-    return {
-      impl,
-      layers: modelWithGatedLayers({ ...lstm, ...gru }),
-      report: [
-        'LSTM forward/backward: solutions/lstm-gru/lstm.ts',
-        'GRU forward/backward: solutions/lstm-gru/gru.ts',
-        'vanilla RNN, embedding, read-out and loss: the reference',
-      ],
-    };
-  }
-  throw new Error(
-    "--impl exercises: chapter 2's exercises are not published yet; " +
-      'use --impl reference (the default) or --impl solutions',
-  );
+  const loaded = await loadFunctions('lstm-gru', folder);
+  // The manifest names the functions; their signatures are those of GatedExerciseLayers.
+  const fns = loaded.functions as Partial<GatedExerciseLayers>;
+  const where = `${folder}/lstm-gru`;
+  return {
+    impl,
+    layers: modelWithGatedLayers(fns),
+    report: [
+      ...PIECES.map(([piece, names]) => pieceReport(piece, names, where, loaded)),
+      'vanilla RNN, embedding, read-out and loss: the reference',
+    ],
+  };
 }

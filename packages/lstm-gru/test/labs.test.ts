@@ -5,11 +5,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stageEdited } from '@rnn-course/grader';
 import { describe, expect, it } from 'vitest';
+import { mistakes } from '../grading/mistakes';
 import { main as charLm } from '../labs/char-lm';
 import { main as diagrams } from '../labs/diagrams';
 import { main as gradientFlow } from '../labs/gradient-flow';
 import { main as longTerm } from '../labs/long-term';
+import { loadImpl } from '../labs/impl';
 import { main as video } from '../labs/video';
 
 // A lab's quick mode takes seconds to a minute on a busy machine: Vega loads, models train.
@@ -21,6 +24,36 @@ const read = (dir: string, file: string): string => {
   expect(existsSync(path), `${file} was written`).toBe(true);
   return readFileSync(path, 'utf8');
 };
+
+describe('the implementation a lab trains on (--impl exercises)', () => {
+  it(
+    'falls back to the reference for a cell that fails its grader, says which and why, and keeps the cell that passes',
+    async () => {
+      // the BPTT bug of the mistakes list: the cell state's gradient from step t+1 not carried
+      const bug = mistakes.find((m) => m.name === 'lstm-bptt-cell-gradient-not-carried');
+      if (bug === undefined)
+        throw new Error('the mistake lstm-bptt-cell-gradient-not-carried is gone');
+      const staged = stageEdited({ from: 'solutions', file: bug.file, edits: bug.edits });
+      try {
+        const lab = await loadImpl('exercises', staged.dir);
+        const lstmLine = lab.report.find((l) => l.startsWith('LSTM forward/backward:'));
+        expect(lstmLine?.split('\n')[0]).toMatch(
+          /^LSTM forward\/backward: reference, not .*\/lstm-gru, because lstm-gru\/lstm-backward failed its grader$/,
+        );
+        expect(lstmLine).toMatch(/\n {6}.*cell state's gradient from step t\+1 is not carried/);
+        expect(lstmLine?.split('\n').at(-1)).toBe(
+          '    fix it, then: npm run grade -- lstm-gru/lstm-backward',
+        );
+        expect(lab.report.find((l) => l.startsWith('GRU forward/backward:'))).toMatch(
+          /^GRU forward\/backward: .*\/lstm-gru \(passes its grader\)$/,
+        );
+      } finally {
+        staged.cleanup();
+      }
+    },
+    LAB_TIMEOUT_MS,
+  );
+});
 
 describe('long-term lab (--quick)', () => {
   it(
@@ -137,11 +170,16 @@ describe('video lab (--quick)', () => {
     LAB_TIMEOUT_MS,
   );
 
-  it('says that --impl exercises comes with the exercises', async () => {
-    await expect(video(['--quick', '--impl', 'exercises', '--out', out()])).rejects.toThrow(
-      /not published yet/,
-    );
-  });
+  it(
+    "trains on the learner's cells (--impl exercises), or on the reference where they do not pass yet",
+    async () => {
+      const r = await video(['--quick', '--steps', '10', '--impl', 'exercises', '--out', out()]);
+      if (!r) throw new Error('the lab returned nothing');
+      expect(r.impl).toBe('exercises');
+      expect(r.train.at(-1)![1]).toBeLessThan(r.train[0]![1]);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });
 
 describe('diagrams', () => {

@@ -9,7 +9,7 @@
  * reference, and the lab says which did and why.
  */
 import type { Impl } from '@rnn-course/lab';
-import { loadFunctions } from '@rnn-course/grader';
+import { loadFunctions, pieceReport } from '@rnn-course/grader';
 import {
   clipGradNorm as referenceClip,
   hiddenGradientNorms as referenceNorms,
@@ -80,38 +80,4 @@ export async function loadImpl(impl: Impl, folder: string = impl): Promise<LabIm
     hiddenGradientNorms: fns.hiddenGradientNorms ?? referenceNorms,
     report,
   };
-}
-
-/**
- * One piece's line: whose code it runs and, when it falls back to the reference, which of its
- * exercises did not pass and why ("rnn/rnn-backward failed: dWh: wrong at time steps 0-3").
- */
-function pieceReport(
-  piece: string,
-  names: readonly string[],
-  where: string,
-  loaded: Awaited<ReturnType<typeof loadFunctions>>,
-): string {
-  const failing = loaded.failing.filter((f) => names.includes(f.exercise.functionName));
-  const missing = loaded.notImplemented.filter((e) => names.includes(e.functionName));
-  if (failing.length === 0 && missing.length === 0) return `${piece}: ${where} (passes its grader)`;
-  const ids = (es: readonly { id: string }[]): string =>
-    `${es.map((e) => e.id).join(' and ')} ${es.length === 1 ? 'is' : 'are'}`;
-  const reasons = [
-    ...(missing.length > 0 ? [`${ids(missing)} not implemented yet`] : []),
-    ...failing.map((f) => `${f.exercise.id} ${f.status} its grader`),
-  ];
-  // the gist of the grader's message, indented under the line: what is wrong, the diagnosis
-  // (a question) and the hint to read
-  const details = failing.flatMap((f) => gist(f.message).map((l) => `\n      ${l}`));
-  const fix =
-    failing.length > 0 ? `\n    fix it, then: npm run grade -- ${failing[0]?.exercise.id}` : '';
-  return `${piece}: reference, not ${where}, because ${reasons.join(' and ')}${details.join('')}${fix}`;
-}
-
-/** The first line of a grader's message, its diagnosis (a line asking a question) and its hint. */
-function gist(message: string): string[] {
-  const lines = message.split('\n').filter((l) => l.trim() !== '');
-  const rest = lines.slice(1).filter((l) => l.trim().endsWith('?') || l.startsWith('Read hint'));
-  return [...lines.slice(0, 1), ...rest];
 }
