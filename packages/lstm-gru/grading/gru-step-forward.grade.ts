@@ -130,7 +130,7 @@ exercise('lstm-gru/gru-step-forward', () => {
       const big = gruStepInputs(1503, 4, 3, 5, 3000);
       const { nextH } = await gruStepForward(big.x, big.prevH, big.Wx, big.Wh, big.bx, big.bh);
       const overflow = {
-        hint: 'gates',
+        hint: 'ops',
         explain: () =>
           'With pre-activations around ±1000 the gates are 0 or 1 to the last bit; exp(a) overflows ' +
           "there: use the core's sigmoid and tanh, which are written to saturate.",

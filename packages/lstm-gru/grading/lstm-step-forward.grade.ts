@@ -149,7 +149,7 @@ exercise('lstm-gru/lstm-step-forward', () => {
       const big = lstmStepInputs(1103, 4, 3, 5, 3000);
       const out = await lstmStepForward(big.x, big.prevH, big.prevC, big.Wx, big.Wh, big.b);
       const overflow = {
-        hint: 'gateOrder',
+        hint: 'ops',
         explain: () =>
           'With pre-activations around ±1000 every gate is 0 or 1 to the last bit; exp(a) overflows ' +
           "there (above 709): use the core's sigmoid and tanh, which are written to saturate.",
