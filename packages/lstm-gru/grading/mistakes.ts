@@ -256,6 +256,57 @@ export const mistakes: readonly Mistake[] = [
     ],
     points: [/outside the reset product/, /δaⁿ ⊙ r/],
   },
+  // The GRU's σ′ and tanh′ evaluated on the pre-activations kept in the cache.
+  {
+    name: 'gru-gate-derivatives-on-preactivation',
+    exercise: 'lstm-gru/gru-step-backward',
+    file: 'lstm-gru/gru-step.ts',
+    edits: [
+      {
+        find: 'readonly hn: Tensor; // [N, H] h_{t−1} Wh^n + bh^n, the product the reset gate scales',
+        replace:
+          'readonly hn: Tensor; // [N, H] h_{t−1} Wh^n + bh^n, the product the reset gate scales\n' +
+          '  readonly pre: Tensor[]; // MISTAKE: the pre-activations of r, z and n',
+      },
+      {
+        find: 'return { nextH, cache: { x, prevH, Wx, Wh, r, z, n, hn } };',
+        replace:
+          'const pre = [0, 1].map((k) => add(narrow(ax, 1, k * H, H), narrow(ah, 1, k * H, H)));\n' +
+          '  pre.push(add(narrow(ax, 1, 2 * H, H), mul(r, hn)));\n' +
+          '  return { nextH, cache: { x, prevH, Wx, Wh, r, z, n, hn, pre } };',
+      },
+      {
+        find: 'const dan = mul(dn, sub(onesLike(n), square(n))); // [N, H]',
+        replace:
+          'const [ar, az, an] = cache.pre as [Tensor, Tensor, Tensor];\n' +
+          '  const dan = mul(dn, sub(onesLike(n), square(an))); // MISTAKE: 1 − a², not 1 − n²',
+      },
+      {
+        find: 'const dar = mul(dr, mul(r, sub(onesLike(r), r))); // [N, H]',
+        replace: 'const dar = mul(dr, mul(ar, sub(onesLike(r), ar)));',
+      },
+      {
+        find: 'const daz = mul(dz, mul(z, sub(onesLike(z), z))); // [N, H]',
+        replace: 'const daz = mul(dz, mul(az, sub(onesLike(z), az)));',
+      },
+    ],
+    points: [/pre-activations/, /r ⊙ \(1 − r\)/],
+  },
+  // The loader reshapes weight_ih_l0 [4H, D] to [D, 4H] where eq. 2.20 transposes it.
+  {
+    name: 'lstm-load-reshape-not-transpose',
+    exercise: 'lstm-gru/lstm-load-state-dict',
+    file: 'lstm-gru/lstm.ts',
+    edits: [
+      { find: '  noGrad,\n', replace: '  noGrad,\n  reshape,\n' },
+      {
+        find: 'Wx: trainable(transpose(sd.weight_ih_l0)), // [4H, D] -> [D, 4H]',
+        replace:
+          'Wx: trainable(reshape(sd.weight_ih_l0, [sizes.inputSize, 4 * sizes.hiddenSize])), // MISTAKE',
+      },
+    ],
+    points: [/reshaped to \[3, 8\]/, /a transpose moves row j to column j/],
+  },
   // GRU BPTT drops the gradient arriving from step t+1.
   {
     name: 'gru-bptt-gradient-not-carried',
