@@ -15,9 +15,10 @@ import type { Tensor } from '@rnn-course/core';
  * @param D    number of features; for an odd D the last feature is a sine
  * @param base 10000 in the paper
  * @returns `[T, D]`, sine on even features, cosine on odd ones
- * @throws RangeError when T or D is not an integer >= 1
+ * @throws RangeError when `T` or `D` is not an integer >= 1
  */
 export function sinusoidalPositionalEncoding(T: number, D: number, base = 10000): Tensor {
+  // BEGIN SOLUTION: check T and D, then fill a new [T, D] tensor by eq. 4.8.
   if (!Number.isInteger(T) || T < 1 || !Number.isInteger(D) || D < 1) {
     throw new RangeError(
       `sinusoidalPositionalEncoding: T and D must be integers >= 1, received T = ${T}, D = ${D}`,
@@ -32,4 +33,5 @@ export function sinusoidalPositionalEncoding(T: number, D: number, base = 10000)
     }
   }
   return PE;
+  // END SOLUTION
 }
