@@ -27,6 +27,11 @@ export interface ExerciseEntry {
    * Suites point at a hint by its key (`hint: 'tanhOutput'`), so reordering is safe.
    */
   readonly hints: Readonly<Record<string, string>>;
+  /**
+   * Ids this exercise had before a rename: a learner who types one is told the new id
+   * (`course hint rnn/step-forward` → "Did you mean rnn/rnn-step-forward?").
+   */
+  readonly formerly?: readonly string[];
 }
 
 /** A chapter: its id (the exercise id prefix), its package and its exercises in order. */
