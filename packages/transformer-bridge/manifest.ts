@@ -34,7 +34,7 @@ export default defineChapter({
           'places). A row whose keys are all blocked would be 0/0: throw a RangeError instead.',
         cache:
           'Eq. 4.4: out = A V. The backward (eq. 4.6) needs Q, K, V, the weights A and the scale ' +
-          '1/√dk: keep them in the cache, and return { out, weights, cache }.',
+          '1/√dk: keep them in the cache, and return the output, the weights and that cache.',
       },
     },
     {

@@ -9,14 +9,14 @@ import {
   exercise,
   expectClose,
   expectShape,
+  expectThrows,
+  type Explanation,
   fail,
   isTensor,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import { causalMask as referenceMask } from '@rnn-course/transformer-bridge';
-import { expectThrows } from './promises';
 
 const { causalMask } = await targetModule<typeof import('@target/transformer-bridge/causal-mask')>(
   'transformer-bridge/causal-mask.ts',

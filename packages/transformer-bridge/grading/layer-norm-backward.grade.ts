@@ -23,17 +23,17 @@ import {
   expectClose,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
   isTensor,
+  type LayerGradients,
   layerGradients,
   referenceGradients,
   targetModule,
   TOLERANCES,
-  type Explanation,
-  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { layerNorm } from '@rnn-course/transformer-bridge';
 import { normal } from './inputs';
-import { expectThrows } from './promises';
 
 const { layerNormBackward, layerNormForward } = await targetModule<
   typeof import('@target/transformer-bridge/layer-norm')

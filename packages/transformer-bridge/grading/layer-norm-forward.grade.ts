@@ -12,13 +12,13 @@ import {
   expectFinite,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  type Explanation,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import { layerNorm } from '@rnn-course/transformer-bridge';
 import { normal } from './inputs';
-import { expectNewTensors, expectThrows } from './promises';
 
 const { layerNormForward } = await targetModule<
   typeof import('@target/transformer-bridge/layer-norm')
@@ -134,7 +134,6 @@ exercise('transformer-bridge/layer-norm-forward', () => {
         what: 'layerNormForward',
       },
     );
-    expectNewTensors({ out: got.out }, { x, gamma, beta }, 'layerNormForward');
     await expectThrows(() => layerNormForward(x, normal(1722, [4]), beta), {
       what: 'layerNormForward',
       name: 'ShapeError',

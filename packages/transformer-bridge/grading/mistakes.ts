@@ -74,6 +74,36 @@ export const mistakes: readonly Mistake[] = [
     ],
     points: [/mask is ignored/, /−∞/],
   },
+  // The mask applied after the softmax, to the weights: the rows no longer sum to 1.
+  {
+    name: 'mask-after-softmax',
+    exercise: 'transformer-bridge/scaled-dot-product-attention-forward',
+    file: 'transformer-bridge/scaled-dot-product-attention.ts',
+    edits: [
+      {
+        find: 'S = maskedFill(S, sub(1, mask), -Infinity);',
+        replace: '// MISTAKE: the scores are left as they are; the mask comes after the softmax',
+      },
+      {
+        find: 'const weights = softmax(S, -1); // [..., Tq, Tk]',
+        replace: 'const weights = mask === undefined ? softmax(S, -1) : mul(softmax(S, -1), mask);',
+      },
+    ],
+    points: [/multiplied by the mask after the softmax/, /before the softmax/],
+  },
+  // Blocked scores set to 0 instead of −∞: a blocked key still has weight e^0 before normalising.
+  {
+    name: 'mask-filled-with-zero',
+    exercise: 'transformer-bridge/scaled-dot-product-attention-forward',
+    file: 'transformer-bridge/scaled-dot-product-attention.ts',
+    edits: [
+      {
+        find: 'S = maskedFill(S, sub(1, mask), -Infinity);',
+        replace: 'S = maskedFill(S, sub(1, mask), 0); // MISTAKE: 0 where −∞ belongs',
+      },
+    ],
+    points: [/set to 0, not −∞/, /e\^−∞ is exactly 0/],
+  },
   // dQ and dK without the factor 1/√dk of S = Q Kᵀ / √dk.
   {
     name: 'attention-backward-without-scale',
@@ -160,6 +190,51 @@ export const mistakes: readonly Mistake[] = [
     ],
     points: [/feature index k/, /share one frequency/],
   },
+  // Sines in the first half of the features and cosines in the second (concatenated, not
+  // interleaved), a layout some libraries use.
+  {
+    name: 'sine-and-cosine-in-halves',
+    exercise: 'transformer-bridge/sinusoidal-positional-encoding',
+    file: 'transformer-bridge/sinusoidal-positional-encoding.ts',
+    edits: [
+      {
+        find: 'const i = Math.floor(k / 2); // features 2i and 2i + 1 share one frequency',
+        replace:
+          'const half = Math.ceil(D / 2); // MISTAKE: sines first, then cosines\n      const i = k < half ? k : k - half;',
+      },
+      {
+        find: 'PE.set(k % 2 === 0 ? Math.sin(angle) : Math.cos(angle), t, k);',
+        replace: 'PE.set(k < half ? Math.sin(angle) : Math.cos(angle), t, k);',
+      },
+    ],
+    points: [/first half of the features/, /interleaves them/],
+  },
+  // Positions counted from 1: row 0 is no longer sin 0 = 0, cos 0 = 1.
+  {
+    name: 'positions-start-at-one',
+    exercise: 'transformer-bridge/sinusoidal-positional-encoding',
+    file: 'transformer-bridge/sinusoidal-positional-encoding.ts',
+    edits: [
+      {
+        find: 'const angle = t / base ** ((2 * i) / D);',
+        replace: 'const angle = (t + 1) / base ** ((2 * i) / D); // MISTAKE: positions from 1',
+      },
+    ],
+    points: [/positions start at 1/, /t = 0/],
+  },
+  // The exponent i/D instead of 2i/D: the wavelengths stop at 100·2π for D features.
+  {
+    name: 'exponent-i-over-d',
+    exercise: 'transformer-bridge/sinusoidal-positional-encoding',
+    file: 'transformer-bridge/sinusoidal-positional-encoding.ts',
+    edits: [
+      {
+        find: 'const angle = t / base ** ((2 * i) / D);',
+        replace: 'const angle = t / base ** (i / D); // MISTAKE: i/D, not 2i/D',
+      },
+    ],
+    points: [/exponent is i\/D/, /2i\/D/],
+  },
   // A causal mask that lets query i also see key i + 1.
   {
     name: 'causal-mask-sees-the-next-position',
@@ -186,6 +261,33 @@ export const mistakes: readonly Mistake[] = [
       },
     ],
     points: [/diagonal is blocked/, /j ≤ i/],
+  },
+  // The mask transposed: query i sees the keys after it, j ≥ i.
+  {
+    name: 'causal-mask-transposed',
+    exercise: 'transformer-bridge/causal-mask',
+    file: 'transformer-bridge/causal-mask.ts',
+    edits: [
+      {
+        find: 'for (let j = 0; j <= i; j++) M.set(1, i, j);',
+        replace: 'for (let j = 0; j <= i; j++) M.set(1, j, i); // MISTAKE: row and column swapped',
+      },
+    ],
+    points: [/transposed/, /keys j ≤ i/],
+  },
+  // PyTorch's boolean sense (True = blocked, torch.triu(ones, 1)) in a course whose masks hold 1
+  // where attention is allowed.
+  {
+    name: 'causal-mask-in-pytorch-sense',
+    exercise: 'transformer-bridge/causal-mask',
+    file: 'transformer-bridge/causal-mask.ts',
+    edits: [
+      {
+        find: 'for (let j = 0; j <= i; j++) M.set(1, i, j);',
+        replace: 'for (let j = i + 1; j < T; j++) M.set(1, i, j); // MISTAKE: 1 = blocked',
+      },
+    ],
+    points: [/1 where attention is blocked/, /1 means allowed/],
   },
   // Layer norm with the statistics of the batch (axis 0), as batch normalisation.
   {
@@ -284,6 +386,32 @@ export const mistakes: readonly Mistake[] = [
       },
     ],
     points: [/Attention reads x/, /LN₁\(x\)/],
+  },
+  // The second residual connection left out: out = FFN(LN₂(z)).
+  {
+    name: 'block-without-the-second-residual',
+    exercise: 'transformer-bridge/transformer-encoder-block-forward',
+    file: 'transformer-bridge/transformer-encoder-block.ts',
+    edits: [
+      {
+        find: 'const out = add(z, ffnOut); // [N, T, E]',
+        replace: 'const out = ffnOut; // MISTAKE: the residual z + … is missing',
+      },
+    ],
+    points: [/A residual connection is missing/, /out = z \+ FFN\(LN₂\(z\)\)/],
+  },
+  // The first residual connection left out: z = MHA(LN₁(x)).
+  {
+    name: 'block-without-the-first-residual',
+    exercise: 'transformer-bridge/transformer-encoder-block-forward',
+    file: 'transformer-bridge/transformer-encoder-block.ts',
+    edits: [
+      {
+        find: 'const z = add(x, a.out); // [N, T, E]',
+        replace: 'const z = a.out; // MISTAKE: the residual x + … is missing',
+      },
+    ],
+    points: [/A residual connection is missing/, /z = x \+ MHA\(LN₁\(x\)\)/],
   },
   // The feed-forward network without its relu.
   {

@@ -12,14 +12,15 @@ import {
   expectClose,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
   isTensor,
+  type LayerGradients,
   layerGradients,
   numericGradients,
   referenceGradients,
   targetModule,
   TOLERANCES,
-  type Explanation,
-  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import {
   causalMask,
@@ -29,7 +30,6 @@ import {
 } from '@rnn-course/transformer-bridge';
 import { mul } from '@rnn-course/core';
 import { attentionFrom, normal, randomAttention } from './inputs';
-import { expectThrows } from './promises';
 
 const { multiHeadAttentionBackward, multiHeadAttentionForward } = await targetModule<
   typeof import('@target/transformer-bridge/multi-head-attention')

@@ -23,13 +23,13 @@ import {
   exercise,
   expectClose,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import { rnn } from '@rnn-course/rnn';
 import { rnnPathLengthGradient as referenceNorm } from '@rnn-course/transformer-bridge';
-import { expectThrows } from './promises';
 
 const { rnnPathLengthGradient } = await targetModule<
   typeof import('@target/transformer-bridge/rnn-path-length-gradient')

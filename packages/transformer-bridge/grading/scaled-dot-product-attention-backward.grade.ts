@@ -11,13 +11,14 @@ import {
   expectClose,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
   isTensor,
+  type LayerGradients,
   layerGradients,
   referenceGradients,
   targetModule,
   TOLERANCES,
-  type Explanation,
-  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import {
   causalMask,
@@ -25,7 +26,6 @@ import {
   scaledDotProductAttention,
 } from '@rnn-course/transformer-bridge';
 import { attentionInputs, normal, type AttentionInputs } from './inputs';
-import { expectThrows } from './promises';
 
 const { scaledDotProductAttentionBackward, scaledDotProductAttentionForward } = await targetModule<
   typeof import('@target/transformer-bridge/scaled-dot-product-attention')

@@ -21,11 +21,12 @@ import {
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  type Explanation,
   fail,
   isTensor,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import {
   causalMask,
@@ -33,7 +34,6 @@ import {
   scaledDotProductAttention,
 } from '@rnn-course/transformer-bridge';
 import { attentionInputs, type AttentionInputs } from './inputs';
-import { expectNewTensors, expectThrows } from './promises';
 
 const { scaledDotProductAttentionForward } = await targetModule<
   typeof import('@target/transformer-bridge/scaled-dot-product-attention')
@@ -45,16 +45,18 @@ const { scaledDotProductAttentionForward } = await targetModule<
 
 /**
  * Softmax attention with the usual slips as options: the scale applied to the scores, the
- * axis of the softmax, and whether the mask fills the scores or multiplies the weights.
+ * axis of the softmax, and whether the mask fills the scores with −∞ or with 0, or multiplies
+ * the weights.
  */
 function attend(
   { Q, K, V }: AttentionInputs,
   mask: Tensor | undefined,
-  opts: { s: number; axis?: number; mask?: 'fill' | 'none' | 'after' },
+  opts: { s: number; axis?: number; mask?: 'fill' | 'zero' | 'none' | 'after' },
 ): { out: Tensor; weights: Tensor } {
   let S = scale(matmul(Q, transpose(K)), opts.s); // [..., Tq, Tk]
   const how = mask === undefined ? 'none' : (opts.mask ?? 'fill');
   if (how === 'fill' && mask !== undefined) S = maskedFill(S, sub(1, mask), -Infinity);
+  if (how === 'zero' && mask !== undefined) S = maskedFill(S, sub(1, mask), 0);
   let weights = softmax(S, opts.axis ?? -1); // [..., Tq, Tk]
   if (how === 'after' && mask !== undefined) weights = mul(weights, mask);
   return { out: matmul(weights, V), weights }; // [..., Tq, dv]
@@ -109,6 +111,15 @@ function readAttentionMistake(
       text:
         'The mask is ignored: where it is 0 the score must become −∞ before the softmax (eq. 4.3), ' +
         'so that the weight of a blocked key is exactly 0.',
+      hint: 'mask',
+    };
+  }
+  if (mask !== undefined && matches(attend(p, mask, { s: right, mask: 'zero' }))) {
+    return {
+      text:
+        'The blocked scores are set to 0, not −∞: a score of 0 still has weight e^0 = 1 before the ' +
+        'softmax divides, so blocked keys keep a share of the attention. Eq. 4.3 sets them to −∞, ' +
+        'whose weight e^−∞ is exactly 0.',
       hint: 'mask',
     };
   }
@@ -223,11 +234,6 @@ exercise('transformer-bridge/scaled-dot-product-attention-forward', () => {
         hint: 'mask',
         explain: () => readAttentionMistake(got, p, mask),
       });
-      expectNewTensors(
-        { out: got.out, weights: got.weights },
-        { ...p, mask },
-        'scaledDotProductAttentionForward',
-      );
       const wrongK = attentionInputs(1132, [2], 2, 3, 5, 3).K; // dk = 5 against Q's 4
       await expectThrows(() => scaledDotProductAttentionForward(p.Q, wrongK, p.V), {
         what: 'scaledDotProductAttentionForward',

@@ -26,12 +26,12 @@ import {
   exercise,
   expectClose,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import { selfAttentionPathLengthGradient as referenceNorm } from '@rnn-course/transformer-bridge';
-import { expectThrows } from './promises';
 
 const { selfAttentionPathLengthGradient } = await targetModule<
   typeof import('@target/transformer-bridge/self-attention-path-length-gradient')

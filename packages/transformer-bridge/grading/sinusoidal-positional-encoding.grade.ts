@@ -10,14 +10,14 @@ import {
   exercise,
   expectClose,
   expectShape,
+  expectThrows,
+  type Explanation,
   fail,
   isTensor,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import { sinusoidalPositionalEncoding as referencePE } from '@rnn-course/transformer-bridge';
-import { expectThrows } from './promises';
 
 const { sinusoidalPositionalEncoding } = await targetModule<
   typeof import('@target/transformer-bridge/sinusoidal-positional-encoding')
@@ -30,15 +30,17 @@ const { sinusoidalPositionalEncoding } = await targetModule<
 function encoding(
   T: number,
   D: number,
-  opts: { swap?: boolean; exponent?: (k: number) => number; start?: number } = {},
+  opts: { swap?: boolean; exponent?: (k: number) => number; start?: number; halves?: boolean } = {},
 ): Tensor {
   const data = new Float64Array(T * D);
+  const half = Math.ceil(D / 2); // halves: pair i is feature i (sine) and half + i (cosine)
   for (let t = 0; t < T; t++) {
     for (let k = 0; k < D; k++) {
-      const e = opts.exponent?.(k) ?? 2 * Math.floor(k / 2);
+      const pair = opts.halves ? (k < half ? k : k - half) : Math.floor(k / 2);
+      const e = opts.exponent?.(k) ?? 2 * pair;
       const angle = (t + (opts.start ?? 0)) / 10000 ** (e / D);
-      const even = k % 2 === 0;
-      data[t * D + k] = even !== (opts.swap ?? false) ? Math.sin(angle) : Math.cos(angle);
+      const sine = opts.halves ? k < half : k % 2 === 0;
+      data[t * D + k] = sine !== (opts.swap ?? false) ? Math.sin(angle) : Math.cos(angle);
     }
   }
   return fromData(data, [T, D]);
@@ -49,6 +51,16 @@ function readEncodingMistake(got: unknown, T: number, D: number): Explanation {
   if (agrees(got, encoding(T, D, { swap: true }))) {
     return {
       text: 'Sine and cosine are on the wrong features: eq. 4.8 puts the sine on the even features (2i) and the cosine on the odd ones (2i + 1).',
+      hint: 'sineCosine',
+    };
+  }
+  if (agrees(got, encoding(T, D, { halves: true }))) {
+    return {
+      text:
+        'The sines fill the first half of the features and the cosines the second half: eq. 4.8 ' +
+        'interleaves them, the sine of pair i on feature 2i and its cosine on feature 2i + 1. The ' +
+        'halves layout carries the same information, but in another order than the one the model ' +
+        'and the PyTorch fixtures expect.',
       hint: 'sineCosine',
     };
   }
@@ -105,18 +117,28 @@ exercise('transformer-bridge/sinusoidal-positional-encoding', () => {
         },
       );
     }
-    for (const [T, D, argument] of [
-      [0, 4, 'T'],
-      [3, 0, 'D'],
-      [2.5, 4, 'T'],
-    ] as const) {
-      await expectThrows(() => sinusoidalPositionalEncoding(T, D), {
-        what: 'sinusoidalPositionalEncoding',
-        name: 'RangeError',
-        argument,
-        when: `T = ${T}, D = ${D}`,
-        hint: 'oddD',
-      });
-    }
+    const refuse = (T: number, D: number) => () => sinusoidalPositionalEncoding(T, D);
+    const what = 'sinusoidalPositionalEncoding';
+    await expectThrows(refuse(0, 4), {
+      what,
+      name: 'RangeError',
+      argument: 'T',
+      when: 'T = 0, D = 4',
+      hint: 'oddD',
+    });
+    await expectThrows(refuse(2.5, 4), {
+      what,
+      name: 'RangeError',
+      argument: 'T',
+      when: 'T = 2.5, D = 4',
+      hint: 'oddD',
+    });
+    await expectThrows(refuse(3, 0), {
+      what,
+      name: 'RangeError',
+      argument: 'D',
+      when: 'T = 3, D = 0',
+      hint: 'oddD',
+    });
   });
 });

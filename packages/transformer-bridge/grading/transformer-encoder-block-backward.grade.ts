@@ -11,15 +11,15 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
+  type Explanation,
+  type LayerGradients,
   layerGradients,
   referenceGradients,
   targetModule,
-  type Explanation,
-  type LayerGradients,
 } from '@rnn-course/grader/testing';
 import { causalMask, transformerEncoderBlock } from '@rnn-course/transformer-bridge';
 import { blockFrom, blockInputs, normal, randomBlock } from './inputs';
-import { expectThrows } from './promises';
 
 const { transformerEncoderBlockBackward, transformerEncoderBlockForward } = await targetModule<
   typeof import('@target/transformer-bridge/transformer-encoder-block')

@@ -11,9 +11,10 @@ import {
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  type Explanation,
   targetModule,
   TOLERANCES,
-  type Explanation,
 } from '@rnn-course/grader/testing';
 import {
   causalMask,
@@ -25,7 +26,6 @@ import {
   type TransformerEncoderBlockParams,
 } from '@rnn-course/transformer-bridge';
 import { blockInputs, normal, randomBlock } from './inputs';
-import { expectNewTensors, expectThrows } from './promises';
 
 const { transformerEncoderBlockForward } = await targetModule<
   typeof import('@target/transformer-bridge/transformer-encoder-block')
@@ -141,11 +141,6 @@ exercise('transformer-bridge/transformer-encoder-block-forward', () => {
       const got = await expectNoInputMutation(inputs, () => expectBlock(c, '(x [2, 3, 4])'), {
         what: 'transformerEncoderBlockForward',
       });
-      expectNewTensors(
-        { out: got.out, weights: got.weights },
-        inputs,
-        'transformerEncoderBlockForward',
-      );
       await expectThrows(() => transformerEncoderBlockForward(normal(1915, [2, 3, 5]), c.p, 2), {
         what: 'transformerEncoderBlockForward',
         name: 'ShapeError',
