@@ -104,27 +104,34 @@ exercise('transformer-bridge/causal-mask', () => {
   // T = 1 is [[1]]; every call returns a new tensor, so that a caller that changes one mask
   // (as a padding mask is multiplied in) does not change the next. T below 1 or not an integer
   // is refused.
-  check('T = 1 gives [[1]], each call a new tensor; T = 0 and T = 2.5 are refused', 1, async () => {
-    await expectMask(1);
-    const first = await expectMask(4);
-    const second = await causalMask(4);
-    if (isTensor(second) && (second === first || second.data.buffer === first.data.buffer)) {
-      fail(
-        'causalMask(4)',
-        'causalMask returned the same tensor twice: return a new [T, T] tensor at every call.',
-        {
+  check(
+    'T = 1 gives [[1]], each call a new tensor; T = 0 and T = 2.5 are refused',
+    1,
+    async () => {
+      await expectMask(1);
+      const first = await expectMask(4);
+      const second = await causalMask(4);
+      if (isTensor(second) && (second === first || second.data.buffer === first.data.buffer)) {
+        fail(
+          'causalMask(4)',
+          'causalMask returned the same tensor twice: return a new [T, T] tensor at every call.',
+          {
+            hint: 'range',
+          },
+        );
+      }
+      for (const T of [0, 2.5]) {
+        await expectThrows(() => causalMask(T), {
+          what: 'causalMask',
+          name: 'RangeError',
+          argument: 'T',
+          when: `T = ${T}`,
           hint: 'range',
-        },
-      );
-    }
-    for (const T of [0, 2.5]) {
-      await expectThrows(() => causalMask(T), {
-        what: 'causalMask',
-        name: 'RangeError',
-        argument: 'T',
-        when: `T = ${T}`,
-        hint: 'range',
-      });
-    }
-  });
+        });
+      }
+    },
+    {
+      requires: ['causalMask(T) is lower-triangular ones, the diagonal included (T = 5 and T = 2)'],
+    },
+  );
 });

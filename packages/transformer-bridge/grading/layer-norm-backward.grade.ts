@@ -213,5 +213,10 @@ exercise('transformer-bridge/layer-norm-backward', () => {
         hint: 'formula',
       });
     },
+    {
+      requires: [
+        'dx, dgamma, dbeta match finite differences of your forward and the reference (x [2, 3, 5])',
+      ],
+    },
   );
 });

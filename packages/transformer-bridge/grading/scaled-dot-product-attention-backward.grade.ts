@@ -215,5 +215,10 @@ exercise('transformer-bridge/scaled-dot-product-attention-backward', () => {
         hint: 'product',
       });
     },
+    {
+      requires: [
+        'dQ, dK, dV match finite differences of your forward and the reference (N = 2, Tq = 3, Tk = 4, dk = 5, dv = 3)',
+      ],
+    },
   );
 });

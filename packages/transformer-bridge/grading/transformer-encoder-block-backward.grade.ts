@@ -194,5 +194,10 @@ exercise('transformer-bridge/transformer-encoder-block-backward', () => {
         hint: 'names',
       });
     },
+    {
+      requires: [
+        'all seventeen gradients match finite differences of your forward and the reference (N = 2, T = 3, E = 4, h = 2, F = 6)',
+      ],
+    },
   );
 });

@@ -149,5 +149,6 @@ exercise('transformer-bridge/transformer-encoder-block-forward', () => {
         hint: 'preNorm',
       });
     },
+    { requires: ['out and weights match the reference (N = 2, T = 4, E = 8, h = 2, F = 16)'] },
   );
 });
