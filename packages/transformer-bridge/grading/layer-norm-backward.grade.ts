@@ -101,6 +101,16 @@ function readNormBackward(
         hint: 'formula',
       };
     }
+    const full = (gh: Tensor) =>
+      mul(sub(sub(gh, mean(gh, -1, true)), mul(xhat, mean(mul(gh, xhat), -1, true))), invT);
+    if (agrees(g['dx'], full(dout))) {
+      return {
+        text:
+          'dx is eq. 4.11 with dout where ĝ = dout ⊙ γ belongs: the output is y = γ ⊙ x̂ + β, so ' +
+          'the gradient reaching x̂ is scaled by γ before it goes through the normalisation.',
+        hint: 'through',
+      };
+    }
     if (D > 1 && p.x.shape[0]! > 1) {
       return {
         text: 'dx: both means of eq. 4.11 run over the features of each position (axis −1), not the batch.',

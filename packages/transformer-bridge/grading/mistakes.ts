@@ -387,6 +387,32 @@ export const mistakes: readonly Mistake[] = [
     ],
     points: [/Attention reads x/, /LN₁\(x\)/],
   },
+  // dgamma without x̂: the gradient of the shift β, not of the scale γ.
+  {
+    name: 'layer-norm-dgamma-without-xhat',
+    exercise: 'transformer-bridge/layer-norm-backward',
+    file: 'transformer-bridge/layer-norm.ts',
+    edits: [
+      {
+        find: 'const dgamma = sum(rows(mul(dout, xhat)), 0); // [D]',
+        replace: 'const dgamma = sum(rows(dout), 0); // MISTAKE: x̂ left out',
+      },
+    ],
+    points: [/dgamma is Σ dout/, /dout ⊙ x̂/],
+  },
+  // γ left out of the gradient that reaches x̂.
+  {
+    name: 'layer-norm-backward-without-gamma',
+    exercise: 'transformer-bridge/layer-norm-backward',
+    file: 'transformer-bridge/layer-norm.ts',
+    edits: [
+      {
+        find: 'const dxhat = mul(dout, gamma); // [..., D]',
+        replace: 'const dxhat = dout; // MISTAKE: γ left out\n  void gamma;',
+      },
+    ],
+    points: [/with dout where ĝ = dout ⊙ γ belongs/],
+  },
   // The second residual connection left out: out = FFN(LN₂(z)).
   {
     name: 'block-without-the-second-residual',
