@@ -6,4 +6,5 @@
 export const chapterManifests: readonly string[] = [
   'packages/rnn/manifest.ts',
   'packages/lstm-gru/manifest.ts',
+  'packages/transformer-bridge/manifest.ts',
 ];
