@@ -74,9 +74,10 @@ export function describeMistakes(mistakes: readonly Mistake[], concurrency = 4):
       await Promise.all(Array.from({ length: Math.min(concurrency, mistakes.length) }, lane));
     }, 600_000);
 
+    // Removing a staged copy per mistake takes seconds on a busy machine (dozens of copies).
     afterAll(() => {
       for (const cleanup of cleanups) cleanup();
-    });
+    }, 120_000);
 
     for (const m of mistakes) {
       test(`${m.name} fails ${m.exercise}`, { timeout: 120_000 }, () => {
