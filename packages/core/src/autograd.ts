@@ -61,14 +61,18 @@ export function record(
  * `t.grad += g` (allocating `t.grad` on first use); ignored when `t` does not require grad.
  *
  * @param g a flat gradient with `t.size` entries, row-major in `t.shape`
+ * @param owned true when `g` was allocated for this call and nothing else holds it: on first
+ *   use it becomes `t.grad`'s storage instead of being copied (one allocation and one pass
+ *   fewer per op in a backward walk). Leave false for a buffer someone else may still read or
+ *   write, such as the upstream gradient passed through unchanged.
  */
-export function accumulate(t: Tensor, g: Float64Array): void {
+export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
   if (!t.requiresGrad) return;
   if (g.length !== t.size) {
     throw new Error(`accumulate: gradient has ${g.length} entries, tensor has ${t.size}`);
   }
   if (t.grad === null) {
-    t.grad = new Tensor(Float64Array.from(g), t.shape);
+    t.grad = new Tensor(owned ? g : Float64Array.from(g), t.shape);
     return;
   }
   const acc = t.grad.data;
