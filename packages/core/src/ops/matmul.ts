@@ -46,6 +46,36 @@ function addInto(target: Float64Array, source: Float64Array): void {
   for (let i = 0; i < source.length; i++) target[i] += source[i];
 }
 
+/** Reused output of backward products added into an existing gradient (see `gradInto`). */
+let scratch = new Float64Array(0);
+
+/**
+ * t.grad += op(x) · op(y) (a backward product of `form`, out [M, N]). The first gradient a
+ * tensor receives becomes its `.grad` without a copy; later ones (a weight matrix used at every
+ * time step gets one per step) go through one reused scratch buffer instead of a fresh
+ * allocation each.
+ */
+function gradInto(
+  t: Tensor,
+  form: Form,
+  x: Float64Array,
+  y: Float64Array,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  if (t.grad === null) {
+    const fresh = new Float64Array(M * N);
+    mm(form, x, y, fresh, M, K, N);
+    accumulate(t, fresh, true);
+    return;
+  }
+  if (scratch.length < M * N) scratch = new Float64Array(M * N);
+  const out = scratch.subarray(0, M * N);
+  mm(form, x, y, out, M, K, N);
+  accumulate(t, out);
+}
+
 /**
  * Matrix product of the last two axes, broadcasting leading (batch) axes.
  *
@@ -92,16 +122,8 @@ function matmulFlat(a: Tensor, b: Tensor, M: number, K: number, N: number): Tens
   const out = new Float64Array(rows * N);
   mm('ab', a.data, b.data, out, rows, K, N);
   return record(new Tensor(out, outShape), 'matmul', [a, b], (g) => {
-    if (a.requiresGrad) {
-      const ga = new Float64Array(rows * K);
-      mm('abT', g, b.data, ga, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]
-      accumulate(a, ga);
-    }
-    if (b.requiresGrad) {
-      const gb = new Float64Array(K * N);
-      mm('aTb', a.data, g, gb, K, rows, N); // dB = Aᵀ dC: [K, rows]·[rows, N]
-      accumulate(b, gb);
-    }
+    if (a.requiresGrad) gradInto(a, 'abT', g, b.data, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]
+    if (b.requiresGrad) gradInto(b, 'aTb', a.data, g, K, rows, N); // dB = Aᵀ dC: [K, rows]·[rows, N]
   });
 }
 
@@ -143,7 +165,7 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
         addInto(gb.subarray(ib(i) * sb, ib(i) * sb + sb), tmpB);
       }
     }
-    if (ga !== null) accumulate(a, ga);
-    if (gb !== null) accumulate(b, gb);
+    if (ga !== null) accumulate(a, ga, true);
+    if (gb !== null) accumulate(b, gb, true);
   });
 }
