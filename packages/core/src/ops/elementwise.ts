@@ -93,7 +93,7 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
 
 /**
  * y = f(x) elementwise; dfdx gives dy/dx at (x, y). For the ops used less often: the hot ones
- * (tanh, sigmoid) have their own loops.
+ * (tanh, sigmoid, square) have their own loops.
  */
 function unary(
   op: string,
@@ -171,14 +171,16 @@ export function sqrt(a: Tensor): Tensor {
   return unary('sqrt', a, Math.sqrt, (_x, y) => 0.5 / y);
 }
 
-/** a^2 elementwise. @returns shape of a */
+/** a^2 elementwise (a loss's square error, so its own loop). @returns shape of a */
 export function square(a: Tensor): Tensor {
-  return unary(
-    'square',
-    a,
-    (x) => x * x,
-    (x) => 2 * x,
-  );
+  const x = a.data;
+  const y = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) y[k] = x[k] * x[k];
+  return record(new Tensor(y, a.shape), 'square', [a], (g) => {
+    const gx = new Float64Array(x.length);
+    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (2 * x[k]);
+    accumulate(a, gx, true);
+  });
 }
 
 /** a^p elementwise for a constant exponent p. @returns shape of a */
