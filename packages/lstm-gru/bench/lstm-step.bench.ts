@@ -5,8 +5,9 @@
  * - the reference: `lstm` from src/, gradients by the core's autograd, float64;
  * - the worked solutions: `lstmForward` / `lstmBackward`, one `customOp` node, float64;
  * - TensorFlow.js's `tf.layers.lstm` on its WebAssembly backend (XNNPACK, SIMD) and on its
- *   plain-JavaScript 'cpu' backend, float32 (bench/tfjs-lstm-step.ts; TensorFlow.js comes from
- *   the core's bench folder, installed on first use, never from the course's own install);
+ *   plain-JavaScript 'cpu' backend, float32, each in a child process per round
+ *   (bench/tfjs-lstm-step.ts; TensorFlow.js comes from the core's bench folder, installed on
+ *   first use, never from the course's own install);
  * - PyTorch's `torch.nn.LSTM`, float64 and float32, one thread, when `/usr/bin/python3` can
  *   import torch (bench/torch_lstm_step.py); otherwise it says so and goes on.
  *
@@ -14,7 +15,7 @@
  *
  * The loss is mean((h − target)²) over every hidden state, as in the peers' scripts. The cores
  * are shared, so the contestants take turns: ROUNDS rounds, each running every contestant for a
- * few steps (PyTorch in a child process for about a second per type), and the table gives the
+ * few steps (the peers in child processes, about a second of CPU time each), and the table gives the
  * median CPU milliseconds per step (this process's, or the child's, user + system time: at a
  * load above the core count the wall clock mostly measures the wait for a core) and ratios
  * within the run. The reference and the solutions must give the same loss and gradients, or
@@ -40,8 +41,6 @@ import {
 import type { CellKind, GatedLayers } from '../src/index';
 import { matchedSizes } from '../labs/long-term';
 import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
-import { tfjsLstm } from './tfjs-lstm-step';
-import type { TfjsLstm } from './tfjs-lstm-step';
 
 const [N, T, D, H] = [32, 32, 64, 128];
 /** Rounds of turns, and timed steps per contestant per round (TensorFlow.js 'cpu' takes one). */
@@ -134,43 +133,50 @@ function torchRound(seconds: number): TorchRound | string {
   return { torch: r.torch, float64: r.float64.cpuMs, float32: r.float32.cpuMs };
 }
 
-/** TensorFlow.js contestants, or the reason there are none (its install failed, say). */
-async function tfjsContestants(): Promise<TfjsLstm[] | string> {
-  try {
-    return [await tfjsLstm('wasm', { N, T, D, H }), await tfjsLstm('cpu', { N, T, D, H })];
-  } catch (error) {
-    return `TensorFlow.js could not run (${(error as Error).message.split('\n')[0]})`;
+/** One TensorFlow.js round on `backend` in a child process, or the reason there is none. */
+function tfjsRound(
+  backend: 'wasm' | 'cpu',
+  seconds: number,
+): { version: string; simd: boolean; threads: boolean; cpuMs: number } | string {
+  const script = fileURLToPath(new URL('./tfjs-lstm-step.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, backend, ...[N, T, D, H, seconds].map(String)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) {
+    const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
+    return `TensorFlow.js could not run (${why})`;
   }
+  return JSON.parse(last);
 }
 
 const reference = courseStep(referenceGatedLayers);
 const solutions = courseStep(modelWithGatedLayers(lstmSolution));
-const tfjs = await tfjsContestants();
 const samples = new Map<string, number[]>();
 const add = (name: string, values: number[]): void => {
   samples.set(name, [...(samples.get(name) ?? []), ...values]);
 };
 const REF = 'course reference (autograd), f64';
 const SOL = 'course solutions (hand-written backward, customOp), f64';
+let tfjsInfo = '';
+let tfjsMissing = '';
 let torchVersion = '';
 let torchMissing = '';
-// Warm-up: every contestant's JIT and caches, and the solutions' gradients to compare.
+// Warm-up: the JIT, and the first step's gradients of both, to compare.
 reference.step();
 solutions.step();
-if (typeof tfjs !== 'string') {
-  for (const t of tfjs) {
-    await t.activate();
-    t.step();
-  }
-}
 for (let round = 0; round < ROUNDS; round++) {
   add(REF, cpuSamples(reference.step, STEPS_PER_ROUND));
   add(SOL, cpuSamples(solutions.step, STEPS_PER_ROUND));
-  if (typeof tfjs !== 'string') {
-    for (const t of tfjs) {
-      await t.activate();
-      const name = `TensorFlow.js ${t.version} ${t.backend}, f32`;
-      add(name, cpuSamples(t.step, t.backend === 'cpu' ? 1 : STEPS_PER_ROUND));
+  for (const backend of ['wasm', 'cpu'] as const) {
+    if (tfjsMissing !== '') break;
+    // About as many steps as the course's for 'wasm'; 'cpu' takes seconds per step.
+    const r = tfjsRound(backend, backend === 'wasm' ? 1 : 0.1);
+    if (typeof r === 'string') tfjsMissing = r;
+    else {
+      if (backend === 'wasm') {
+        tfjsInfo = `TensorFlow.js ${r.version}: wasm backend SIMD ${r.simd ? 'on' : 'off'}, threads ${r.threads ? 'on' : 'off'}`;
+      }
+      add(`TensorFlow.js ${r.version} ${backend}, f32`, [r.cpuMs]);
     }
   }
   if (torchMissing === '') {
@@ -194,14 +200,8 @@ console.log(
     `${new Date().toISOString().slice(0, 10)}`,
 );
 console.log(`${cpu}, ${os.cpus().length} cores, Node ${process.versions.node}`);
-if (typeof tfjs === 'string') console.log(`TensorFlow.js: not measured: ${tfjs}.`);
-else {
-  const w = tfjs[0] as TfjsLstm;
-  console.log(
-    `TensorFlow.js ${w.version}: wasm backend SIMD ${w.simd ? 'on' : 'off'}, ` +
-      `threads ${w.threads ? 'on' : 'off'}`,
-  );
-}
+if (tfjsMissing !== '') console.log(`TensorFlow.js: not measured: ${tfjsMissing}.`);
+else console.log(tfjsInfo);
 if (torchMissing !== '') console.log(`PyTorch: not measured: ${torchMissing}.`);
 else console.log(`PyTorch ${torchVersion}, 1 thread`);
 console.log(`load average (1 min) at the end of the run: ${os.loadavg()[0]!.toFixed(2)}`);

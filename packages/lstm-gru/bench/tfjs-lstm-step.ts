@@ -8,7 +8,13 @@
  * TensorFlow.js is not a dependency of the course: it is loaded from the core's bench folder
  * (packages/core/bench, its own package.json and lock, installed on the first bench run; see
  * peers.ts there), so this file types the few calls it makes itself.
+ *
+ * Run as a script, it times one backend in its own process (so TensorFlow.js's allocations and
+ * garbage collection do not land in another contestant's time) and prints one JSON line:
+ *
+ *     npx tsx bench/tfjs-lstm-step.ts wasm|cpu N T D H seconds
  */
+import { fileURLToPath } from 'node:url';
 import { loadTfjs } from '../../core/bench/peers';
 
 /** A TensorFlow.js tensor, as far as this file uses one. */
@@ -108,3 +114,35 @@ export async function tfjsLstm(
     step,
   };
 }
+
+/** Median CPU milliseconds per step over about `seconds` of CPU time, after one warm-up step. */
+async function main(): Promise<void> {
+  const [backend, N, T, D, H, seconds] = process.argv.slice(2);
+  if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`unknown backend '${backend}'`);
+  const contestant = await tfjsLstm(backend, {
+    N: Number(N),
+    T: Number(T),
+    D: Number(D),
+    H: Number(H),
+  });
+  const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  contestant.step();
+  const samples: number[] = [];
+  const start = cpuMs();
+  while (samples.length < 2 || cpuMs() - start < Number(seconds) * 1000) {
+    const c0 = cpuMs();
+    contestant.step();
+    samples.push(cpuMs() - c0);
+  }
+  samples.sort((a, b) => a - b);
+  const { version, simd, threads } = contestant;
+  const cpuMsPerStep = samples[samples.length >> 1];
+  console.log(
+    JSON.stringify({ version, simd, threads, cpuMs: cpuMsPerStep, steps: samples.length }),
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
