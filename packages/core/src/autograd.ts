@@ -61,14 +61,18 @@ export function record(
  * `t.grad += g` (allocating `t.grad` on first use); ignored when `t` does not require grad.
  *
  * @param g a flat gradient with `t.size` entries, row-major in `t.shape`
+ * @param owned true when `g` was allocated for this call and nothing else holds it: on first
+ *   use it becomes `t.grad`'s storage instead of being copied (one allocation and one pass
+ *   fewer per op in a backward walk). Leave false for a buffer someone else may still read or
+ *   write, such as the upstream gradient passed through unchanged.
  */
-export function accumulate(t: Tensor, g: Float64Array): void {
+export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
   if (!t.requiresGrad) return;
   if (g.length !== t.size) {
     throw new Error(`accumulate: gradient has ${g.length} entries, tensor has ${t.size}`);
   }
   if (t.grad === null) {
-    t.grad = new Tensor(Float64Array.from(g), t.shape);
+    t.grad = new Tensor(owned ? g : Float64Array.from(g), t.shape);
     return;
   }
   const acc = t.grad.data;
@@ -112,6 +116,25 @@ export function topologicalSort(root: Tensor): Tensor[] {
 }
 
 /**
+ * Work that ops' backward closures leave for the end of the walk they run in: `tasks` run in
+ * order once every closure has run, `pending` holds what they gather, keyed by whatever the op
+ * chooses (matmul keys a weight's gathered products by the weight). Lets an op that receives
+ * many small gradient contributions for one leaf (a weight matrix used at every time step)
+ * combine them into one computation.
+ */
+export interface WalkEnd {
+  tasks: (() => void)[];
+  pending: Map<object, unknown>;
+}
+
+let walkEnd: WalkEnd | null = null;
+
+/** The current backward walk's end-of-walk work, or null outside a walk. */
+export function currentWalkEnd(): WalkEnd | null {
+  return walkEnd;
+}
+
+/**
  * The reverse walk behind `Tensor.backward`: seeds `root`'s gradient with `seed` and runs
  * every node's backward closure in reverse topological order.
  *
@@ -124,10 +147,19 @@ export function backwardFrom(root: Tensor, seed: Float64Array): void {
   accumulate(root, seed);
   // Backward closures may call ops (a customOp's hand-written backward does); those
   // computations are not themselves recorded.
-  noGrad(() => {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i];
-      if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
-    }
-  });
+  const previous = walkEnd;
+  const end: WalkEnd = { tasks: [], pending: new Map() };
+  walkEnd = end;
+  try {
+    noGrad(() => {
+      for (let i = order.length - 1; i >= 0; i--) {
+        const node = order[i];
+        if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
+      }
+      walkEnd = previous; // the tasks' own work is not deferred again
+      for (const task of end.tasks) task();
+    });
+  } finally {
+    walkEnd = previous;
+  }
 }

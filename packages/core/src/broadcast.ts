@@ -74,6 +74,63 @@ export function stridedOffsets(outShape: Shape, strides: readonly number[]): Int
 }
 
 /**
+ * How one operand is read while walking a broadcast output (see `broadcastBlocks`): in output
+ * block o, its elements are at `starts[o] + e * step` for e = 0 .. inner-1, with step 1 (the
+ * operand runs along the block) or 0 (it repeats one value across the block).
+ */
+export interface BlockRead {
+  starts: Int32Array;
+  step: 0 | 1;
+}
+
+/**
+ * The walk behind every broadcasting loop of the core, without an index per element: the output
+ * (row-major) is cut into `outer` blocks of `inner` consecutive elements, the longest trailing
+ * run of axes along which each input either runs with the output or repeats one value. For
+ * `[N, T, 4H] + [4H]` that is N·T blocks of 4H, both inputs running (the bias restarting at 0
+ * in every block); for `[N, H] * []` one block of N·H, the scalar repeated. A loop then reads
+ * input elements `starts[o] + e * step` with no broadcast copy and no Int32Array the size of
+ * the output (`broadcastOffsets` builds one).
+ *
+ * @param outShape the broadcast shape
+ * @param inShapes shapes that broadcast to `outShape`
+ * @returns outer and inner sizes (outer · inner = size(outShape)) and one read per input
+ */
+export function broadcastBlocks(
+  outShape: Shape,
+  inShapes: readonly Shape[],
+): { outer: number; inner: number; reads: BlockRead[] } {
+  const n = outShape.length;
+  // padded[j][axis]: input j's size along output axis `axis` (1 where the input has no axis).
+  const padded = inShapes.map((s) => outShape.map((_, axis) => s[axis - (n - s.length)] ?? 1));
+  // Along the block every input must keep one behaviour: run (1) or repeat (0); -1 undecided.
+  const steps = inShapes.map(() => -1);
+  let split = n; // the block is made of axes split .. n-1
+  let inner = 1;
+  for (let axis = n - 1; axis >= 0; axis--) {
+    const d = outShape[axis];
+    if (d !== 1) {
+      const here = padded.map((s) => (s[axis] === 1 ? 0 : 1));
+      if (here.some((h, j) => steps[j] !== -1 && steps[j] !== h)) break;
+      here.forEach((h, j) => (steps[j] = h));
+    }
+    inner *= d;
+    split = axis;
+  }
+  const outerShape = outShape.slice(0, split);
+  const reads = padded.map((s, j) => {
+    const strides = stridesOf(s);
+    // Stride 0 on the outer axes the input repeats.
+    const outerStrides = outerShape.map((_, axis) => (s[axis] === 1 ? 0 : strides[axis]));
+    return {
+      starts: stridedOffsets(outerShape, outerStrides),
+      step: (steps[j] === 0 ? 0 : 1) as 0 | 1,
+    };
+  });
+  return { outer: shapeSize(outerShape), inner, reads };
+}
+
+/**
  * Sums a gradient of shape `fromShape` down to `toShape` (the backward of broadcasting
  * `toShape` up to `fromShape`).
  *

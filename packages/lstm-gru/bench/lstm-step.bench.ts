@@ -2,19 +2,24 @@
  * One training step of a one-layer LSTM (forward over T steps, backward through time, one Adam
  * update) at N = 32, T = 32, D = 64, H = 128, timed on:
  *
- * - the reference: `lstm` from src/, gradients by the core's autograd;
- * - the worked solutions: `lstmForward` / `lstmBackward`, one `customOp` node;
- * - PyTorch's `torch.nn.LSTM` (float64 and float32, one thread), when `/usr/bin/python3` can
+ * - the reference: `lstm` from src/, gradients by the core's autograd, float64;
+ * - the worked solutions: `lstmForward` / `lstmBackward`, one `customOp` node, float64;
+ * - TensorFlow.js's `tf.layers.lstm` on its WebAssembly backend (XNNPACK, SIMD) and on its
+ *   plain-JavaScript 'cpu' backend, float32, each in a child process per round
+ *   (bench/tfjs-lstm-step.ts; TensorFlow.js comes from the core's bench folder, installed on
+ *   first use, never from the course's own install);
+ * - PyTorch's `torch.nn.LSTM`, float64 and float32, one thread, when `/usr/bin/python3` can
  *   import torch (bench/torch_lstm_step.py); otherwise it says so and goes on.
  *
  *   npm run bench -w @rnn-course/lstm-gru
  *
- * The loss is mean((h − target)²) over every hidden state, as in the PyTorch script. After a
- * warm-up each contestant runs for about 4 s; the table gives the median wall-clock and CPU
- * milliseconds per step and ratios against the reference measured in the same run (the cores are
- * shared, so absolute times vary from run to run; ratios much less). The reference and the
- * solutions must give the same loss and gradients, or the timing is void.
- * TensorFlow.js (`tf.layers.lstm`) is not compared here yet.
+ * The loss is mean((h − target)²) over every hidden state, as in the peers' scripts. The cores
+ * are shared, so the contestants take turns: ROUNDS rounds, each running every contestant for a
+ * few steps (the peers in child processes, about a second of CPU time each), and the table gives the
+ * median CPU milliseconds per step (this process's, or the child's, user + system time: at a
+ * load above the core count the wall clock mostly measures the wait for a core) and ratios
+ * within the run. The reference and the solutions must give the same loss and gradients, or
+ * the timing is void.
  *
  * A second table times one training step of the long-term lab's three models of equal
  * parameter count (vanilla RNN H = 64, LSTM H = 31, GRU H = 36, with their read-out) on the
@@ -38,7 +43,10 @@ import { matchedSizes } from '../labs/long-term';
 import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
 
 const [N, T, D, H] = [32, 32, 64, 128];
-const SECONDS = 4;
+/** Rounds of turns, and timed steps per contestant per round (TensorFlow.js 'cpu' takes one). */
+const ROUNDS = 5;
+const STEPS_PER_ROUND = 3;
+const SECONDS = 4; // per model in the second table
 
 /** Median of a list of numbers. */
 function median(values: number[]): number {
@@ -47,6 +55,23 @@ function median(values: number[]): number {
   return s.length % 2 === 1
     ? (s[mid] as number)
     : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** This process's CPU time in milliseconds (user + system). */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** CPU milliseconds of each of `count` calls of `step`. */
+function cpuSamples(step: () => void, count: number): number[] {
+  const samples: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const c0 = cpuMs();
+    step();
+    samples.push(cpuMs() - c0);
+  }
+  return samples;
 }
 
 /** Median wall and CPU milliseconds of `step` over about SECONDS, after two warm-up calls. */
@@ -66,13 +91,8 @@ function timeSteps(step: () => void): { wallMs: number; cpuMs: number; steps: nu
   return { wallMs: median(walls), cpuMs: median(cpus), steps: walls.length };
 }
 
-/** Times training steps of the LSTM on `layers`; returns medians and the first step's grads. */
-function benchLayers(layers: GatedLayers): {
-  wallMs: number;
-  cpuMs: number;
-  steps: number;
-  grads: Tensor[];
-} {
+/** A training step of the LSTM on `layers`, and the gradients of its first call. */
+function courseStep(layers: GatedLayers): { step: () => void; grads: () => Tensor[] } {
   const rng = new Rng(0);
   const { Wx, Wh, b } = lstmParams(D, H, rng);
   const params = [Wx, Wh, b];
@@ -81,30 +101,27 @@ function benchLayers(layers: GatedLayers): {
   const h0 = zeros([N, H]);
   const c0 = zeros([N, H]);
   const optimizer = new Adam(params, { lr: 1e-3 });
-  let grads: Tensor[] = [];
+  let first: Tensor[] = [];
   const step = (): void => {
     optimizer.zeroGrad();
     const { h } = layers.lstm(x, h0, c0, Wx, Wh, b); // [N, T, H]
     mean(square(sub(h, target))).backward();
-    if (grads.length === 0) grads = params.map((p) => (p.grad as Tensor).clone());
+    if (first.length === 0) first = params.map((p) => (p.grad as Tensor).clone());
     optimizer.step();
   };
-  const timing = timeSteps(step); // the warm-up's first step keeps its gradients
-  return { ...timing, grads };
+  return { step, grads: () => first };
 }
 
-/** PyTorch's timings, or the reason there are none. */
-function benchTorch():
-  | {
-      float64: { wallMs: number; cpuMs: number };
-      float32: { wallMs: number; cpuMs: number };
-      torch: string;
-    }
-  | string {
+/** PyTorch's median CPU ms per step in float64 and float32 over about `seconds` each. */
+type TorchRound = { torch: string; float64: number; float32: number };
+
+/** One PyTorch round, or the reason there is none. */
+function torchRound(seconds: number): TorchRound | string {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return `${python} not found`;
   const script = fileURLToPath(new URL('./torch_lstm_step.py', import.meta.url));
-  const run = spawnSync(python, [script, String(N), String(T), String(D), String(H)], {
+  const args = [script, String(N), String(T), String(D), String(H), String(seconds)];
+  const run = spawnSync(python, args, {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
   });
@@ -112,51 +129,99 @@ function benchTorch():
     const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
     return `${python} could not run the PyTorch bench (${why})`;
   }
-  return JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+  const r = JSON.parse(run.stdout.trim().split('\n').at(-1) as string);
+  return { torch: r.torch, float64: r.float64.cpuMs, float32: r.float32.cpuMs };
 }
 
-const solutions = modelWithGatedLayers(lstmSolution);
-const ref = benchLayers(referenceGatedLayers);
-const sol = benchLayers(solutions);
-const agree = ref.grads.every((g, i) => maxRelError(g, sol.grads[i] as Tensor) < 1e-8);
-
-const rows: [string, number, number][] = [
-  ['reference (autograd), float64', ref.wallMs, ref.cpuMs],
-  ['solutions (hand-written backward, customOp), float64', sol.wallMs, sol.cpuMs],
-];
-const torch = benchTorch();
-if (typeof torch === 'string') {
-  console.log(`PyTorch: not measured: ${torch}.`);
-} else {
-  rows.push([
-    `torch.nn.LSTM ${torch.torch}, 1 thread, float64`,
-    torch.float64.wallMs,
-    torch.float64.cpuMs,
-  ]);
-  rows.push([
-    `torch.nn.LSTM ${torch.torch}, 1 thread, float32`,
-    torch.float32.wallMs,
-    torch.float32.cpuMs,
-  ]);
+/** One TensorFlow.js round on `backend` in a child process, or the reason there is none. */
+function tfjsRound(
+  backend: 'wasm' | 'cpu',
+  seconds: number,
+): { version: string; simd: boolean; threads: boolean; cpuMs: number } | string {
+  const script = fileURLToPath(new URL('./tfjs-lstm-step.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, backend, ...[N, T, D, H, seconds].map(String)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) {
+    const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
+    return `TensorFlow.js could not run (${why})`;
+  }
+  return JSON.parse(last);
 }
+
+const reference = courseStep(referenceGatedLayers);
+const solutions = courseStep(modelWithGatedLayers(lstmSolution));
+const samples = new Map<string, number[]>();
+const add = (name: string, values: number[]): void => {
+  samples.set(name, [...(samples.get(name) ?? []), ...values]);
+};
+const REF = 'course reference (autograd), f64';
+const SOL = 'course solutions (hand-written backward, customOp), f64';
+let tfjsInfo = '';
+let tfjsMissing = '';
+let torchVersion = '';
+let torchMissing = '';
+// Warm-up: the JIT, and the first step's gradients of both, to compare.
+reference.step();
+solutions.step();
+for (let round = 0; round < ROUNDS; round++) {
+  add(REF, cpuSamples(reference.step, STEPS_PER_ROUND));
+  add(SOL, cpuSamples(solutions.step, STEPS_PER_ROUND));
+  for (const backend of ['wasm', 'cpu'] as const) {
+    if (tfjsMissing !== '') break;
+    // About as many steps as the course's for 'wasm'; 'cpu' takes seconds per step.
+    const r = tfjsRound(backend, backend === 'wasm' ? 1 : 0.1);
+    if (typeof r === 'string') tfjsMissing = r;
+    else {
+      if (backend === 'wasm') {
+        tfjsInfo = `TensorFlow.js ${r.version}: wasm backend SIMD ${r.simd ? 'on' : 'off'}, threads ${r.threads ? 'on' : 'off'}`;
+      }
+      add(`TensorFlow.js ${r.version} ${backend}, f32`, [r.cpuMs]);
+    }
+  }
+  if (torchMissing === '') {
+    const r = torchRound(1);
+    if (typeof r === 'string') torchMissing = r;
+    else {
+      torchVersion = r.torch;
+      add('PyTorch, 1 thread, f64', [r.float64]);
+      add('PyTorch, 1 thread, f32', [r.float32]);
+    }
+  }
+}
+const agree = reference
+  .grads()
+  .every((g, i) => maxRelError(g, solutions.grads()[i] as Tensor) < 1e-8);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(
   `One LSTM training step (forward, backward, Adam), N = ${N}, T = ${T}, D = ${D}, H = ${H}; ` +
+    `median CPU ms per step over ${ROUNDS} interleaved rounds, ` +
     `${new Date().toISOString().slice(0, 10)}`,
 );
 console.log(`${cpu}, ${os.cpus().length} cores, Node ${process.versions.node}`);
+if (tfjsMissing !== '') console.log(`TensorFlow.js: not measured: ${tfjsMissing}.`);
+else console.log(tfjsInfo);
+if (torchMissing !== '') console.log(`PyTorch: not measured: ${torchMissing}.`);
+else console.log(`PyTorch ${torchVersion}, 1 thread`);
 console.log(`load average (1 min) at the end of the run: ${os.loadavg()[0]!.toFixed(2)}`);
 console.log('');
-console.log('| implementation | ms/step (wall) | ms/step (CPU) | CPU time / reference |');
-console.log('| --- | ---: | ---: | ---: |');
-for (const [name, wall, cpuMs] of rows) {
-  console.log(
-    `| ${name} | ${wall.toFixed(1)} | ${cpuMs.toFixed(1)} | ${(cpuMs / ref.cpuMs).toFixed(3)} |`,
-  );
+const medians = [...samples.entries()].map(([name, xs]) => [name, median(xs)] as const);
+const find = (match: (name: string) => boolean): number | undefined =>
+  medians.find(([name]) => match(name))?.[1];
+const peers: [string, number | undefined][] = [
+  ['÷ TF.js wasm', find((n) => n.startsWith('TensorFlow.js') && n.includes(' wasm,'))],
+  ['÷ TF.js cpu', find((n) => n.startsWith('TensorFlow.js') && n.includes(' cpu,'))],
+  ['÷ PyTorch f64', find((n) => n === 'PyTorch, 1 thread, f64')],
+  ['÷ PyTorch f32', find((n) => n === 'PyTorch, 1 thread, f32')],
+];
+const shown = peers.filter(([, v]) => v !== undefined) as [string, number][];
+console.log(`| contestant | ms per step | ${shown.map(([h]) => h).join(' | ')} |`);
+console.log(`| --- | ---: | ${shown.map(() => '---:').join(' | ')} |`);
+for (const [name, ms] of medians) {
+  const ratios = shown.map(([, v]) => (ms / v).toFixed(2));
+  console.log(`| ${name} | ${ms.toFixed(1)} | ${ratios.join(' | ')} |`);
 }
-console.log('');
-console.log('TensorFlow.js (tf.layers.lstm) is not compared here yet.');
 
 // The three cells of the long-term lab, equal parameter counts, one Adam step each.
 const T_CELLS = 40;

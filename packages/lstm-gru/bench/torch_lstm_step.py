@@ -1,6 +1,6 @@
 """One training step of torch.nn.LSTM, timed: the peer of bench/lstm-step.bench.ts.
 
-    /usr/bin/python3 packages/lstm-gru/bench/torch_lstm_step.py N T D H
+    /usr/bin/python3 packages/lstm-gru/bench/torch_lstm_step.py N T D H [seconds]
 
 One layer, batch_first, one thread (torch.set_num_threads(1)), in float64 and in float32. A
 step is what the TypeScript bench times: forward from zero states, the loss
@@ -46,12 +46,13 @@ def bench(dtype, N, T, D, H, seconds=3.0):
 
 def main():
     N, T, D, H = (int(a) for a in sys.argv[1:5])
+    seconds = float(sys.argv[5]) if len(sys.argv) > 5 else 3.0
     torch.set_num_threads(1)
     result = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "float64": bench(torch.float64, N, T, D, H),
-        "float32": bench(torch.float32, N, T, D, H),
+        "float64": bench(torch.float64, N, T, D, H, seconds),
+        "float32": bench(torch.float32, N, T, D, H, seconds),
     }
     print(json.dumps(result))
 

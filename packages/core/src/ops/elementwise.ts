@@ -2,9 +2,15 @@
  * Elementwise ops. Binary ops broadcast like numpy (`[N, T, H] + [H]`); their backward sums
  * the gradient back down to each input's shape. Each op's derivative sits beside its forward:
  * for z = f(x, y), dL/dx = dL/dz * ∂f/∂x.
+ *
+ * The loops are written out per op rather than calling a function per element: in V8 a
+ * callback shared by several ops is not inlined, and the call cost more than the arithmetic
+ * (profiled on chapter 1's and chapter 2's training steps). Broadcast inputs are read in place
+ * (`broadcastBlocks`), and a broadcast input's gradient is summed straight into a buffer of its
+ * own size.
  */
 import { accumulate, record } from '../autograd';
-import { broadcastOffsets, broadcastShapes, sumToShape } from '../broadcast';
+import { broadcastBlocks, broadcastShapes } from '../broadcast';
 import { Tensor, shapeSize } from '../tensor';
 
 /** A number operand becomes a constant scalar tensor (shape `[]`, no gradient). */
@@ -12,47 +18,83 @@ function asTensor(x: Tensor | number): Tensor {
   return typeof x === 'number' ? new Tensor(new Float64Array([x]), []) : x;
 }
 
-type Binary = (x: number, y: number) => number;
-type Partial = (x: number, y: number, z: number) => number;
+/** The four binary ops, as codes for the loops below. */
+const ADD = 0;
+const SUB = 1;
+const MUL = 2;
+const DIV = 3;
+type BinaryCode = typeof ADD | typeof SUB | typeof MUL | typeof DIV;
 
-/** z = f(x, y) with broadcasting; dfdx and dfdy give ∂z/∂x and ∂z/∂y at (x, y, z). */
-function binary(
-  op: string,
-  a: Tensor | number,
-  b: Tensor | number,
-  f: Binary,
-  dfdx: Partial,
-  dfdy: Partial,
-): Tensor {
+/**
+ * z = x ∘ y with broadcasting, ∘ one of + − × ÷ (`code`). Backward, for g = dL/dz:
+ *
+ *   add: dx = g,      dy = g
+ *   sub: dx = g,      dy = −g
+ *   mul: dx = g y,    dy = g x
+ *   div: dx = g / y,  dy = −g z / y   (d(x/y)/dy = −x/y² = −z/y)
+ *
+ * each summed over the positions an input was repeated to (its broadcast).
+ */
+function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | number): Tensor {
   const A = asTensor(a);
   const B = asTensor(b);
   const shape = broadcastShapes(op, A.shape, B.shape);
-  const ia = broadcastOffsets(shape, A.shape);
-  const ib = broadcastOffsets(shape, B.shape);
+  const { outer, inner, reads } = broadcastBlocks(shape, [A.shape, B.shape]);
+  const { starts: startsA, step: sa } = reads[0];
+  const { starts: startsB, step: sb } = reads[1];
   const x = A.data;
   const y = B.data;
-  const n = shapeSize(shape);
-  const z = new Float64Array(n);
-  for (let k = 0; k < n; k++) z[k] = f(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]]);
+  const z = new Float64Array(shapeSize(shape));
+  for (let o = 0, k = 0; o < outer; o++) {
+    let i = startsA[o];
+    let j = startsB[o];
+    const end = k + inner;
+    if (code === ADD) for (; k < end; k++, i += sa, j += sb) z[k] = x[i] + y[j];
+    else if (code === SUB) for (; k < end; k++, i += sa, j += sb) z[k] = x[i] - y[j];
+    else if (code === MUL) for (; k < end; k++, i += sa, j += sb) z[k] = x[i] * y[j];
+    else for (; k < end; k++, i += sa, j += sb) z[k] = x[i] / y[j];
+  }
   return record(new Tensor(z, shape), op, [A, B], (g) => {
     if (A.requiresGrad) {
-      const gx = new Float64Array(n);
-      for (let k = 0; k < n; k++) {
-        gx[k] = g[k] * dfdx(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]], z[k]);
+      if (A.size === z.length && (code === ADD || code === SUB)) {
+        accumulate(A, g); // dx = g, same shape: nothing to compute
+      } else {
+        const gx = new Float64Array(A.size); // summed into in place: the broadcast's backward
+        for (let o = 0, k = 0; o < outer; o++) {
+          let i = startsA[o];
+          let j = startsB[o];
+          const end = k + inner;
+          if (code === ADD || code === SUB) for (; k < end; k++, i += sa) gx[i] += g[k];
+          else if (code === MUL) for (; k < end; k++, i += sa, j += sb) gx[i] += g[k] * y[j];
+          else for (; k < end; k++, i += sa, j += sb) gx[i] += g[k] * (1 / y[j]);
+        }
+        accumulate(A, gx, true);
       }
-      accumulate(A, sumToShape(gx, shape, A.shape));
     }
     if (B.requiresGrad) {
-      const gy = new Float64Array(n);
-      for (let k = 0; k < n; k++) {
-        gy[k] = g[k] * dfdy(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]], z[k]);
+      if (B.size === z.length && code === ADD) {
+        accumulate(B, g);
+      } else {
+        const gy = new Float64Array(B.size);
+        for (let o = 0, k = 0; o < outer; o++) {
+          let i = startsA[o];
+          let j = startsB[o];
+          const end = k + inner;
+          if (code === ADD) for (; k < end; k++, j += sb) gy[j] += g[k];
+          else if (code === SUB) for (; k < end; k++, j += sb) gy[j] -= g[k];
+          else if (code === MUL) for (; k < end; k++, i += sa, j += sb) gy[j] += g[k] * x[i];
+          else for (; k < end; k++, j += sb) gy[j] += g[k] * (-z[k] / y[j]);
+        }
+        accumulate(B, gy, true);
       }
-      accumulate(B, sumToShape(gy, shape, B.shape));
     }
   });
 }
 
-/** y = f(x) elementwise; dfdx gives dy/dx at (x, y). */
+/**
+ * y = f(x) elementwise; dfdx gives dy/dx at (x, y). For the ops used less often: the hot ones
+ * (tanh, sigmoid, square) have their own loops.
+ */
 function unary(
   op: string,
   a: Tensor,
@@ -66,7 +108,7 @@ function unary(
   return record(new Tensor(y, a.shape), op, [a], (g) => {
     const gx = new Float64Array(n);
     for (let k = 0; k < n; k++) gx[k] = g[k] * dfdx(x[k], y[k]);
-    accumulate(a, gx);
+    accumulate(a, gx, true);
   });
 }
 
@@ -76,51 +118,22 @@ function unary(
  * @returns shape broadcast(a.shape, b.shape), e.g. `[N, T, H] + [H] -> [N, T, H]`
  */
 export function add(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary(
-    'add',
-    a,
-    b,
-    (x, y) => x + y,
-    () => 1,
-    () => 1,
-  );
+  return binary('add', ADD, a, b);
 }
 
 /** a - b, broadcasting (`sub(1, z)` is 1 - z). @returns shape broadcast(a.shape, b.shape) */
 export function sub(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary(
-    'sub',
-    a,
-    b,
-    (x, y) => x - y,
-    () => 1,
-    () => -1,
-  );
+  return binary('sub', SUB, a, b);
 }
 
 /** a ⊙ b (elementwise product), broadcasting. @returns shape broadcast(a.shape, b.shape) */
 export function mul(a: Tensor | number, b: Tensor | number): Tensor {
-  return binary(
-    'mul',
-    a,
-    b,
-    (x, y) => x * y,
-    (_x, y) => y,
-    (x) => x,
-  );
+  return binary('mul', MUL, a, b);
 }
 
 /** a / b elementwise, broadcasting. @returns shape broadcast(a.shape, b.shape) */
 export function div(a: Tensor | number, b: Tensor | number): Tensor {
-  // d(x/y)/dx = 1/y, d(x/y)/dy = -x/y^2 = -z/y
-  return binary(
-    'div',
-    a,
-    b,
-    (x, y) => x / y,
-    (_x, y) => 1 / y,
-    (_x, y, z) => -z / y,
-  );
+  return binary('div', DIV, a, b);
 }
 
 /** -a. @returns shape of a */
@@ -158,14 +171,16 @@ export function sqrt(a: Tensor): Tensor {
   return unary('sqrt', a, Math.sqrt, (_x, y) => 0.5 / y);
 }
 
-/** a^2 elementwise. @returns shape of a */
+/** a^2 elementwise (a loss's square error, so its own loop). @returns shape of a */
 export function square(a: Tensor): Tensor {
-  return unary(
-    'square',
-    a,
-    (x) => x * x,
-    (x) => 2 * x,
-  );
+  const x = a.data;
+  const y = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) y[k] = x[k] * x[k];
+  return record(new Tensor(y, a.shape), 'square', [a], (g) => {
+    const gx = new Float64Array(x.length);
+    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (2 * x[k]);
+    accumulate(a, gx, true);
+  });
 }
 
 /** a^p elementwise for a constant exponent p. @returns shape of a */
@@ -185,7 +200,14 @@ export function abs(a: Tensor): Tensor {
 
 /** tanh elementwise; d tanh(x)/dx = 1 - tanh(x)^2. @returns shape of a */
 export function tanh(a: Tensor): Tensor {
-  return unary('tanh', a, Math.tanh, (_x, y) => 1 - y * y);
+  const x = a.data;
+  const y = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) y[k] = Math.tanh(x[k]);
+  return record(new Tensor(y, a.shape), 'tanh', [a], (g) => {
+    const gx = new Float64Array(x.length);
+    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (1 - y[k] * y[k]);
+    accumulate(a, gx, true);
+  });
 }
 
 /**
@@ -195,7 +217,14 @@ export function tanh(a: Tensor): Tensor {
  * @returns shape of a
  */
 export function sigmoid(a: Tensor): Tensor {
-  return unary('sigmoid', a, sigmoidOf, (_x, y) => y * (1 - y));
+  const x = a.data;
+  const y = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) y[k] = sigmoidOf(x[k]);
+  return record(new Tensor(y, a.shape), 'sigmoid', [a], (g) => {
+    const gx = new Float64Array(x.length);
+    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (y[k] * (1 - y[k]));
+    accumulate(a, gx, true);
+  });
 }
 
 /** σ(x) for one number, stable for any x (see `sigmoid`). */

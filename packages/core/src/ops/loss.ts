@@ -102,6 +102,6 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
       for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]; // w softmax(x_i)
       gx[i * V + y[i]] -= w; // - w onehot(y_i)
     }
-    accumulate(logits, gx);
+    accumulate(logits, gx, true);
   });
 }

@@ -43,6 +43,6 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   return record(new Tensor(out, a.shape), 'maskedFill', [a], (g) => {
     const ga = new Float64Array(x.length);
     for (let k = 0; k < ga.length; k++) ga[k] = fill[k] === 1 ? 0 : g[k]!;
-    accumulate(a, ga);
+    accumulate(a, ga, true);
   });
 }

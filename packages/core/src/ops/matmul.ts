@@ -7,7 +7,7 @@
  * Every product goes through the current matmul kernel (kernels/matmul.ts); the two backward
  * products use its transposed forms, which read Bᵀ and Aᵀ in place, so no transpose is formed.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, currentWalkEnd, record } from '../autograd';
 import { broadcastOffsets, broadcastShapes } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { getMatmulKernel } from '../kernels/matmul';
@@ -44,6 +44,36 @@ function mm(
 /** target += source, elementwise. */
 function addInto(target: Float64Array, source: Float64Array): void {
   for (let i = 0; i < source.length; i++) target[i] += source[i];
+}
+
+/** Reused output of backward products added into an existing gradient (see `gradInto`). */
+let scratch = new Float64Array(0);
+
+/**
+ * t.grad += op(x) · op(y) (a backward product of `form`, out [M, N]). The first gradient a
+ * tensor receives becomes its `.grad` without a copy; later ones (a weight matrix used at every
+ * time step gets one per step) go through one reused scratch buffer instead of a fresh
+ * allocation each.
+ */
+function gradInto(
+  t: Tensor,
+  form: Form,
+  x: Float64Array,
+  y: Float64Array,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  if (t.grad === null) {
+    const fresh = new Float64Array(M * N);
+    mm(form, x, y, fresh, M, K, N);
+    accumulate(t, fresh, true);
+    return;
+  }
+  if (scratch.length < M * N) scratch = new Float64Array(M * N);
+  const out = scratch.subarray(0, M * N);
+  mm(form, x, y, out, M, K, N);
+  accumulate(t, out);
 }
 
 /**
@@ -85,6 +115,63 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return matmulBatched(a, b, M, K, N);
 }
 
+/** A weight's dB = Aᵀ dC products gathered during one backward walk (see `weightGrad`). */
+interface Gathered {
+  as: Float64Array[]; // each [rows_i, K]
+  gs: Float64Array[]; // each [rows_i, N]
+  rows: number; // Σ rows_i
+}
+
+/**
+ * b.grad += aᵀ · g for a product a [rows, K] · b [K, N]. When b is a leaf (a weight) and a
+ * backward walk is running, the product is not computed now: the walk gathers every (a, g) pair
+ * of b, and at its end computes Σ_i a_iᵀ g_i as one product of the stacked rows,
+ * [a_1; a_2; ...]ᵀ [g_1; g_2; ...]. An RNN uses Wh once per time step; one [H, N·T]·[N·T, 4H]
+ * product instead of T products of [H, N]·[N, 4H] (each with its own copies in and out and an
+ * addition into b.grad) is the same sum with far less overhead. Only the order of the additions
+ * changes (to the float64 error bound of a dot product of N·T terms).
+ */
+function weightGrad(
+  b: Tensor,
+  a: Float64Array,
+  g: Float64Array,
+  rows: number,
+  K: number,
+  N: number,
+): void {
+  const end = b.backwardFn === null ? currentWalkEnd() : null;
+  if (end === null) {
+    gradInto(b, 'aTb', a, g, K, rows, N);
+    return;
+  }
+  let gathered = end.pending.get(b) as Gathered | undefined;
+  if (gathered === undefined) {
+    const mine: Gathered = { as: [], gs: [], rows: 0 };
+    gathered = mine;
+    end.pending.set(b, mine);
+    end.tasks.push(() => {
+      if (mine.as.length === 1) {
+        gradInto(b, 'aTb', mine.as[0]!, mine.gs[0]!, K, mine.rows, N);
+        return;
+      }
+      const A = new Float64Array(mine.rows * K); // [Σ rows, K]
+      const G = new Float64Array(mine.rows * N); // [Σ rows, N]
+      let atA = 0;
+      let atG = 0;
+      mine.as.forEach((ai, i) => {
+        A.set(ai, atA);
+        G.set(mine.gs[i]!, atG);
+        atA += ai.length;
+        atG += mine.gs[i]!.length;
+      });
+      gradInto(b, 'aTb', A, G, K, mine.rows, N); // dB = Aᵀ G: [K, Σ rows]·[Σ rows, N]
+    });
+  }
+  gathered.as.push(a);
+  gathered.gs.push(g);
+  gathered.rows += rows;
+}
+
 /** [...B, M, K] · [K, N]: the leading axes fold into one tall matrix, one kernel call. */
 function matmulFlat(a: Tensor, b: Tensor, M: number, K: number, N: number): Tensor {
   const rows = shapeSize(a.shape.slice(0, -1)); // (prod B) * M
@@ -92,16 +179,8 @@ function matmulFlat(a: Tensor, b: Tensor, M: number, K: number, N: number): Tens
   const out = new Float64Array(rows * N);
   mm('ab', a.data, b.data, out, rows, K, N);
   return record(new Tensor(out, outShape), 'matmul', [a, b], (g) => {
-    if (a.requiresGrad) {
-      const ga = new Float64Array(rows * K);
-      mm('abT', g, b.data, ga, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]
-      accumulate(a, ga);
-    }
-    if (b.requiresGrad) {
-      const gb = new Float64Array(K * N);
-      mm('aTb', a.data, g, gb, K, rows, N); // dB = Aᵀ dC: [K, rows]·[rows, N]
-      accumulate(b, gb);
-    }
+    if (a.requiresGrad) gradInto(a, 'abT', g, b.data, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]
+    if (b.requiresGrad) weightGrad(b, a.data, g, rows, K, N); // dB = Aᵀ dC: [K, rows]·[rows, N]
   });
 }
 
@@ -143,7 +222,7 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
         addInto(gb.subarray(ib(i) * sb, ib(i) * sb + sb), tmpB);
       }
     }
-    if (ga !== null) accumulate(a, ga);
-    if (gb !== null) accumulate(b, gb);
+    if (ga !== null) accumulate(a, ga, true);
+    if (gb !== null) accumulate(b, gb, true);
   });
 }

@@ -110,7 +110,7 @@ export function embedding(W: Tensor, ids: Ids, shape?: Shape): Tensor {
     values.forEach((id, k) => {
       for (let d = 0; d < D; d++) gW[id * D + d] += g[k * D + d];
     });
-    accumulate(W, gW);
+    accumulate(W, gW, true);
   });
 }
 

@@ -80,7 +80,7 @@ export function permute(a: Tensor, axes: readonly number[]): Tensor {
   const inverse = new Array<number>(perm.length);
   perm.forEach((ax, i) => (inverse[ax] = i));
   return record(new Tensor(permuteData(a.data, a.shape, perm), outShape), 'permute', [a], (g) =>
-    accumulate(a, permuteData(g, outShape, inverse)),
+    accumulate(a, permuteData(g, outShape, inverse), true),
   );
 }
 
@@ -138,7 +138,7 @@ function join(
         const from = (o * total + starts[i]) * inner;
         gt.set(g.subarray(from, from + block), o * block);
       }
-      accumulate(t, gt);
+      accumulate(t, gt, true);
     });
   });
 }

@@ -68,7 +68,7 @@ export function softmax(a: Tensor, axis = -1): Tensor {
         ga[at] = y[at] * (g[at] - dot);
       }
     });
-    accumulate(a, ga);
+    accumulate(a, ga, true);
   });
 }
 
@@ -93,6 +93,6 @@ export function logSoftmax(a: Tensor, axis = -1): Tensor {
         ga[at] = g[at] - Math.exp(s[at]) * total;
       }
     });
-    accumulate(a, ga);
+    accumulate(a, ga, true);
   });
 }
