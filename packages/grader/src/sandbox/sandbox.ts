@@ -33,7 +33,10 @@ export interface SandboxOptions {
   readonly timeoutMs?: number;
   /** The time the process may take to start and load the core (default 30 s). */
   readonly startupMs?: number;
-  /** The heap limit of the process, in MB (default 2048). */
+  /**
+   * The heap limit of the process, in MB (default 2048). On Linux its address space is limited
+   * to 1.5 GB more, which bounds typed arrays as well.
+   */
   readonly memoryMb?: number;
   /** Receives what the learner's code prints (stdout and stderr). */
   readonly onOutput?: (text: string) => void;
@@ -71,6 +74,8 @@ export const HAND_DERIVED =
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_STARTUP_MS = 30_000;
 const DEFAULT_MEMORY_MB = 2048;
+/** Address space beyond the heap limit: code, stacks and typed arrays (see `start`). */
+const ADDRESS_SPACE_MARGIN_MB = 1536;
 /** Argument sets per message of a batch: bounds the size of one message. */
 const BATCH_CHUNK = 256;
 
@@ -93,6 +98,8 @@ interface Pending {
   phase: 'import' | 'call';
   /** The learner returned a promise and the sandbox is waiting for it. */
   awaiting: boolean;
+  /** Set when the time limit struck: the rejection, delivered once the process has exited. */
+  failure?: Error;
   timer?: NodeJS.Timeout;
   readonly settle: (reply: Reply | Error) => void;
 }
@@ -378,8 +385,9 @@ export class Sandbox {
           : pending.awaiting
             ? `timed out after ${seconds}: a promise that never settles?`
             : `timed out after ${seconds}: the code never returned (an endless loop?)`;
+      // rejected when the process has gone (see the exit handler), never while it still runs
+      pending.failure = new SandboxTimeoutError(message);
       this.stop(proc, `another call timed out (${pending.what})`);
-      this.finish(proc, pending.id, new SandboxTimeoutError(message));
     }, pending.timeoutMs);
     pending.timer.unref?.();
   }
@@ -418,7 +426,15 @@ export class Sandbox {
       join(dir, 'host.mjs'),
       ...this.bundle.packages.filter((p) => p !== 'core'),
     ];
-    const child = spawn(process.execPath, args, {
+    // On Linux a shell sets the process's address-space limit and then becomes node (exec, so
+    // one process): memory outside the JavaScript heap (typed arrays) is bounded too, and a
+    // learner's allocation fails with a RangeError instead of exhausting the machine.
+    const limitKb = (this.options.memoryMb + ADDRESS_SPACE_MARGIN_MB) * 1024;
+    const [command, argv] =
+      process.platform === 'linux'
+        ? ['/bin/sh', ['-c', `ulimit -v ${limitKb} && exec "$0" "$@"`, process.execPath, ...args]]
+        : [process.execPath, args];
+    const child = spawn(command, argv, {
       cwd: dir,
       // nothing of the grader's environment: no COURSE_* variables, a HOME of its own
       env: { HOME: home, TMPDIR: home, LANG: 'C.UTF-8' },
@@ -496,11 +512,9 @@ export class Sandbox {
       for (const pending of [...proc.pending.values()]) {
         const during =
           pending.phase === 'import' ? `the import of ${this.shown(pending.file)}` : pending.what;
-        this.finish(
-          proc,
-          pending.id,
-          new SandboxCrashError(`the sandbox process ${why} during ${during}`),
-        );
+        const failure =
+          pending.failure ?? new SandboxCrashError(`the sandbox process ${why} during ${during}`);
+        this.finish(proc, pending.id, failure);
       }
     });
     return proc;
