@@ -1,7 +1,8 @@
 /**
  * Issue row 2: from one exercise file, patches `Float64Array.from`, `BigUint64Array` and
- * `Tensor.prototype.backward` (and, for good measure, the array and typed-array methods a
- * mutation check might use), then writes into its input and hopes nobody notices.
+ * `Tensor.prototype.backward`, and the built-ins a mutation check would use to copy and compare
+ * (`Float64Array.prototype.slice` returning the array itself, `Object.is` and `Object.keys`),
+ * then writes into its input and hopes nobody notices.
  */
 import { add, matmul, tanh, Tensor } from '@rnn-course/core';
 
@@ -13,11 +14,10 @@ type Writable = Record<string, unknown>;
   }
 };
 Tensor.prototype.backward = () => {};
-Array.prototype.push = () => 0;
-Object.defineProperty(Array.prototype, '0', { set() {}, configurable: true });
 Float64Array.prototype.slice = function slice(this: Float64Array) {
   return this;
 } as never;
+Object.is = () => true;
 Object.keys = () => [];
 
 /** The right value, after scribbling on x. */
