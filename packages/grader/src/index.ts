@@ -13,7 +13,7 @@ export { DEFAULT_TIMEOUT_MS, grade } from './grade';
 export type { GradeOptions } from './grade';
 export { percent, statusOf } from './report';
 export type { ChapterReport, CheckReport, ExerciseReport, Report, Status } from './report';
-export { checkImports, describeViolation, findImports } from './imports';
+export { checkImports, describeViolation } from './imports';
 export type { ImportViolation } from './imports';
 export { checkManifests, checkStubsThrow, verify } from './verify';
 export type { VerifyOptions, VerifyResult } from './verify';

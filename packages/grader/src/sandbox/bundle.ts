@@ -104,16 +104,21 @@ export async function bundleTarget(opts: BundleOptions): Promise<TargetBundle> {
   const exercises = opts.exercises ?? opts.course.exercises;
   const dir = opts.outDir ?? newRunDir();
   mkdirSync(dir, { recursive: true });
-  const deps = await depsBundle(opts.course);
+  const jobs = opts.course.chapters
+    .map((chapter) => ({
+      chapter,
+      rule: importRuleOf(opts.course, chapter),
+      files: [...new Set(exercises.filter((e) => e.chapter === chapter).map((e) => e.file))].filter(
+        (f) => exists(join(targetDir, f)),
+      ),
+    }))
+    .filter((j) => j.files.length > 0);
+  const needed = new Set(jobs.flatMap((j) => [...j.rule.packages.keys()]));
+  const deps = await depsBundle(opts.course, needed);
   const host = await hostBundle();
   const chapters: ChapterBundle[] = [];
-  for (const chapter of opts.course.chapters) {
-    const files = [
-      ...new Set(exercises.filter((e) => e.chapter === chapter).map((e) => e.file)),
-    ].filter((f) => exists(join(targetDir, f)));
-    if (files.length === 0) continue;
+  for (const { chapter, rule, files } of jobs) {
     const chapterDir = join(dir, chapter.manifest.chapter);
-    const rule = importRuleOf(opts.course, chapter);
     mkdirSync(join(chapterDir, 'deps'), { recursive: true });
     copyFileSync(host, join(chapterDir, 'host.mjs'));
     for (const name of rule.packages.values()) {
@@ -512,15 +517,17 @@ function hashFile(file: string): string {
 }
 
 /**
- * The core and every chapter's reference package, one file each (`core.mjs`, `rnn.mjs`, ...):
+ * The core and the reference packages some chapter may import, one file each (`core.mjs`,
+ * `rnn.mjs`, ...):
  * a package's imports of another course package stay imports of that file, so a run has one
  * core whichever package imports it.
  */
-async function depsBundle(course: Course): Promise<string> {
+async function depsBundle(course: Course, needed: ReadonlySet<string>): Promise<string> {
   const packages = new Map<string, { name: string; dir: string }>([
     [CORE_PACKAGE, { name: 'core', dir: fromRoot('packages/core') }],
   ]);
   for (const c of course.chapters) {
+    if (!needed.has(c.packageName)) continue; // a chapter's own package is never in its bundle
     packages.set(c.packageName, { name: c.manifest.chapter, dir: fromRoot(c.manifest.package) });
   }
   const key = [...packages.keys()].sort().join(',');

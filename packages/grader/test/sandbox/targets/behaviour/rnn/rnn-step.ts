@@ -38,7 +38,7 @@ export function hogTyped(): number {
 export function throwLater(): number {
   setTimeout(() => {
     throw new TypeError('thrown from a timer');
-  }, 0);
+  }, 200);
   return 1;
 }
 
