@@ -27,3 +27,10 @@ export { resetExercise } from './commands/reset';
 export { todoLine } from './stub';
 export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
+export {
+  similarityReport,
+  toSimilarityCsv,
+  toSimilarityMarkdown,
+  writeSimilarityReport,
+} from './similarity/index';
+export type { SimilarityOptions, SimilarityReport } from './similarity/index';
