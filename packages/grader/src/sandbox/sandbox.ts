@@ -255,6 +255,7 @@ export class Sandbox {
   async close(): Promise<void> {
     const proc = this.proc;
     if (proc === undefined) return;
+    idle(proc.child, false); // keep this process alive until the exit is seen
     this.stop(proc, 'the sandbox was closed');
     await new Promise<void>((done) => {
       if (proc.child.exitCode !== null || proc.child.signalCode !== null) done();

@@ -7,3 +7,12 @@ export { check, exercise } from './exercise';
 export * from './expect';
 export * from './gradients';
 export * from './mutation';
+// The learner's code, called in the sandbox (src/sandbox/): `learnerModule<typeof M>(file)`.
+export {
+  HAND_DERIVED,
+  learnerModule,
+  numericGradientsBatched,
+  type CallReport,
+  type Remote,
+  type RemoteFunction,
+} from '../sandbox/index';

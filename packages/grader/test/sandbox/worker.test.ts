@@ -36,6 +36,11 @@ describe('one sandbox per worker per chapter', () => {
     expect(a.bundle.dir).toBe(`${bundle.dir}/rnn`);
   });
 
+  it("is what the grader's testing entry point gives suites", async () => {
+    const testing = await import('../../src/testing/index');
+    expect(testing.learnerModule).toBe(learnerModule);
+  });
+
   it('a module is not thenable, so awaiting it does not call into the sandbox', async () => {
     const step = learnerModule<typeof Honest>('rnn/rnn-step.ts');
     expect(await Promise.resolve(step)).toBe(step);
