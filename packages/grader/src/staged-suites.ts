@@ -51,7 +51,9 @@ export interface StagedSuites {
 
 /** Stages the folders of `suites` (absolute paths of suite files). */
 export function stageSuites(suites: readonly string[]): StagedSuites {
-  const root = join(repoRoot, '.course/suites', `${process.pid}-${randomBytes(4).toString('hex')}`);
+  const runs = join(repoRoot, '.course/suites');
+  sweep(runs);
+  const root = join(runs, `${process.pid}-${randomBytes(4).toString('hex')}`);
   const folders: Record<string, string> = {};
   const hashes = new Map<string, string>(); // original file → hash when staged
   for (const folder of [...new Set(suites.map((s) => dirname(s)))].sort()) {
@@ -149,6 +151,22 @@ export function stagedSuitesPlugin(json: string | undefined): {
       return undefined;
     },
   };
+}
+
+/** Removes what runs that were killed left behind, a day on. */
+function sweep(runs: string): void {
+  if (!existsSync(runs)) return;
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(runs)) {
+    const path = join(runs, name);
+    try {
+      if (statSync(path).mtimeMs >= dayAgo) continue;
+      writable(path);
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // removed meanwhile by another run
+    }
+  }
 }
 
 function filesUnder(dir: string): string[] {

@@ -104,6 +104,21 @@ export async function bundleTarget(opts: BundleOptions): Promise<TargetBundle> {
   const exercises = opts.exercises ?? opts.course.exercises;
   const dir = opts.outDir ?? newRunDir();
   mkdirSync(dir, { recursive: true });
+  try {
+    return await bundleInto(dir, opts, targetDir, sourceDir, exercises);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function bundleInto(
+  dir: string,
+  opts: BundleOptions,
+  targetDir: string,
+  sourceDir: string,
+  exercises: readonly Exercise[],
+): Promise<TargetBundle> {
   const jobs = opts.course.chapters
     .map((chapter) => ({
       chapter,
