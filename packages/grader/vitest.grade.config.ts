@@ -5,7 +5,10 @@
  * - COURSE_SUITES: the suites to run, comma-separated (default: every chapter's grading suites)
  * - COURSE_EXERCISES: the exercise ids to run inside them (default: all)
  * - COURSE_TIMEOUT_MS: the per-check time limit
- * - COURSE_EVENTS: where the grade reporter writes its events (default: Vitest's own reporter)
+ * - COURSE_REPORT: `ipc` to send events to the grader over its IPC channel (default: Vitest's
+ *   own reporter); see src/results-channel.ts
+ * - COURSE_STAGED_SUITES: the staged suite folders and their originals (src/staged-suites.ts)
+ * - COURSE_SANDBOX_DIR: the run's sandbox bundles, for the workers (src/sandbox/worker.ts)
  *
  * Run it by hand to see a suite's plain Vitest output:
  * `COURSE_TARGET=solutions npx vitest run --config packages/grader/vitest.grade.config.ts`.
@@ -14,15 +17,18 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { GradeReporter } from './src/reporter';
+import { ipcSink } from './src/results-channel';
+import { STAGED_SUITES_ENV, stagedSuitesPlugin } from './src/staged-suites';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const target = process.env.COURSE_TARGET ?? 'exercises';
 const targetDir = resolve(root, target);
 const suites = process.env.COURSE_SUITES?.split(',').filter((s) => s !== '');
 const timeout = Number(process.env.COURSE_TIMEOUT_MS ?? 10_000);
-const events = process.env.COURSE_EVENTS;
+const sink = process.env.COURSE_REPORT === 'ipc' ? ipcSink() : undefined;
 
 export default defineConfig({
+  plugins: [stagedSuitesPlugin(process.env[STAGED_SUITES_ENV])],
   resolve: {
     alias: [{ find: /^@target\//, replacement: `${targetDir}/` }],
   },
@@ -37,7 +43,7 @@ export default defineConfig({
     testTimeout: timeout,
     hookTimeout: timeout,
     passWithNoTests: true,
-    reporters: events === undefined ? ['default'] : [new GradeReporter(events)],
+    reporters: sink === undefined ? ['default'] : [new GradeReporter(sink)],
     watch: false,
   },
 });

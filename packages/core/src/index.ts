@@ -33,7 +33,15 @@ export { Rng, randn, randu } from './random';
 export type { RandnOptions, RanduOptions } from './random';
 
 // Autograd: the graph, the reverse walk, and switching recording off.
-export { noGrad, isGradEnabled, needsGrad, record, accumulate, topologicalSort } from './autograd';
+export {
+  noGrad,
+  isGradEnabled,
+  needsGrad,
+  record,
+  accumulate,
+  topologicalSort,
+  withoutAutograd,
+} from './autograd';
 export { broadcastShapes, broadcastOffsets, sumToShape } from './broadcast';
 
 // Elementwise ops (binary ones broadcast like numpy).

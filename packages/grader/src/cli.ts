@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { findExercise, loadCourse, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
+import { writeSimilarityReport } from './similarity/index';
 import { gradeCommand } from './commands/grade';
 import { showHint, UnknownHintError } from './commands/hint';
 import { describeReset, resetExercise } from './commands/reset';
@@ -39,7 +40,9 @@ const USAGE = `Usage: npm run course -- <command>
   generate                      maintainers: write the stubs (from solutions/) and the tables and
                                 counts of the chapter texts and docs/ (from the manifests)
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
-                                grade a folder of student folders into one CSV`;
+              [--similarity [--similarity-threshold 0..1]]
+                                grade a folder of student folders into one CSV; with
+                                --similarity also FILE.similarity.csv and .md`;
 
 const COMMANDS = [
   'list',
@@ -198,7 +201,13 @@ async function verifyCli(course: Course, args: string[]): Promise<number> {
 async function batchCli(course: Course, args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { csv: { type: 'string' }, shard: { type: 'string' }, timeout: { type: 'string' } },
+    {
+      csv: { type: 'string' },
+      shard: { type: 'string' },
+      timeout: { type: 'string' },
+      similarity: { type: 'boolean' },
+      'similarity-threshold': { type: 'string' },
+    },
     1,
   );
   const dir = positionals[0];
@@ -220,6 +229,20 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
     print,
   );
   print(`Wrote ${csv}: ${rows.length} student(s).`);
+  if (values.similarity === true || values['similarity-threshold'] !== undefined) {
+    const threshold = Number(values['similarity-threshold'] ?? 0.5);
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new UsageError(
+        `--similarity-threshold takes a number from 0 to 1, got '${values['similarity-threshold']}'`,
+      );
+    }
+    const base = csv.replace(/\.csv$/, '');
+    const files = { csv: `${base}.similarity.csv`, markdown: `${base}.similarity.md` };
+    const report = writeSimilarityReport({ course, dir, threshold, ...files });
+    print(
+      `Wrote ${files.csv} and ${files.markdown}: ${report.matches.length} pair(s) at ${threshold} or more.`,
+    );
+  }
   return 0;
 }
 

@@ -1,6 +1,8 @@
 /**
- * Grading: resolve the target, check its imports, run the suites in one Vitest process, re-run
- * separately whatever a hung worker kept from finishing, and turn the events into a report.
+ * Grading: resolve the target, bundle it for the sandbox (which applies the import rule where
+ * imports resolve), stage the suites, run them in one Vitest process, re-run separately whatever
+ * a hung worker kept from finishing, check that the suites did not change, and turn the events
+ * into a report.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -14,12 +16,15 @@ import type {
   SuiteEvent,
   TestEvent,
 } from './events';
-import { checkImports, describeViolation } from './imports';
+import { describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
-import { runVitest } from './run-vitest';
+import { acceptedTests, cappedScore } from './results-channel';
+import { runVitest, type RunResult } from './run-vitest';
+import { bundleTarget } from './sandbox/bundle';
+import { stageSuites, voidMessage } from './staged-suites';
 import { resolveTarget } from './target';
 import type { Target } from './target';
 
@@ -92,28 +97,87 @@ async function gradeIn(
     results.set(e.id, report(e, fileOf(e), status, message, []));
   };
 
-  // 1. Files that are missing, imports that are not allowed, suites that do not exist.
-  const violations = checkImports(course, selected, target.sourceDir);
-  const runnable: Exercise[] = [];
-  for (const e of selected) {
-    const found = violations.get(e.id);
-    if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
-    else if (found !== undefined) early(e, 'error', found.map(describeViolation).join('\n'));
-    else if (!existsSync(fromRoot(e.suite))) early(e, 'error', `grading suite missing: ${e.suite}`);
-    else runnable.push(e);
+  // 1. Files that are missing, imports that are not allowed, suites that do not exist. The
+  //    bundle the import rule is checked on is what the sandbox runs; the workers get its folder.
+  const bundle = await bundleTarget({
+    course,
+    targetDir: target.dir,
+    sourceDir: target.sourceDir,
+    exercises: selected,
+  });
+  try {
+    const runnable: Exercise[] = [];
+    for (const e of selected) {
+      const bundled = bundle.file(e.file);
+      if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
+      else if (bundled?.status === 'refused') {
+        early(e, 'error', bundled.violations.map(describeViolation).join('\n'));
+      } else if (!existsSync(fromRoot(e.suite))) {
+        early(e, 'error', `grading suite missing: ${e.suite}`);
+      } else runnable.push(e);
+    }
+    if (runnable.length === 0) return { results, warnings };
+    return await runSuites(course, runnable, target, timeoutMs, bundle.dir, results, warnings);
+  } finally {
+    bundle.cleanup();
   }
-  if (runnable.length === 0) return { results, warnings };
+}
 
+/** Runs the suites of `runnable` on staged copies; a suite changed meanwhile voids the run. */
+async function runSuites(
+  course: Course,
+  runnable: readonly Exercise[],
+  target: Target,
+  timeoutMs: number,
+  sandboxDir: string,
+  results: Map<string, ExerciseReport>,
+  warnings: string[],
+): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
+  const fileOf = (e: Exercise): string => displayPath(resolve(target.sourceDir, e.file));
+  const staged = stageSuites([...new Set(runnable.map((e) => fromRoot(e.suite)))]);
+  try {
+    const run = async (suites: string[], exercises?: string[]): Promise<RunResult> => {
+      const r = await runVitest({
+        targetDir: target.dir,
+        suites: suites.map((suite) => staged.staged(suite)),
+        timeoutMs,
+        sandboxDir,
+        stagedFolders: staged.folders,
+        ...(exercises === undefined ? {} : { exercises }),
+      });
+      // events name the staged copies; the rest of grading speaks of the course's suites
+      const events = r.events.map((ev) =>
+        'file' in ev ? { ...ev, file: staged.original(ev.file) } : ev,
+      );
+      return { ...r, events };
+    };
+    await gradeRuns(course, runnable, target, timeoutMs, run, results, warnings);
+    const changed = staged.changed();
+    if (changed.length > 0) {
+      const message = voidMessage(changed);
+      warnings.push(message);
+      for (const e of runnable) results.set(e.id, report(e, fileOf(e), 'error', message, []));
+    }
+    return { results, warnings: [...new Set(warnings)] };
+  } finally {
+    staged.cleanup();
+  }
+}
+
+async function gradeRuns(
+  course: Course,
+  runnable: readonly Exercise[],
+  target: Target,
+  timeoutMs: number,
+  run: (suites: string[], exercises?: string[]) => Promise<RunResult>,
+  results: Map<string, ExerciseReport>,
+  warnings: string[],
+): Promise<void> {
   // 2. One Vitest run for everything; the exercise filter only when not all of a suite is asked.
   const suites = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
   const inSuites = course.exercises.filter((e) => suites.includes(fromRoot(e.suite)));
   const filter = inSuites.length === runnable.length ? undefined : runnable.map((e) => e.id);
-  const first = await runVitest({
-    targetDir: target.dir,
-    suites,
-    timeoutMs,
-    ...(filter ? { exercises: filter } : {}),
-  });
+  const first = await run(suites, filter);
   if (!first.killed && !first.events.some((ev) => ev.type === 'end')) {
     throw new Error(`the grading run did not start:\n${first.output.trim()}`);
   }
@@ -136,15 +200,9 @@ async function gradeIn(
       results.set(e.id, fromEvents(e, first.events, false, ctx));
       continue;
     }
-    const again = await runVitest({
-      targetDir: target.dir,
-      suites: [fromRoot(e.suite)],
-      exercises: [e.id],
-      timeoutMs,
-    });
+    const again = await run([fromRoot(e.suite)], [e.id]);
     results.set(e.id, fromEvents(e, again.events, again.killed, ctx));
   }
-  return { results: results, warnings: [...new Set(warnings)] };
 }
 
 /** An exercise finished when its describe or its whole module reported an end. */
@@ -170,12 +228,8 @@ function fromEvents(
   const suite = fromRoot(e.suite);
   const file = displayPath(resolve(ctx.target.sourceDir, e.file));
   const seconds = `${ctx.timeoutMs / 1000}s`;
-  const tests = events.filter(
-    (ev): ev is TestEvent =>
-      ev.type === 'test' &&
-      ev.exercise === e.id &&
-      (ev.state === 'passed' || ev.state === 'failed'),
-  );
+  // only checks collected from the exercise's own suite count, each once (results-channel.ts)
+  const tests = acceptedTests(events, e.id, suite);
   const checks: CheckReport[] = tests.map((t) => checkOf(t, e, ctx));
   if (killed) {
     const done = new Set(tests.map((t) => t.name));
@@ -285,7 +339,10 @@ function report(
     chapter: e.chapter.manifest.chapter,
     title: e.title,
     status,
-    score: sum(tests.map((t) => t.points)),
+    score: cappedScore(
+      tests.map((t) => t.points),
+      e.points,
+    ),
     maxScore: e.points,
     message,
     file,

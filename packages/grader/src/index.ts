@@ -24,7 +24,7 @@ export { DEFAULT_TIMEOUT_MS, grade } from './grade';
 export type { GradeOptions } from './grade';
 export { percent, statusOf } from './report';
 export type { ChapterReport, CheckReport, ExerciseReport, Report, Status } from './report';
-export { checkImports, describeViolation, findImports } from './imports';
+export { checkImports, describeViolation } from './imports';
 export type { ImportViolation } from './imports';
 export { checkGenerated, checkHintKeys, checkManifests, checkStubsThrow, verify } from './verify';
 export type { VerifyOptions, VerifyResult } from './verify';
@@ -43,3 +43,10 @@ export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
 export { loadFunctions } from './load';
 export type { LoadedFunctions } from './load';
+export {
+  similarityReport,
+  toSimilarityCsv,
+  toSimilarityMarkdown,
+  writeSimilarityReport,
+} from './similarity/index';
+export type { SimilarityOptions, SimilarityReport } from './similarity/index';

@@ -115,7 +115,7 @@ describe('grading the fixture implementations', () => {
     const sum = byId(r, 'fixture/sum');
     expect(sum.status).toBe('error');
     expect(sum.message).toContain(
-      "imports 'node:child_process': an exercise may import only @rnn-course/core",
+      "sum.ts:2 imports 'node:child_process': Node's built-in modules are not available to exercises (allowed: @rnn-course/core",
     );
   });
 
