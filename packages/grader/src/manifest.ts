@@ -27,6 +27,13 @@ export interface ExerciseEntry {
    * Suites point at a hint by its key (`hint: 'tanhOutput'`), so reordering is safe.
    */
   readonly hints: Readonly<Record<string, string>>;
+  /**
+   * The exercise asks for gradients derived by hand (a `-backward` or `-and-grad` role must say
+   * so; `verify` checks it): while the learner's functions of its file run, forward included, the
+   * core's autograd is switched off, so that building a graph or calling `.backward()` there
+   * fails with a message that says why (chapter 0, "Hand-derived means hand-derived").
+   */
+  readonly handDerived?: boolean;
 }
 
 /** A chapter: its id (the exercise id prefix), its package and its exercises in order. */

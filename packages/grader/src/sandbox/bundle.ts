@@ -65,6 +65,35 @@ export interface ChapterBundle {
   readonly packages: readonly string[];
   /** Per exercise file (`rnn/rnn-step.ts`): its bundle relative to `dir`, or why there is none. */
   readonly files: Readonly<Record<string, BundledFile>>;
+  /**
+   * The files that hold a hand-derived exercise (the manifest's `handDerived`): the exercise
+   * functions of the file, which run with the core's autograd switched off, and the ids that
+   * ask for it (for the message).
+   */
+  readonly handDerived?: Readonly<Record<string, HandDerived>>;
+}
+
+/** One file's hand-derived exercises: see `ChapterBundle.handDerived`. */
+export interface HandDerived {
+  readonly functions: readonly string[];
+  readonly exercises: readonly string[];
+}
+
+/**
+ * The files of `chapter` that hold a hand-derived exercise, with every exercise function of the
+ * file (a forward too: a graph built there could be reused by the backward).
+ */
+export function handDerivedFiles(course: Course, chapter: Chapter): Record<string, HandDerived> {
+  const mine = course.exercises.filter((e) => e.chapter === chapter);
+  const out: Record<string, HandDerived> = {};
+  for (const file of new Set(mine.filter((e) => e.handDerived === true).map((e) => e.file))) {
+    const inFile = mine.filter((e) => e.file === file);
+    out[file] = {
+      functions: inFile.map((e) => e.functionName),
+      exercises: inFile.filter((e) => e.handDerived === true).map((e) => e.id),
+    };
+  }
+  return out;
 }
 
 /** A whole target, bundled. */
@@ -147,6 +176,7 @@ async function bundleInto(
       sourceDir,
       packages: [...rule.packages.values()],
       files: bundled,
+      handDerived: handDerivedFiles(opts.course, chapter),
     };
     writeFileSync(join(chapterDir, 'bundle.json'), JSON.stringify(record, null, 2));
     chapters.push(record);

@@ -19,7 +19,15 @@
 import { fileURLToPath } from 'node:url';
 import * as core from '@rnn-course/core';
 import { decodeArgs, encodeValue, inspectCall, pickPath, type CoreClasses } from './codec';
-import { append, defineProperty, now, reflectApply, SafeMap, StringOf } from './intrinsics';
+import {
+  append,
+  defineProperty,
+  now,
+  parameterNames,
+  reflectApply,
+  SafeMap,
+  StringOf,
+} from './intrinsics';
 import type { BatchRequest, CallRequest, Encoded, EncodedError, Reply, Request } from './protocol';
 
 const classes: CoreClasses = { Tensor: core.Tensor, Rng: core.Rng };
@@ -169,9 +177,16 @@ async function call(req: CallRequest, ns: Record<string, unknown>): Promise<void
     name = target.exportName;
   }
   const { values, inputs } = decodeArgs(req.args, classes, handles, true);
+  const params = parameterNames(fn);
   const finish = (result: unknown): Reply => {
     const { report, rngs } = inspectCall(inputs, result, classes);
-    return { type: 'result', id: req.id, value: encodeValue(result, classes, keep), report, rngs };
+    return {
+      type: 'result',
+      id: req.id,
+      value: encodeValue(result, classes, keep),
+      report: { ...report, params },
+      rngs,
+    };
   };
   if (req.withoutAutograd !== undefined) {
     // the result is inspected and encoded inside too: a getter on it runs with autograd off
@@ -179,6 +194,7 @@ async function call(req: CallRequest, ns: Record<string, unknown>): Promise<void
       withoutAutograd(req.withoutAutograd, () => {
         const result: unknown = reflectApply(fn as Function, undefined, values);
         if (Thenable(result)) {
+          settleQuietly(result); // its rejection, if any, is not the sandbox's crash
           throw new Error(
             `${name} returned a promise: while the core's autograd is switched off, return the result itself`,
           );
@@ -208,6 +224,7 @@ async function batch(req: BatchRequest, ns: Record<string, unknown>): Promise<vo
       if (req.withoutAutograd !== undefined) {
         result = withoutAutograd(req.withoutAutograd, () => {
           const r = run();
+          if (Thenable(r)) settleQuietly(r);
           return Thenable(r) ? r : encodeValue(pickPath(r, req.pick), classes);
         });
         if (Thenable(result)) {
@@ -230,6 +247,15 @@ async function batch(req: BatchRequest, ns: Record<string, unknown>): Promise<vo
     }
   }
   reply({ type: 'results', id: req.id, values });
+}
+
+/** Observes a promise the sandbox will not wait for, so that its rejection is not "unhandled". */
+function settleQuietly(value: PromiseLike<unknown>): void {
+  try {
+    reflectApply(value.then, value, [undefined, () => {}]);
+  } catch {
+    // a thenable whose then throws: nothing will be unhandled
+  }
 }
 
 function withIndex(error: unknown, index: number): unknown {

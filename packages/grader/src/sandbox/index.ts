@@ -15,11 +15,11 @@ export {
   SandboxTimeoutError,
 } from './errors';
 export type { Frame } from './errors';
-export { HAND_DERIVED, permissionFlag, Sandbox } from './sandbox';
+export { HAND_DERIVED, handDerivedReason, permissionFlag, Sandbox } from './sandbox';
 export type { BatchOptions, CallOptions, CallResult, SandboxOptions } from './sandbox';
 export { remoteModule } from './remote';
 export type { ModuleOptions, Remote, RemoteFunction } from './remote';
 export type { Alias, CallReport, Mutation } from './protocol';
-export { closeSandboxes, learnerModule, sandboxFor } from './worker';
+export { closeSandboxes, heldBySandbox, learnerModule, sandboxFor } from './worker';
 export { numericGradientsBatched } from './finite-differences';
 export type { BatchedGradientOptions } from './finite-differences';

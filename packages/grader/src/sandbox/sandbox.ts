@@ -67,6 +67,19 @@ export interface CallResult<R> {
   readonly durationMs: number;
 }
 
+/**
+ * Why the core's autograd is off in a hand-derived exercise's function, the end of the error a
+ * graph or `.backward()` there throws: "backward: rnn/rnn-step-backward asks for ...".
+ */
+export function handDerivedReason(exercises: readonly string[], fn: string | undefined): string {
+  const asks = exercises.length === 1 ? 'asks' : 'ask';
+  return (
+    `${exercises.join(' and ')} ${asks} for gradients derived by hand, so the core's autograd is ` +
+    `switched off while ${fn ?? 'its code'} runs: compute them from the chapter's equations ` +
+    "(chapter 0, 'Hand-derived means hand-derived')"
+  );
+}
+
 /** The reason given when a call runs with the core's autograd switched off. */
 export const HAND_DERIVED =
   "this exercise asks for a hand-derived backward; the core's autograd is switched off here";
@@ -146,6 +159,8 @@ export class Sandbox {
   private readonly codec: TrustedCodec;
   /** How many processes this sandbox has started. */
   starts = 0;
+  /** How many messages (imports, calls, batches of up to 256 calls) it has been sent. */
+  requests = 0;
 
   /** `bundle`: a chapter bundle, or its folder (holding bundle.json). */
   constructor(bundle: ChapterBundle | string, options: SandboxOptions = {}) {
@@ -178,7 +193,8 @@ export class Sandbox {
         const file = this.currentFile;
         const what = `${name || 'a function'} (returned by your code)`;
         const fn = async (...args: unknown[]): Promise<unknown> =>
-          (await this.request(file, what, args, {}, { handle: h })).value;
+          (await this.request(file, what, args, this.policy(file, undefined, {}), { handle: h }))
+            .value;
         Object.defineProperty(fn, 'name', { value: name });
         return fn;
       },
@@ -187,6 +203,18 @@ export class Sandbox {
 
   /** The file of the call being decoded: functions it returns are called in its module. */
   private currentFile = '';
+
+  /**
+   * The options a call runs with: the caller's, and the core's autograd switched off for the
+   * functions of a hand-derived exercise's file (`fn` undefined: a function the file's code
+   * returned), with the reason the error will give.
+   */
+  private policy<O extends CallOptions>(file: string, fn: string | undefined, options: O): O {
+    if (options.withoutAutograd !== undefined && options.withoutAutograd !== false) return options;
+    const hand = this.bundle.handDerived?.[file];
+    if (hand === undefined || (fn !== undefined && !hand.functions.includes(fn))) return options;
+    return { ...options, withoutAutograd: handDerivedReason(hand.exercises, fn) };
+  }
 
   /** The learner's module as the trusted side calls it: every export returns a promise. */
   module<M>(file: string, options: ModuleOptions = {}): Remote<M> {
@@ -216,7 +244,9 @@ export class Sandbox {
     args: readonly unknown[],
     options: CallOptions = {},
   ): Promise<CallResult<R>> {
-    return this.request<R>(file, exportName, args, options, { exportName });
+    return this.request<R>(file, exportName, args, this.policy(file, exportName, options), {
+      exportName,
+    });
   }
 
   /**
@@ -230,6 +260,7 @@ export class Sandbox {
     argSets: ReadonlyArray<readonly unknown[]>,
     options: BatchOptions = {},
   ): Promise<R[]> {
+    options = this.policy(file, exportName, options);
     const out: R[] = [];
     for (let start = 0; start < argSets.length; start += BATCH_CHUNK) {
       const chunk = argSets.slice(start, start + BATCH_CHUNK);
@@ -273,6 +304,11 @@ export class Sandbox {
   /** Kills the process at once, without waiting (for `process.on('exit')`). */
   kill(): void {
     if (this.proc !== undefined) this.stop(this.proc, 'the sandbox was closed');
+  }
+
+  /** True when `value` stands for an object the learner's code returned (a cache, say). */
+  holds(value: object): boolean {
+    return this.handles.has(value);
   }
 
   /** The process id of the running sandbox, if one runs (for tests). */
@@ -348,6 +384,7 @@ export class Sandbox {
     if (bundled.status === 'refused') throw new ImportRefusedError(bundled.violations);
     if (bundled.status === 'failed') throw new BundleError(bundled.message);
     const proc = await this.running();
+    this.requests++;
     const id = this.nextId++;
     const release = this.released;
     this.released = [];
