@@ -18,6 +18,7 @@ import { bold, green, red } from './format/style';
 import { grade } from './grade';
 import { repoRoot } from './paths';
 import { killActiveRuns } from './run-vitest';
+import { parseSeed } from './testing/seed';
 import { verify } from './verify';
 import { generate } from './commands/generate';
 import { resolve } from 'node:path';
@@ -31,6 +32,8 @@ const USAGE = `Usage: npm run course -- <command>
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
+      --seed random|N           instructors: draw the suites' inputs from a seed chosen now
+                                (recorded in every report; --seed N grades the same inputs)
   watch [id]                    re-grade on every save; h hint, l list, q quit
   hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
@@ -40,7 +43,7 @@ const USAGE = `Usage: npm run course -- <command>
   generate                      maintainers: write the stubs (from solutions/) and the tables and
                                 counts of the chapter texts and docs/ (from the manifests)
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
-              [--similarity [--similarity-threshold 0..1]]
+              [--seed random|N] [--similarity [--similarity-threshold 0..1]]
                                 grade a folder of student folders into one CSV; with
                                 --similarity also FILE.similarity.csv and .md`;
 
@@ -155,6 +158,7 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       junit: { type: 'string' },
       'fail-under': { type: 'string' },
       timeout: { type: 'string' },
+      seed: { type: 'string' },
       quiet: { type: 'boolean' },
     },
     Infinity,
@@ -173,10 +177,25 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
+      ...seedOf(values),
       quiet: values.quiet === true,
     },
     print,
   );
+}
+
+/** `--seed random` or `--seed N`, checked. */
+function seedOf(values: Record<string, string | boolean | undefined>): {
+  seed?: number | 'random';
+} {
+  const text = values.seed;
+  if (typeof text !== 'string') return {};
+  if (text === 'random') return { seed: 'random' };
+  try {
+    return { seed: parseSeed(text) };
+  } catch (error) {
+    throw new UsageError(`--seed: ${(error as Error).message}`);
+  }
 }
 
 async function verifyCli(course: Course, args: string[]): Promise<number> {
@@ -205,6 +224,7 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv: { type: 'string' },
       shard: { type: 'string' },
       timeout: { type: 'string' },
+      seed: { type: 'string' },
       similarity: { type: 'boolean' },
       'similarity-threshold': { type: 'string' },
     },
@@ -225,6 +245,7 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv,
       ...(shard === undefined ? {} : { shard }),
       ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+      ...seedOf(values),
     },
     print,
   );

@@ -12,6 +12,7 @@ import type { GradeEvent } from './events';
 import { graderRoot, repoRoot } from './paths';
 import { receiveEvents } from './results-channel';
 import { STAGED_SUITES_ENV } from './staged-suites';
+import { SEED_ENV } from './testing/seed';
 
 /** What to run. */
 export interface RunOptions {
@@ -23,6 +24,8 @@ export interface RunOptions {
   readonly exercises?: readonly string[];
   /** Per-check time limit, also the watchdog's silence limit. */
   readonly timeoutMs: number;
+  /** The seed of the suites' inputs (`COURSE_SEED`, src/testing/seed.ts); 0 by default. */
+  readonly seed?: number;
   /** The run's sandbox bundles (`COURSE_SANDBOX_DIR` for the workers). */
   readonly sandboxDir?: string;
   /** Staged suite folders → their originals (see staged-suites.ts). */
@@ -65,6 +68,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
     COURSE_SUITES: opts.suites.join(','),
     COURSE_EXERCISES: (opts.exercises ?? []).join(','),
     COURSE_TIMEOUT_MS: String(opts.timeoutMs),
+    [SEED_ENV]: String(opts.seed ?? 0),
     // the events come back over the IPC channel opened below (results-channel.ts), not a file
     COURSE_REPORT: 'ipc',
     ...(opts.sandboxDir === undefined ? {} : { COURSE_SANDBOX_DIR: opts.sandboxDir }),

@@ -234,10 +234,10 @@ describe('reset and grade-batch', () => {
     expect(rows.map((r) => r.student)).toEqual(['ada', 'bob', 'cy']);
     expect(existsSync(csv)).toBe(true);
     expect(readFileSync(csv, 'utf8').split('\n')).toEqual([
-      'student,fixture/scale,fixture/sum,total,max,note',
-      'ada,3,2,5,5,',
-      'bob,0,2,2,5,',
-      'cy,0,0,0,5,',
+      'student,fixture/scale,fixture/sum,total,max,seed,note',
+      'ada,3,2,5,5,0,',
+      'bob,0,2,2,5,0,',
+      'cy,0,0,0,5,0,',
       '',
     ]);
   }, 120_000);

@@ -18,6 +18,7 @@ const check = (
 
 const report: Report = {
   target: 'exercises',
+  seed: 7,
   score: 3,
   maxScore: 9,
   durationMs: 1500,
@@ -90,6 +91,8 @@ describe('report formats', () => {
     });
     expect(g.tests[1]?.output).toContain('read hint 2');
     expect(g.tests[0]?.status).toBe('passed');
+    expect(g.extra_data).toEqual({ seed: 7 });
+    expect(g.output).toContain('inputs seed 7; grade --seed 7 grades the same inputs');
   });
 
   it('JUnit XML counts failures and errors and escapes messages', () => {
@@ -99,6 +102,7 @@ describe('report formats', () => {
     );
     expect(xml).toContain('<failure message="dWh: wrong at &lt;steps&gt; &amp; &quot;more&quot;">');
     expect(xml).toContain('<error message="timed out after 10s">');
+    expect(xml.match(/<property name="seed" value="7"\/>/g)).toHaveLength(3); // every testsuite
   });
 
   it('the CSV has a column per exercise and the total; a failed student gets a note', () => {
@@ -110,9 +114,9 @@ describe('report formats', () => {
       ],
     );
     expect(csv.split('\n')).toEqual([
-      'student,rnn/a,rnn/b,rnn/c,total,max,note',
-      'ada,3,0,0,3,9,',
-      '"bob, jr",,,,,,timed out after 300s',
+      'student,rnn/a,rnn/b,rnn/c,total,max,seed,note',
+      'ada,3,0,0,3,9,7,',
+      '"bob, jr",,,,,,,timed out after 300s',
       '',
     ]);
   });

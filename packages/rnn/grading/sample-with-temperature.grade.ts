@@ -9,6 +9,7 @@ import {
   exercise,
   expectNoInputMutation,
   fail,
+  inputSeed,
   targetModule,
   type HintOptions,
 } from '@rnn-course/grader/testing';
@@ -28,7 +29,7 @@ async function draws(
   seed: number,
   count: number,
 ): Promise<unknown[]> {
-  const rng = new Rng(seed);
+  const rng = new Rng(inputSeed(seed));
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) out.push(await sample(logits, temperature, rng));
   return out;
@@ -41,7 +42,7 @@ function referenceDraws(
   seed: number,
   count: number,
 ): number[] {
-  const rng = new Rng(seed);
+  const rng = new Rng(inputSeed(seed));
   return Array.from({ length: count }, () => referenceSample(logits, temperature, rng));
 }
 
@@ -52,7 +53,7 @@ function same(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 /** The uniform number the generator gives at draw `i` (one draw per call). */
 function uniformAt(seed: number, i: number): number {
-  const rng = new Rng(seed);
+  const rng = new Rng(inputSeed(seed));
   for (let k = 0; k < i; k++) rng.uniform();
   return rng.uniform();
 }
@@ -159,7 +160,7 @@ exercise('rnn/sample-with-temperature', () => {
   check('each call draws exactly one rng.uniform()', 1, async () => {
     const logits = tensor([0.3, 0.2, -0.1, 1.0]); // [V]
     const K = 25;
-    const rng = new Rng(1121);
+    const rng = new Rng(inputSeed(1121));
     for (let k = 0; k < K; k++) await sampleWithTemperature(logits, 0.8, rng);
     const next = rng.uniform();
     if (next === uniformAt(1121, K)) return;

@@ -1,6 +1,7 @@
 /**
  * The class spreadsheet of `grade-batch`: a row per student, a column per exercise (its
- * score), the total, the maximum and a note when grading that student went wrong.
+ * score), the total, the maximum, the seed of the suites' inputs and a note when grading that
+ * student went wrong.
  */
 import type { Report } from '../report';
 
@@ -13,7 +14,7 @@ export interface BatchRow {
 
 /** The CSV text; `ids` fixes the exercise columns and their order. */
 export function toCsv(ids: readonly string[], rows: readonly BatchRow[]): string {
-  const header = ['student', ...ids, 'total', 'max', 'note'];
+  const header = ['student', ...ids, 'total', 'max', 'seed', 'note'];
   const lines = [header.map(cell).join(',')];
   for (const row of rows) {
     const byId = new Map((row.report?.exercises ?? []).map((e) => [e.id, e]));
@@ -22,7 +23,8 @@ export function toCsv(ids: readonly string[], rows: readonly BatchRow[]): string
     );
     const total = row.report === undefined ? '' : String(row.report.score);
     const max = row.report === undefined ? '' : String(row.report.maxScore);
-    lines.push([row.student, ...scores, total, max, row.error ?? ''].map(cell).join(','));
+    const seed = row.report === undefined ? '' : String(row.report.seed);
+    lines.push([row.student, ...scores, total, max, seed, row.error ?? ''].map(cell).join(','));
   }
   return lines.join('\n') + '\n';
 }
