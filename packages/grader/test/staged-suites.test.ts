@@ -13,7 +13,8 @@ import { grade } from '../src/index';
 import { displayPath, repoRoot } from '../src/paths';
 import { stageSuites, stagedSuitesPlugin } from '../src/staged-suites';
 import fixtureChapter from './fixtures/chapter/manifest';
-import { target } from './fixture-paths';
+import tamperingChapter from './fixtures/tampering/manifest';
+import { fixturesDir, target } from './fixture-paths';
 
 describe('stageSuites', () => {
   mkdirSync(join(repoRoot, '.course'), { recursive: true });
@@ -82,20 +83,48 @@ describe('stageSuites', () => {
   });
 });
 
-describe('a grading run whose suite changes while it runs', () => {
-  it('is void: every exercise error, score 0, with a message naming the suite', async () => {
+describe('a submission that rewrites the suites that grade it', () => {
+  it('is refused in the sandbox: that file is error with what was refused, the rest graded, the run stands', async () => {
     const r = await grade({
       manifests: [fixtureChapter],
       target: target('rewrites-suite'),
+      timeoutMs: 5_000,
+    });
+    const scale = r.exercises.find((e) => e.id === 'fixture/scale');
+    expect(scale).toMatchObject({ status: 'error', score: 0 });
+    expect(scale?.message).toMatch(
+      /^could not import .*rewrites-suite\/fixture\/scale.ts: process.getBuiltinModule\('fs'\) was refused: exercises may not use Node's built-in modules/,
+    );
+    expect(r.exercises.find((e) => e.id === 'fixture/sum')).toMatchObject({ status: 'passed' });
+    expect(r.warnings).toEqual([]);
+  });
+});
+
+describe('a grading run whose suite changes while it runs', () => {
+  // The fixture suite rewrites its staged copy when the learner's function asks it to, standing
+  // in for a submission with write access (which the sandbox denies).
+  it('is void: every exercise error, score 0, with a message naming the suite', async () => {
+    const r = await grade({
+      manifests: [tamperingChapter],
+      target: join(fixturesDir, 'tampering/students/mallory'),
       timeoutMs: 5_000,
     });
     expect(r.score).toBe(0);
     for (const e of r.exercises) {
       expect(e.status).toBe('error');
       expect(e.message).toMatch(
-        /^grading suites changed during the run, so the run is void: .*packages\/grader\/test\/fixtures\/chapter\/grading\/scale.grade.ts \(staged copy\)/,
+        /^grading suites changed during the run, so the run is void: .*packages\/grader\/test\/fixtures\/tampering\/grading\/act.grade.ts \(staged copy\)/,
       );
     }
     expect(r.warnings?.[0]).toMatch(/run is void/);
+  });
+
+  it('an honest submission of the same chapter passes', async () => {
+    const r = await grade({
+      manifests: [tamperingChapter],
+      target: join(fixturesDir, 'tampering/students/ned'),
+      timeoutMs: 5_000,
+    });
+    expect(r).toMatchObject({ score: 1, maxScore: 1, warnings: [] });
   });
 });

@@ -2,7 +2,10 @@
  * `course grade-batch DIR --csv FILE [--shard i/n] [--timeout s]`: grades every student
  * folder of DIR, each in its own process under a time limit, into one CSV (a row per student,
  * a column per exercise and the total). `--shard 2/3` takes every third student starting at
- * the second, so a large class splits across CI machines; each shard writes its own CSV.
+ * the second, so a large class splits across CI machines; each shard writes its own CSV. Each
+ * student is graded in an environment of their own (src/batch-isolation.ts); a run that was void
+ * or changed the course checkout or the class's files marks that student's row and the batch
+ * goes on.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -21,6 +24,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Course } from '../course';
 import type { BatchRow } from '../format/csv';
+import { isolateStudent } from '../batch-isolation';
 import { toCsv } from '../format/csv';
 import { graderRoot, repoRoot, userPath } from '../paths';
 import type { Report } from '../report';
@@ -37,6 +41,8 @@ export interface BatchOptions {
   readonly checkTimeoutMs?: number;
   /** Manifests to grade with (`COURSE_MANIFESTS` for the child processes). */
   readonly manifestPaths?: readonly string[];
+  /** The seed of the suites' inputs; `random` draws one per student (recorded in the CSV). */
+  readonly seed?: number | 'random';
 }
 
 /** Parses `i/n` (1 <= i <= n); throws a readable message otherwise. */
@@ -105,8 +111,14 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
     '--quiet',
   ];
   if (opts.checkTimeoutMs !== undefined) args.push('--timeout', String(opts.checkTimeoutMs / 1000));
-  const env = { ...process.env };
-  if (opts.manifestPaths !== undefined) env.COURSE_MANIFESTS = opts.manifestPaths.join(',');
+  if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
+  // a fresh HOME and nothing of the instructor's environment; the checkout and the class watched
+  const isolation = isolateStudent({
+    submissions: dirname(folder),
+    extra:
+      opts.manifestPaths === undefined ? {} : { COURSE_MANIFESTS: opts.manifestPaths.join(',') },
+  });
+  const env = isolation.env;
   const limitMs = (opts.timeoutSeconds ?? 300) * 1000;
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
@@ -129,9 +141,14 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
   await new Promise<void>((done) => child.on('close', () => done()));
   clearTimeout(timer);
   try {
+    const report = existsSync(json)
+      ? (JSON.parse(readFileSync(json, 'utf8')) as Report)
+      : undefined;
+    const tampered = isolation.finish(report);
+    if (tampered !== undefined) return { student, error: tampered };
     if (timedOut) return { student, error: `timed out after ${limitMs / 1000}s` };
-    if (!existsSync(json)) return { student, error: `grading failed: ${lastLine(stderr)}` };
-    return { student, report: JSON.parse(readFileSync(json, 'utf8')) as Report };
+    if (report === undefined) return { student, error: `grading failed: ${lastLine(stderr)}` };
+    return { student, report };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
