@@ -1,7 +1,7 @@
 /**
  * The Vitest config of a grading run. The grader sets, through the environment:
  *
- * - COURSE_TARGET: `exercises`, `solutions` or a folder; `@target/x` resolves to `<folder>/x`
+ * - COURSE_TARGET: `exercises`, `solutions` or a folder (for a run by hand: the workers bundle it)
  * - COURSE_SUITES: the suites to run, comma-separated (default: every chapter's grading suites)
  * - COURSE_EXERCISES: the exercise ids to run inside them (default: all)
  * - COURSE_TIMEOUT_MS: the per-check time limit
@@ -9,29 +9,44 @@
  *   own reporter); see src/results-channel.ts
  * - COURSE_STAGED_SUITES: the staged suite folders and their originals (src/staged-suites.ts)
  * - COURSE_SANDBOX_DIR: the run's sandbox bundles, for the workers (src/sandbox/worker.ts)
+ * - COURSE_SEED: the seed of the suites' inputs (src/testing/seed.ts)
+ *
+ * No learner code loads in a worker: suites reach it through `targetModule`, which runs it in the
+ * sandbox, and an import of `@target/...` that survives to run time (anything but a type) is
+ * refused where it resolves.
  *
  * Run it by hand to see a suite's plain Vitest output:
  * `COURSE_TARGET=solutions npx vitest run --config packages/grader/vitest.grade.config.ts`.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { GradeReporter } from './src/reporter';
 import { ipcSink } from './src/results-channel';
 import { STAGED_SUITES_ENV, stagedSuitesPlugin } from './src/staged-suites';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const target = process.env.COURSE_TARGET ?? 'exercises';
-const targetDir = resolve(root, target);
 const suites = process.env.COURSE_SUITES?.split(',').filter((s) => s !== '');
 const timeout = Number(process.env.COURSE_TIMEOUT_MS ?? 10_000);
 const sink = process.env.COURSE_REPORT === 'ipc' ? ipcSink() : undefined;
 
+/** Refuses a run-time import of the learner's code: `typeof import('@target/...')` only. */
+function noTargetImports(): Plugin {
+  return {
+    name: 'course-no-target-imports',
+    enforce: 'pre',
+    resolveId(id, importer) {
+      if (!id.startsWith('@target/')) return null;
+      this.error(
+        `${importer ?? 'a suite'} imports '${id}' at run time: grading suites reach the learner's ` +
+          "code through targetModule(file), which runs it in the sandbox; '@target/...' is for types only",
+      );
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [stagedSuitesPlugin(process.env[STAGED_SUITES_ENV])],
-  resolve: {
-    alias: [{ find: /^@target\//, replacement: `${targetDir}/` }],
-  },
+  plugins: [noTargetImports(), stagedSuitesPlugin(process.env[STAGED_SUITES_ENV])],
   test: {
     root,
     include: suites ?? ['packages/*/grading/**/*.grade.ts'],
@@ -40,8 +55,9 @@ export default defineConfig({
     maxWorkers: 2,
     // one module graph per worker: the core and the reference load once, not once per suite
     isolate: false,
-    testTimeout: timeout,
-    hookTimeout: timeout,
+    // a second beyond the sandbox's limit per call, which strikes first and says why
+    testTimeout: timeout + 1000,
+    hookTimeout: timeout + 1000,
     passWithNoTests: true,
     reporters: sink === undefined ? ['default'] : [new GradeReporter(sink)],
     watch: false,

@@ -4,6 +4,7 @@
  * a hung worker kept from finishing, check that the suites did not change, and turn the events
  * into a report.
  */
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { courseOf, loadCourse, selectExercises } from './course';
@@ -26,6 +27,7 @@ import { runVitest, type RunResult } from './run-vitest';
 import { bundleTarget } from './sandbox/bundle';
 import { stageSuites, voidMessage } from './staged-suites';
 import { resolveTarget } from './target';
+import { MAX_SEED } from './testing/seed';
 import type { Target } from './target';
 
 /** What to grade. */
@@ -38,6 +40,12 @@ export interface GradeOptions {
   readonly filter?: readonly string[];
   /** Per-check time limit (default 10 s); a check running longer is `error`. */
   readonly timeoutMs?: number;
+  /**
+   * The seed of the suites' inputs (src/testing/seed.ts): 0, the default, keeps every suite's
+   * own inputs; `'random'` draws one now (instructors: hard-coded outputs then fail). The seed
+   * used is in the report, so that `seed: N` grades the same inputs again.
+   */
+  readonly seed?: number | 'random';
   /** Grade these chapters instead of the course's (the harness's tests use a fixture). */
   readonly manifests?: readonly ChapterManifest[];
   /** The course, already loaded. */
@@ -53,9 +61,13 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
     opts.course ?? (opts.manifests !== undefined ? courseOf(opts.manifests) : await loadCourse());
   const selected = selectExercises(course, opts.filter);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const seed = opts.seed === 'random' ? randomSeed() : (opts.seed ?? 0);
+  if (!(Number.isSafeInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
+    throw new RangeError(`grade: seed must be a whole number from 0 to ${MAX_SEED}, is ${seed}`);
+  }
   const target = resolveTarget(course, opts);
   try {
-    const { results, warnings } = await gradeIn(course, selected, target, timeoutMs);
+    const { results, warnings } = await gradeIn(course, selected, target, { timeoutMs, seed });
     const exercises = selected.map((e) => results.get(e.id) as ExerciseReport);
     const chapters = course.chapters
       .map((c) => {
@@ -72,6 +84,7 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
       .map(({ count: _count, ...c }) => c);
     return {
       target: target.name,
+      seed,
       score: sum(exercises.map((e) => e.score)),
       maxScore: sum(exercises.map((e) => e.maxScore)),
       exercises,
@@ -84,11 +97,17 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
   }
 }
 
+/** How the suites run: the per-check time limit and the seed of their inputs. */
+interface RunSettings {
+  readonly timeoutMs: number;
+  readonly seed: number;
+}
+
 async function gradeIn(
   course: Course,
   selected: readonly Exercise[],
   target: Target,
-  timeoutMs: number,
+  settings: RunSettings,
 ): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
   const results = new Map<string, ExerciseReport>();
   const warnings: string[] = [];
@@ -117,7 +136,7 @@ async function gradeIn(
       } else runnable.push(e);
     }
     if (runnable.length === 0) return { results, warnings };
-    return await runSuites(course, runnable, target, timeoutMs, bundle.dir, results, warnings);
+    return await runSuites(course, runnable, target, settings, bundle.dir, results, warnings);
   } finally {
     bundle.cleanup();
   }
@@ -128,7 +147,7 @@ async function runSuites(
   course: Course,
   runnable: readonly Exercise[],
   target: Target,
-  timeoutMs: number,
+  { timeoutMs, seed }: RunSettings,
   sandboxDir: string,
   results: Map<string, ExerciseReport>,
   warnings: string[],
@@ -141,6 +160,7 @@ async function runSuites(
         targetDir: target.dir,
         suites: suites.map((suite) => staged.staged(suite)),
         timeoutMs,
+        seed,
         sandboxDir,
         stagedFolders: staged.folders,
         ...(exercises === undefined ? {} : { exercises }),
@@ -277,7 +297,10 @@ function fromEvents(
       return report(e, file, 'error', `no checks ran (is it graded in ${e.suite}?)`, []);
     if (err.name === 'NotImplementedError')
       return report(e, file, 'not-started', notStartedMessage(e, err.message), []);
-    return report(e, file, 'error', `could not import ${file}: ${err.message}`, []);
+    // the sandbox's message names the file already: "<file> failed to import: ..."
+    const why = err.message.replace(/^\S+ failed to import: /, '');
+    const at = err.location === undefined ? '' : ` (at ${err.location})`;
+    return report(e, file, 'error', `could not import ${file}: ${why}${at}`, []);
   }
   const status = statusOf(checks);
   const firstBad = checks.find((c) => c.status !== 'passed');
@@ -303,6 +326,10 @@ function checkOf(t: TestEvent, e: Exercise, ctx: Ctx): CheckReport {
     const message = `timed out after ${ctx.timeoutMs / 1000}s: a promise that never settles?`;
     return { ...base, status: 'error', message, points: 0 };
   }
+  // the sandbox stopped the learner's code: a time limit, a crash, running out of memory
+  if (err.name === 'SandboxTimeoutError' || err.name === 'SandboxCrashError') {
+    return { ...base, status: 'error', message: err.message, points: 0 };
+  }
   return { ...base, status: 'failed', message: errorText(err, ctx), points: 0 };
 }
 
@@ -313,11 +340,16 @@ function notStartedMessage(e: Exercise, idOrMessage: string): string {
 }
 
 /**
- * A failure as the learner reads it. An error thrown from the learner's code (its innermost
- * frame is in the target) is named and located: `TypeError: x is undefined (at
- * exercises/rnn/rnn-step.ts:12)`; an assertion keeps its own message.
+ * A failure as the learner reads it. An error thrown while the learner's code ran in the sandbox
+ * is named and located at the innermost frame in the learner's files, also when the core threw
+ * it: `ShapeError: matmul: ... (at exercises/rnn/rnn-step.ts:12:17)`. An error whose innermost
+ * frame is in the target (code run here: the harness's tests) is located the same way; an
+ * assertion keeps its own message.
  */
 function errorText(err: EventError, ctx: Ctx): string {
+  if (err.location !== undefined && err.name !== 'AssertionError') {
+    return `${err.name}: ${err.message} (at ${err.location})`;
+  }
   const frame = err.frames.find((f) => isInside(ctx.target.dir, f.replace(/:\d+:\d+$/, '')));
   const innermostIsTarget = frame !== undefined && err.frames[0] === frame;
   if (!innermostIsTarget || err.name === 'AssertionError') return err.message;
@@ -352,4 +384,9 @@ function report(
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
+}
+
+/** A run seed drawn now, never 0 (the default, whose inputs a learner has seen). */
+export function randomSeed(): number {
+  return randomInt(1, MAX_SEED);
 }

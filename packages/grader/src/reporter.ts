@@ -69,6 +69,7 @@ interface SerializedLike {
   name?: unknown;
   message?: unknown;
   exerciseId?: unknown;
+  location?: unknown;
   stacks?: Array<{ file?: unknown; line?: unknown; column?: unknown }>;
   stack?: unknown;
 }
@@ -87,5 +88,10 @@ function toEventError(error: unknown): EventError {
   }
   const withId =
     typeof e.exerciseId === 'string' && name === 'Error' ? 'NotImplementedError' : name;
-  return { name: withId, message, frames };
+  return {
+    name: withId,
+    message,
+    frames,
+    ...(typeof e.location === 'string' ? { location: e.location } : {}),
+  };
 }

@@ -93,7 +93,9 @@ describe('grading the fixture implementations', () => {
     const r = await gradeKind('mutates');
     const scale = byId(r, 'fixture/scale');
     expect(scale).toMatchObject({ status: 'failed', score: 2 });
-    expect(scale.message).toContain('scale mutated its input');
+    expect(scale.message).toContain(
+      'scale changed its input xs: element [0] was 1 before the call, 2 after (3 of 3 elements changed)',
+    );
   });
 
   it('a file that fails to import is error with the import message; the rest is graded', async () => {
@@ -166,7 +168,7 @@ describe('grading the fixture implementations', () => {
       const r = await grade({ manifests, target: staged.dir });
       expect(byId(r, 'fixture/scale').status).toBe('failed');
       expect(byId(r, 'fixture/scale').message).toBe(
-        'fixture/scale.ts does not export a function scale (it exports scaled)',
+        "fixture/scale.ts has no exported function 'scale' (its exported functions: scaled)",
       );
     } finally {
       staged.cleanup();

@@ -305,6 +305,10 @@ function tensorChange(w: Watched): Mutation | undefined {
   return {
     path: w.path,
     index: first,
+    before: before[first] as number,
+    after: data[first] as number,
+    changed: count,
+    size: before.length,
     text:
       `flat element ${first} was ${StringOf(before[first])} before the call, ` +
       `${StringOf(data[first])} after (${tally})`,
@@ -318,20 +322,32 @@ function arrayChange(w: Watched): Mutation | undefined {
     return { path: w.path, text: 'its nesting or lengths changed' };
   }
   let k = 0; // numbers seen so far, level markers not counted
+  let first = -1;
+  let firstK = 0;
+  let changed = 0;
   for (let i = 0; i < before.length; i++) {
     if (!objectIs(before[i], now[i])) {
       if (before[i] === END || now[i] === END) {
         return { path: w.path, text: 'its nesting or lengths changed' };
       }
-      return {
-        path: w.path,
-        index: k,
-        text: `number ${k} (in reading order) was ${StringOf(before[i])} before the call, ${StringOf(now[i])} after`,
-      };
+      if (first < 0) {
+        first = i;
+        firstK = k;
+      }
+      changed++;
     }
     if (before[i] !== END) k++;
   }
-  return undefined;
+  if (first < 0) return undefined;
+  return {
+    path: w.path,
+    index: firstK,
+    ...(typeof before[first] === 'number' ? { before: before[first] as number } : {}),
+    ...(typeof now[first] === 'number' ? { after: now[first] as number } : {}),
+    changed,
+    size: k,
+    text: `number ${firstK} (in reading order) was ${StringOf(before[first])} before the call, ${StringOf(now[first])} after`,
+  };
 }
 
 /** The generator's own fields (its state), as name/value pairs. */

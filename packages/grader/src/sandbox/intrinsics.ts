@@ -37,6 +37,63 @@ export const StringOf = String;
 export const numberIsInteger = Number.isInteger;
 export const F64 = Float64Array;
 export const now = performance.now.bind(performance);
+const functionToString = uncurry(Function.prototype.toString as AnyFn) as (fn: unknown) => string;
+
+/**
+ * The parameter names of a function as its source writes them (`['dnextH', 'cache']`), read with
+ * the original `Function.prototype.toString` and a loop over characters (no patchable method); a
+ * parameter that is not a plain name (destructured) is `''`. Empty when the source has no
+ * parenthesised list (`x => x`) or cannot be read.
+ */
+export function parameterNames(fn: unknown): string[] {
+  let text: string;
+  try {
+    text = functionToString(fn);
+  } catch {
+    return [];
+  }
+  let i = 0;
+  while (i < text.length && text[i] !== '(') {
+    if (text[i] === '=' && text[i + 1] === '>') return [];
+    i++;
+  }
+  const pieces: string[] = [];
+  let depth = 0;
+  let piece = '';
+  for (i++; i < text.length; i++) {
+    const c = text[i] as string;
+    if (depth === 0 && (c === ',' || c === ')')) {
+      append(pieces, piece);
+      piece = '';
+      if (c === ')') break;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    piece += c;
+  }
+  const names: string[] = [];
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k] as string;
+    let j = 0;
+    while (j < p.length && (p[j] === ' ' || p[j] === '\n' || p[j] === '\t' || p[j] === '.')) j++;
+    let name = '';
+    for (; j < p.length; j++) {
+      const c = p[j] as string;
+      const word =
+        (c >= 'a' && c <= 'z') ||
+        (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9') ||
+        c === '_' ||
+        c === '$';
+      if (!word) break;
+      name += c;
+    }
+    if (k === pieces.length - 1 && name === '' && p === '') continue; // `f()` or a trailing comma
+    append(names, name);
+  }
+  return names;
+}
 
 /** `Symbol.toStringTag` of a typed array (`'Float64Array'`), undefined for anything else. */
 export const typedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag) as (

@@ -130,8 +130,15 @@ export interface EncodedError {
 export interface Mutation {
   readonly path: string;
   readonly text: string;
-  /** For a tensor, the flat index of the first changed element. */
+  /** For a tensor, the flat index of the first changed element; for an array of numbers, the
+   * position of the first changed number in reading order. */
   readonly index?: number;
+  /** The first changed value before and after the call. */
+  readonly before?: number;
+  readonly after?: number;
+  /** How many values changed, of how many. */
+  readonly changed?: number;
+  readonly size?: number;
 }
 
 /** An output tensor that is an input, or shares its buffer with one. */
@@ -146,6 +153,11 @@ export interface Alias {
 export interface CallReport {
   readonly mutated: readonly Mutation[];
   readonly aliased: readonly Alias[];
+  /**
+   * The called function's parameter names as its source writes them, for messages
+   * (`dnextH`, `cache`); empty where one is not a plain name (a destructured parameter).
+   */
+  readonly params?: readonly string[];
 }
 
 /** Trusted side to sandbox. `release` frees handles the trusted side no longer holds. */

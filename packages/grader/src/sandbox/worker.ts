@@ -41,6 +41,14 @@ export async function sandboxFor(file: string): Promise<Sandbox> {
   return sandbox;
 }
 
+/** True when `value` stands for an object the learner's code returned, in any of the sandboxes. */
+export function heldBySandbox(value: unknown): boolean {
+  if (typeof value !== 'object' && typeof value !== 'function') return false;
+  if (value === null) return false;
+  for (const sandbox of sandboxes.values()) if (sandbox.holds(value)) return true;
+  return false;
+}
+
 /** Stops this worker's sandboxes (they also stop when the worker exits). */
 export async function closeSandboxes(): Promise<void> {
   await Promise.all([...sandboxes.values()].map((s) => s.close()));

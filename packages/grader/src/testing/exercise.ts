@@ -6,6 +6,9 @@
  */
 import { describe, test } from 'vitest';
 import { setCurrentExercise } from './context';
+import { GradingError, InputMutationError } from './errors';
+import { withCallLog, type LearnerCall } from './learner-calls';
+import { callerInputMutation } from './mutation';
 import { notImplementedId } from './not-implemented';
 
 declare module '@vitest/runner' {
@@ -47,7 +50,9 @@ export function exercise(id: string, fn: () => void): void {
  *
  * @param name what the check pins down, e.g. `nextH matches the reference (N=3, D=4, H=5)`
  * @param points what the check is worth (the exercise's checks add up to its manifest points)
- * @param fn throws (an assertion error, usually) to fail the check
+ * @param fn throws (an assertion error, usually) to fail the check; when it fails a comparison
+ *   after a call into the learner's code changed an input the suite passed, the check fails with
+ *   that change instead
  */
 export function check(name: string, points: number, fn: () => void | Promise<void>): void {
   const exerciseId = current;
@@ -56,11 +61,17 @@ export function check(name: string, points: number, fn: () => void | Promise<voi
   }
   test(name, { meta: { exercise: exerciseId, points } }, async ({ task }) => {
     const outer = setCurrentExercise(exerciseId); // failure messages name the exercise's hints
+    const calls: LearnerCall[] = [];
     try {
-      await fn();
+      await withCallLog(calls, fn);
     } catch (error) {
       const id = notImplementedId(error);
       if (id !== undefined) task.meta.notImplemented = id;
+      // A comparison that failed after the learner's code changed an input it was given reads
+      // values computed from that change: the change is the finding, reported first.
+      if (error instanceof GradingError && !(error instanceof InputMutationError)) {
+        throw callerInputMutation(calls) ?? error;
+      }
       throw error;
     } finally {
       setCurrentExercise(outer);

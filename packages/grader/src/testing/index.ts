@@ -7,7 +7,8 @@
  * comparison, time patterns) are imported by path in the harness's own tests.
  */
 export { check, exercise } from './exercise';
-export { targetModule, type Remote } from './target-module';
+export { targetModule, type Remote, type RemoteFunction } from './target-module';
+export { inputSeed } from './seed';
 export { ABSOLUTE_FLOORS, TOLERANCES } from './tolerances';
 export { expectClose, expectFinite, expectShape, type CloseOptions } from './expect';
 export {
@@ -20,6 +21,7 @@ export {
   type LayerGradients,
 } from './gradients';
 export { expectNoInputMutation } from './mutation';
+export type { Alias, CallReport, Mutation } from '../sandbox/index';
 export { agrees } from './compare';
 export { isTensor } from './format';
 export { fail, type Explanation, type FailureDetail, type HintOptions } from './errors';

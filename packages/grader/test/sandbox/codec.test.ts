@@ -1,3 +1,4 @@
+import { parameterNames } from '../../src/sandbox/intrinsics';
 import { Rng, Tensor, tensor } from '@rnn-course/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -96,6 +97,10 @@ describe('the codec', () => {
       {
         path: 'args[0]',
         index: 1,
+        before: 2,
+        after: -1,
+        changed: 1,
+        size: 3,
         text: 'flat element 1 was 2 before the call, -1 after (only this element changed)',
       },
       { path: 'args[1]', text: 'its data array was replaced by another one' },
@@ -121,5 +126,24 @@ describe('the codec', () => {
     expect(() => encodeArgs([{ f: () => 1 }], trusted())).toThrow(
       "argument 1.f: a function cannot be passed to the learner's code",
     );
+  });
+
+  it("reads a function's parameter names from its source, for messages", () => {
+    function step(x: number, prevH = 2, ...rest: number[]): number {
+      return x + prevH + rest.length;
+    }
+    expect(parameterNames(step)).toEqual(['x', 'prevH', 'rest']);
+    expect(parameterNames(({ a, b }: { a: number; b: number }, c: number) => a + b + c)).toEqual([
+      '',
+      'c',
+    ]);
+    expect(
+      parameterNames(async function f(dout: unknown, cache: unknown) {
+        return [dout, cache];
+      }),
+    ).toEqual(['dout', 'cache']);
+    expect(parameterNames((x: number) => x)).toEqual(['x']);
+    expect(parameterNames(() => 1)).toEqual([]);
+    expect(parameterNames('not a function')).toEqual([]);
   });
 });

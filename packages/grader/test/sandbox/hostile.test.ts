@@ -10,7 +10,9 @@ import { maxRelError, Rng, randn, Tensor } from '@rnn-course/core';
 import { rnnStep } from '@rnn-course/rnn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/paths';
-import { HAND_DERIVED } from '../../src/sandbox/index';
+import rnnManifest from '../../../rnn/manifest';
+import { courseOf } from '../../src/index';
+import { HAND_DERIVED, handDerivedReason } from '../../src/sandbox/index';
 import { copyOf, fixture, open, rejection, stepInputs, type Opened } from './helpers';
 
 const args = (seed: number): Tensor[] => Object.values(stepInputs(seed));
@@ -254,37 +256,45 @@ describe("row 6: detecting the grader and answering through the grader's helpers
 });
 
 describe("row 7: the hand-written backward computed with the core's autograd", () => {
-  let t: Opened;
+  let strict: Opened;
+  let lax: Opened;
   beforeAll(async () => {
-    t = await open(fixture('hostile/autograd-backward'));
+    strict = await open(fixture('hostile/autograd-backward'));
+    // the same chapter with no exercise marked hand-derived: what grading was before
+    const unmarked = courseOf([
+      { ...rnnManifest, exercises: rnnManifest.exercises.map(({ handDerived: _, ...e }) => e) },
+    ]);
+    lax = await open(fixture('hostile/autograd-backward'), {}, unmarked);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await strict.close();
+    await lax.close();
+  });
 
-  it('with autograd on it would pass; switched off it fails with a message that says why', async () => {
-    const m =
-      t.sandbox.module<typeof import('./hostile/autograd-backward/rnn/rnn-step')>(
-        'rnn/rnn-step.ts',
-      );
+  it('with autograd on it would pass; graded as the course marks it, it fails with a message that says why', async () => {
+    type M = typeof import('./hostile/autograd-backward/rnn/rnn-step');
     const p = stepInputs(16);
     const dnextH = randn([3, 5], new Rng(17));
-    const { cache } = await m.rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-    const cheat = await m.rnnStepBackward(dnextH, cache);
-    expect(Object.keys(cheat)).toHaveLength(5);
-    const e = await rejection(
-      t.sandbox.call('rnn/rnn-step.ts', 'rnnStepBackward', [dnextH, cache], {
-        withoutAutograd: true,
-      }),
+    const cheating = lax.sandbox.module<M>('rnn/rnn-step.ts');
+    const { cache } = await cheating.rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+    expect(Object.keys(await cheating.rnnStepBackward(dnextH, cache))).toHaveLength(5);
+    const graded = strict.sandbox.module<M>('rnn/rnn-step.ts');
+    const { cache: kept } = await graded.rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+    const e = await rejection(graded.rnnStepBackward(dnextH, kept));
+    expect(e.message).toBe(
+      `matmul on a tensor that requires grad: ${handDerivedReason(['rnn/rnn-step-backward'], 'rnnStepBackward')}`,
     );
-    expect(e.message).toBe(`matmul on a tensor that requires grad: ${HAND_DERIVED}`);
+    expect(e.message).toContain('rnn/rnn-step-backward asks for gradients derived by hand');
+    expect(e.location).toMatch(/autograd-backward\/rnn\/rnn-step.ts:\d+:\d+$/);
   });
 
   it('a graph built in the forward cannot be built when the whole exercise runs with autograd off', async () => {
-    const strict = t.sandbox.module<typeof import('./hostile/autograd-backward/rnn/rnn-step')>(
+    const m = lax.sandbox.module<typeof import('./hostile/autograd-backward/rnn/rnn-step')>(
       'rnn/rnn-step.ts',
       { withoutAutograd: true },
     );
     const e = await rejection(
-      strict.forwardWithGraph(...(args(18) as [Tensor, Tensor, Tensor, Tensor, Tensor])),
+      m.forwardWithGraph(...(args(18) as [Tensor, Tensor, Tensor, Tensor, Tensor])),
     );
     expect(e.message).toBe(`matmul on a tensor that requires grad: ${HAND_DERIVED}`);
   });

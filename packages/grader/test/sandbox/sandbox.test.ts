@@ -60,6 +60,10 @@ describe('calls into the sandbox', () => {
       {
         path: 'args[0]',
         index: 2,
+        before: 3,
+        after: 42,
+        changed: 1,
+        size: 4,
         text: 'flat element 2 was 3 before the call, 42 after (only this element changed)',
       },
     ]);
@@ -74,6 +78,7 @@ describe('calls into the sandbox', () => {
     expect(v.report).toEqual({
       mutated: [],
       aliased: [{ output: 'result', input: 'args[0]', same: false }],
+      params: ['x'],
     });
     const ids = await t.sandbox.call('rnn/rnn-step.ts', 'touchesIds', [
       [
@@ -85,6 +90,10 @@ describe('calls into the sandbox', () => {
       {
         path: 'args[0]',
         index: 1,
+        before: 2,
+        after: 9,
+        changed: 1,
+        size: 4,
         text: 'number 1 (in reading order) was 2 before the call, 9 after',
       },
     ]);
@@ -100,6 +109,7 @@ describe('calls into the sandbox', () => {
       p.b,
     ]);
     expect(r.report.mutated).toEqual([]);
+    expect(r.report.params).toEqual(['x', 'prevH', 'Wx', 'Wh', 'b']);
     // the cache holds the inputs themselves: reported, for the suite to judge
     expect(r.report.aliased.map((a) => a.output)).toEqual([
       'result.cache.x',
