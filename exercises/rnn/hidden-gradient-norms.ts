@@ -27,7 +27,8 @@ import type { Tensor } from '@rnn-course/core';
  * @param h0 `[1, H]` the initial hidden state
  * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` the RNN's parameters
  * @returns `number[]` of length T: entry t = ‖∂h_{T−1}/∂h_t‖_F
- * @throws ShapeError naming `hiddenGradientNorms` when x is not a batch of one
+ * @throws ShapeError naming `hiddenGradientNorms` and the argument when `x` is not one sequence
+ *   [1, T, D] or `h0` is not [1, H]
  */
 export function hiddenGradientNorms(
   x: Tensor,

@@ -34,7 +34,8 @@ export interface RnnGrads {
  * @param h0 `[N, H]` the initial hidden state
  * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` the shared parameters
  * @returns `h [N, T, H]`, the hidden state at every step, and the cache for `rnnBackward`
- * @throws ShapeError naming `rnnForward` when the shapes disagree
+ * @throws ShapeError naming `rnnForward` and the argument when `x` is not [N, T, D] with T >= 1,
+ *   or when `Wx`, `Wh`, `b` or `h0` does not fit x and the others
  */
 export function rnnForward(
   x: Tensor,
@@ -64,6 +65,7 @@ export function rnnForward(
  * @param dh    `[N, T, H]` upstream gradient of the loss with respect to every hidden state
  * @param cache from `rnnForward`
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
+ * @throws ShapeError naming `rnnBackward` when `dh` is not [N, T, H], the shape of the forward's h
  */
 export function rnnBackward(dh: Tensor, cache: RnnCache): RnnGrads {
   // TODO: loop t = T−1 … 0 calling your rnnStepBackward; carry dprevH into step t−1.

@@ -20,8 +20,9 @@ import type { Rng, Tensor } from '@rnn-course/core';
  * @param temperature τ > 0
  * @param rng         the seeded generator, advanced by one draw
  * @returns an index in `[0, V)`
- * @throws ShapeError naming `sampleWithTemperature` when logits is not `[V]` with V >= 1;
- *   RangeError when the temperature is not a positive finite number
+ * @throws ShapeError naming `sampleWithTemperature` when `logits` is not `[V]` with V >= 1
+ * @throws RangeError naming `sampleWithTemperature` when `temperature` is not a positive finite
+ *   number
  */
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
   // TODO: a stable softmax of logits / τ, one rng.uniform(), walk the cumulative sum.

@@ -49,6 +49,7 @@ export interface CharRnnGrads {
  * @param hPrev  `[N, H]` the hidden state the previous chunk ended in (zeros for the first)
  * @returns the chunk's `loss` (eq. 1.10, every position counted), the six gradients and
  *   `hNext [N, H]`, the last hidden state, to pass as `hPrev` for the next chunk
+ * @throws ShapeError naming `tbpttStep` when `hPrev` is not [N, H]
  */
 export function tbpttStep(
   params: CharRnnParams,

@@ -25,7 +25,8 @@ export interface TemporalAffineCache {
  * @param W `[H, V]` weights
  * @param b `[V]` bias
  * @returns `out [N, T, V]` and the cache for `temporalAffineBackward`
- * @throws ShapeError naming `temporalAffineForward` when the shapes disagree
+ * @throws ShapeError naming `temporalAffineForward` and the argument when `x` is not 3-D, or when
+ *   `W` or `b` does not fit x and the other
  */
 export function temporalAffineForward(
   x: Tensor,
@@ -49,6 +50,8 @@ export function temporalAffineForward(
  * @param dout  `[N, T, V]` upstream gradient
  * @param cache from `temporalAffineForward`
  * @returns `dx [N, T, H]`, `dW [H, V]`, `db [V]`
+ * @throws ShapeError naming `temporalAffineBackward` when `dout` is not [N, T, V], the shape of
+ *   the forward's out
  */
 export function temporalAffineBackward(
   dout: Tensor,

@@ -27,8 +27,10 @@ import type { Tensor } from '@rnn-course/core';
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
  * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
- * @throws ShapeError naming `temporalSoftmaxLossAndGrad` when targets or mask do not match `[N][T]`;
- *   RangeError when a target is not an integer in `[0, V)`
+ * @throws ShapeError naming `temporalSoftmaxLossAndGrad` and the argument when `logits` is not
+ *   3-D, or when `targets` or `mask` is not `[N][T]` (a missing row, or a row of another length)
+ * @throws RangeError naming `temporalSoftmaxLossAndGrad` when a target of `targets` is not an
+ *   integer in `[0, V)`
  */
 export function temporalSoftmaxLossAndGrad(
   logits: Tensor,

@@ -22,8 +22,10 @@ export interface WordEmbeddingCache {
  * @param ids `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param W   `[V, D]` one row per id
  * @returns `out [N, T, D]` and the cache for `wordEmbeddingBackward`
- * @throws ShapeError naming `wordEmbeddingForward` when `ids` is ragged or W is not 2-D;
- *   RangeError when an id is not an integer in `[0, V)`
+ * @throws ShapeError naming `wordEmbeddingForward` and the argument when `ids` is ragged (rows of
+ *   different lengths) or `W` is not 2-D
+ * @throws RangeError naming `wordEmbeddingForward` when an id of `ids` is not an integer in
+ *   `[0, V)`
  */
 export function wordEmbeddingForward(
   ids: readonly (readonly number[])[],
@@ -47,6 +49,8 @@ export function wordEmbeddingForward(
  * @param dout  `[N, T, D]` upstream gradient
  * @param cache from `wordEmbeddingForward`
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur
+ * @throws ShapeError naming `wordEmbeddingBackward` when `dout` is not [N, T, D], the shape of
+ *   the forward's out
  */
 export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): { dW: Tensor } {
   // TODO: start from zeros [V, D] and add dout[n, t, :] into row ids[n][t].

@@ -5,8 +5,9 @@
  * - COURSE_SUITES: the suites to run, comma-separated (default: every chapter's grading suites)
  * - COURSE_EXERCISES: the exercise ids to run inside them (default: all)
  * - COURSE_TIMEOUT_MS: the per-check time limit
- * - COURSE_REPORT: `ipc` to send events to the grader over its IPC channel (default: Vitest's
- *   own reporter); see src/results-channel.ts
+ * - COURSE_REPORT: `ipc` to send events to the grader over its IPC channel, `memory` to hand them
+ *   to the grader in the same process (watch's warm instance), default Vitest's own reporter;
+ *   see src/results-channel.ts
  * - COURSE_STAGED_SUITES: the staged suite folders and their originals (src/staged-suites.ts)
  * - COURSE_SANDBOX_DIR: the run's sandbox bundles, for the workers (src/sandbox/worker.ts)
  * - COURSE_SEED: the seed of the suites' inputs (src/testing/seed.ts)
@@ -22,13 +23,25 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { GradeReporter } from './src/reporter';
-import { ipcSink } from './src/results-channel';
+import { ipcSink, memorySink } from './src/results-channel';
 import { STAGED_SUITES_ENV, stagedSuitesPlugin } from './src/staged-suites';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const suites = process.env.COURSE_SUITES?.split(',').filter((s) => s !== '');
 const timeout = Number(process.env.COURSE_TIMEOUT_MS ?? 10_000);
-const sink = process.env.COURSE_REPORT === 'ipc' ? ipcSink() : undefined;
+// where events go: over IPC to the grader that started this process, or (watch's warm instance,
+// which loads this config in the grader's own process) to the grader in memory
+const sink =
+  process.env.COURSE_REPORT === 'ipc'
+    ? ipcSink()
+    : process.env.COURSE_REPORT === 'memory'
+      ? memorySink()
+      : undefined;
+// Transforms are kept on disk between runs (Vitest's fsModuleCache, keyed by each file's
+// content and the config): the suites, the core and the reference, which a cold run of one
+// exercise spends most of its time on (the learner's code is not transformed here: the sandbox
+// runs its own bundle). COURSE_NO_TRANSFORM_CACHE turns it off (the benchmark's peer).
+const cacheable = process.env.COURSE_NO_TRANSFORM_CACHE === undefined;
 
 /** Refuses a run-time import of the learner's code: `typeof import('@target/...')` only. */
 function noTargetImports(): Plugin {
@@ -61,5 +74,6 @@ export default defineConfig({
     passWithNoTests: true,
     reporters: sink === undefined ? ['default'] : [new GradeReporter(sink)],
     watch: false,
+    experimental: { fsModuleCache: cacheable },
   },
 });

@@ -5,7 +5,17 @@
  * Chapter 1, "Measuring vanishing gradients" —
  * packages/rnn/README.md#measuring-vanishing-gradients
  */
-import { assertShape, matmul, tensor, transpose } from '@rnn-course/core';
+import {
+  assertShape,
+  matmul,
+  mul,
+  reshape,
+  square,
+  sub,
+  tensor,
+  timeStep,
+  transpose,
+} from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { rnnForward } from './rnn';
 
@@ -28,7 +38,8 @@ import { rnnForward } from './rnn';
  * @param h0 `[1, H]` the initial hidden state
  * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` the RNN's parameters
  * @returns `number[]` of length T: entry t = ‖∂h_{T−1}/∂h_t‖_F
- * @throws ShapeError naming `hiddenGradientNorms` when x is not a batch of one
+ * @throws ShapeError naming `hiddenGradientNorms` and the argument when `x` is not one sequence
+ *   [1, T, D] or `h0` is not [1, H]
  */
 export function hiddenGradientNorms(
   x: Tensor,
@@ -50,18 +61,15 @@ export function hiddenGradientNorms(
     Array.from({ length: H }, (_, i) => Array.from({ length: H }, (_, j) => (i === j ? 1 : 0))),
   );
   const norms = new Array<number>(T);
-  for (let t = T - 1; t >= 0; t--) {
+  for (let t = T - 1; t > 0; t--) {
     norms[t] = frobenius(J);
-    if (t === 0) break;
     // eq. 1.14: ∂h_t/∂h_{t−1} = diag(1 − h_t²) Whᵀ, row i of Whᵀ scaled by 1 − h_t[i]².
-    const step = WhT.clone(); // [H, H]
-    for (let i = 0; i < H; i++) {
-      const hi = h.data[t * H + i];
-      for (let j = 0; j < H; j++) step.data[i * H + j] *= 1 - hi * hi;
-    }
+    const ht = timeStep(h, t); // [1, H]
+    const step = mul(reshape(sub(1, square(ht)), [H, 1]), WhT); // [H, 1] ⊙ [H, H] -> [H, H]
     // eq. 1.15: chain rule, ∂h_{T−1}/∂h_{t−1} = ∂h_{T−1}/∂h_t · ∂h_t/∂h_{t−1}.
     J = matmul(J, step); // [H, H]
   }
+  norms[0] = frobenius(J); // ∂h_{T−1}/∂h_0: every factor taken (the identity when T = 1)
   return norms;
   // END SOLUTION
 }

@@ -52,7 +52,8 @@ export interface RnnStepGrads {
  * @param Wh    `[H, H]` hidden-to-hidden weights
  * @param b     `[H]` bias
  * @returns `nextH [N, H]` = h_t, and the cache for `rnnStepBackward`
- * @throws ShapeError naming `rnnStepForward` when the shapes disagree
+ * @throws ShapeError naming `rnnStepForward` and the argument when `x` is not 2-D, or when `Wx`,
+ *   `Wh`, `b` or `prevH` does not fit x and the others
  */
 export function rnnStepForward(
   x: Tensor,
@@ -90,6 +91,8 @@ export function rnnStepForward(
  * @param dnextH `[N, H]` the gradient of the loss with respect to h_t
  * @param cache  from `rnnStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
+ * @throws ShapeError naming `rnnStepBackward` when `dnextH` is not [N, H], the shape of the step's
+ *   output
  */
 export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGrads {
   // BEGIN SOLUTION: backpropagate through tanh, then through the affine pre-activation.

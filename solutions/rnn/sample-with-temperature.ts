@@ -3,7 +3,7 @@
  *
  * Chapter 1, "Sampling with temperature" — packages/rnn/README.md#sampling-with-temperature
  */
-import { assertShape } from '@rnn-course/core';
+import { ShapeError, assertShape } from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
 
 /**
@@ -20,14 +20,15 @@ import type { Rng, Tensor } from '@rnn-course/core';
  * @param temperature τ > 0
  * @param rng         the seeded generator, advanced by one draw
  * @returns an index in `[0, V)`
- * @throws ShapeError naming `sampleWithTemperature` when logits is not `[V]` with V >= 1;
- *   RangeError when the temperature is not a positive finite number
+ * @throws ShapeError naming `sampleWithTemperature` when `logits` is not `[V]` with V >= 1
+ * @throws RangeError naming `sampleWithTemperature` when `temperature` is not a positive finite
+ *   number
  */
 export function sampleWithTemperature(logits: Tensor, temperature: number, rng: Rng): number {
   // BEGIN SOLUTION: a stable softmax of logits / τ, one rng.uniform(), walk the cumulative sum.
   assertShape('sampleWithTemperature', logits, [null], 'logits');
   const V = logits.shape[0];
-  if (V < 1) throw new RangeError('sampleWithTemperature: logits must hold at least one score');
+  if (V < 1) throw new ShapeError('sampleWithTemperature', 'logits [V] with V >= 1', logits.shape);
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new RangeError(
       `sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`,
@@ -45,8 +46,9 @@ export function sampleWithTemperature(logits: Tensor, temperature: number, rng: 
     if (u < cdf) return i;
   }
   // Rounding can leave the last cdf a hair below 1; u then belongs to the last index with p > 0.
+  // The walk back stops at the latest: e at the maximum is exp(0) = 1.
   let last = V - 1;
-  while (last > 0 && e[last] === 0) last--;
+  while (e[last] === 0) last--;
   return last;
   // END SOLUTION
 }

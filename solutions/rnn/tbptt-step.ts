@@ -53,6 +53,7 @@ export interface CharRnnGrads {
  * @param hPrev  `[N, H]` the hidden state the previous chunk ended in (zeros for the first)
  * @returns the chunk's `loss` (eq. 1.10, every position counted), the six gradients and
  *   `hNext [N, H]`, the last hidden state, to pass as `hPrev` for the next chunk
+ * @throws ShapeError naming `tbpttStep` when `hPrev` is not [N, H]
  */
 export function tbpttStep(
   params: CharRnnParams,
@@ -61,12 +62,11 @@ export function tbpttStep(
 ): { loss: number; grads: CharRnnGrads; hNext: Tensor } {
   // BEGIN SOLUTION: run your own layers (import them) forward, then backward in reverse order.
   const { We, Wx, Wh, b, Wy, by } = params;
-  const N = chunk.inputs.length;
-  const T = chunk.inputs[0]?.length ?? 0;
-  assertShape('tbpttStep', hPrev, [N, Wh.shape[0]], 'hPrev');
 
   // Forward: ids -> eq. 1.6 -> eq. 1.1 unrolled -> eq. 1.8 -> eq. 1.10.
   const emb = wordEmbeddingForward(chunk.inputs, We); // [N, T, D]
+  const [N, T] = emb.out.shape;
+  assertShape('tbpttStep', hPrev, [N, Wh.shape[0]], 'hPrev');
   const rnn = rnnForward(emb.out, hPrev, Wx, Wh, b); // [N, T, H]
   const aff = temporalAffineForward(rnn.h, Wy, by); // [N, T, V]
   const mask = chunk.targets.map((row) => row.map(() => 1)); // every position counts

@@ -27,8 +27,10 @@ import type { Tensor } from '@rnn-course/core';
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
  * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
- * @throws ShapeError naming `temporalSoftmaxLossAndGrad` when targets or mask do not match `[N][T]`;
- *   RangeError when a target is not an integer in `[0, V)`
+ * @throws ShapeError naming `temporalSoftmaxLossAndGrad` and the argument when `logits` is not
+ *   3-D, or when `targets` or `mask` is not `[N][T]` (a missing row, or a row of another length)
+ * @throws RangeError naming `temporalSoftmaxLossAndGrad` when a target of `targets` is not an
+ *   integer in `[0, V)`
  */
 export function temporalSoftmaxLossAndGrad(
   logits: Tensor,
@@ -76,10 +78,13 @@ export function temporalSoftmaxLossAndGrad(
 // BEGIN SOLUTION
 /** Checks that a `number[][]` argument is `[N][T]`. */
 function checkGrid(name: string, grid: readonly (readonly number[])[], N: number, T: number): void {
-  const ragged = grid.findIndex((row) => row.length !== T);
-  if (grid.length !== N || ragged >= 0) {
-    const received = grid.length !== N ? [grid.length] : [grid.length, grid[ragged].length];
-    throw new ShapeError('temporalSoftmaxLossAndGrad', `${name} [${N}][${T}]`, received);
+  if (grid.length !== N || grid.some((row) => row.length !== T)) {
+    const rows = grid.map((row) => row.length).join(', ');
+    throw new ShapeError(
+      'temporalSoftmaxLossAndGrad',
+      `${name} [${N}][${T}]`,
+      `rows of length ${rows}`,
+    );
   }
 }
 // END SOLUTION

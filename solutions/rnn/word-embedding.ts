@@ -13,6 +13,7 @@ import type { Tensor } from '@rnn-course/core';
 export interface WordEmbeddingCache {
   // BEGIN SOLUTION: the fields your wordEmbeddingBackward reads (the ids, the size of W).
   readonly ids: readonly (readonly number[])[]; // [N][T]
+  readonly T: number;
   readonly V: number;
   readonly D: number;
   // END SOLUTION
@@ -26,8 +27,10 @@ export interface WordEmbeddingCache {
  * @param ids `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param W   `[V, D]` one row per id
  * @returns `out [N, T, D]` and the cache for `wordEmbeddingBackward`
- * @throws ShapeError naming `wordEmbeddingForward` when `ids` is ragged or W is not 2-D;
- *   RangeError when an id is not an integer in `[0, V)`
+ * @throws ShapeError naming `wordEmbeddingForward` and the argument when `ids` is ragged (rows of
+ *   different lengths) or `W` is not 2-D
+ * @throws RangeError naming `wordEmbeddingForward` when an id of `ids` is not an integer in
+ *   `[0, V)`
  */
 export function wordEmbeddingForward(
   ids: readonly (readonly number[])[],
@@ -37,12 +40,16 @@ export function wordEmbeddingForward(
   assertShape('wordEmbeddingForward', W, [null, null], 'W');
   const [V, D] = W.shape;
   const N = ids.length;
-  const T = ids[0]?.length ?? 0;
+  const T = Math.max(0, ...ids.map((row) => row.length)); // the longest row: a shorter one is ragged
   const out = new Float64Array(N * T * D); // [N, T, D]
   for (let n = 0; n < N; n++) {
     const row = ids[n];
     if (row.length !== T)
-      throw new ShapeError('wordEmbeddingForward', `ids [${N}][${T}]`, [n, row.length]);
+      throw new ShapeError(
+        'wordEmbeddingForward',
+        `ids [${N}][${T}]`,
+        `row ${n} of length ${row.length}`,
+      );
     for (let t = 0; t < T; t++) {
       const id = row[t];
       if (!Number.isInteger(id) || id < 0 || id >= V) {
@@ -55,7 +62,7 @@ export function wordEmbeddingForward(
     }
   }
   // The ids are copied, so a caller reusing its array cannot change what backward sees.
-  return { out: fromData(out, [N, T, D]), cache: { ids: ids.map((r) => [...r]), V, D } };
+  return { out: fromData(out, [N, T, D]), cache: { ids: ids.map((r) => [...r]), T, V, D } };
   // END SOLUTION
 }
 
@@ -73,12 +80,13 @@ export function wordEmbeddingForward(
  * @param dout  `[N, T, D]` upstream gradient
  * @param cache from `wordEmbeddingForward`
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur
+ * @throws ShapeError naming `wordEmbeddingBackward` when `dout` is not [N, T, D], the shape of
+ *   the forward's out
  */
 export function wordEmbeddingBackward(dout: Tensor, cache: WordEmbeddingCache): { dW: Tensor } {
   // BEGIN SOLUTION: start from zeros [V, D] and add dout[n, t, :] into row ids[n][t].
-  const { ids, V, D } = cache;
+  const { ids, T, V, D } = cache;
   const N = ids.length;
-  const T = ids[0]?.length ?? 0;
   assertShape('wordEmbeddingBackward', dout, [N, T, D], 'dout');
   const dW = zeros([V, D]); // [V, D]
   for (let n = 0; n < N; n++) {

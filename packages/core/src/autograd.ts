@@ -107,6 +107,20 @@ export function accumulate(t: Tensor, g: Float64Array): void {
 }
 
 /**
+ * Adds a gradient that touches only part of `t` (a slice of it) into `t.grad`, allocated as
+ * zeros on first use: `add(acc)` adds its entries into the flat buffer `acc` (`t.size`
+ * entries, row-major). Ignored when `t` does not require grad. A graph that slices one tensor
+ * T times (the time steps of a sequence) then costs O(slice) per slice instead of O(t.size),
+ * which would make backpropagation through T steps quadratic in T.
+ */
+export function accumulateSlice(t: Tensor, add: (acc: Float64Array) => void): void {
+  if (!t.requiresGrad) return;
+  assertAutogradOn('accumulating a gradient');
+  if (t.grad === null) t.grad = new Tensor(new Float64Array(t.size), t.shape);
+  add(t.grad.data);
+}
+
+/**
  * Nodes reachable from `root` through parents that require grad, ordered so that every node
  * comes after all of its parents. Iterative depth-first search: a graph unrolled over
  * thousands of time steps would overflow a recursive one.

@@ -39,6 +39,7 @@ export {
   needsGrad,
   record,
   accumulate,
+  accumulateSlice,
   topologicalSort,
   withoutAutograd,
 } from './autograd';
@@ -71,6 +72,8 @@ export { reshape, permute, transpose, concat, stack, split, narrow } from './ops
 export { matmul } from './ops/matmul';
 // Softmax, stable.
 export { softmax, logSoftmax } from './ops/softmax';
+// Replacing masked entries by a constant (attention masks).
+export { maskedFill } from './ops/masked-fill';
 // Loss: softmax cross-entropy with mask.
 export { crossEntropy } from './ops/loss';
 export type { CrossEntropyOptions, Reduction } from './ops/loss';

@@ -4,19 +4,28 @@
  * 0 done, 1 a check failed (`--fail-under`, `verify`, ...), 2 a usage error.
  */
 import { parseArgs } from 'node:util';
-import { findExercise, loadCourse, UnknownIdError } from './course';
+import { findExercise, loadCourse, selectExercises, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
 import { writeSimilarityReport } from './similarity/index';
 import { gradeCommand } from './commands/grade';
 import { showHint, UnknownHintError } from './commands/hint';
-import { describeReset, resetExercise } from './commands/reset';
+import {
+  describeBackups,
+  describeReset,
+  describeRestore,
+  resetExercise,
+  restoreExercise,
+} from './commands/reset';
 import { solutionCommand } from './commands/solution';
 import { watchCommand } from './commands/watch';
-import { formatFatal, formatList, formatNext } from './format/table';
+import { progressOf } from './commands/list';
+import { formatFatal, formatList, formatNext, formatProgress } from './format/table';
 import { bold, green, red } from './format/style';
 import { grade } from './grade';
-import { repoRoot } from './paths';
+import { exportCourse, needsInstructorCopy } from './export';
+import { hasSolutions, repoRoot, userPath } from './paths';
+import { recordResults } from './state';
 import { killActiveRuns } from './run-vitest';
 import { parseSeed } from './testing/seed';
 import { verify } from './verify';
@@ -25,7 +34,8 @@ import { resolve } from 'node:path';
 
 const USAGE = `Usage: npm run course -- <command>
 
-  list                          every exercise with its status, and your progress
+  list [--grade]                every exercise with its status, and your progress (as last
+                                graded; --grade grades first)
   grade [chapter | id]          grade; options:
       --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
       --submission DIR          a student's folder: only its exercise files are used
@@ -34,18 +44,26 @@ const USAGE = `Usage: npm run course -- <command>
       --timeout SECONDS         per-check time limit (default 10)
       --seed random|N           instructors: draw the suites' inputs from a seed chosen now
                                 (recorded in every report; --seed N grades the same inputs)
+      --time-limit SECONDS      stop grading then; what has not finished is error (a batch's
+                                limit per student)
   watch [id]                    re-grade on every save; h hint, l list, q quit
   hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
-  reset <id>                    restore the stub (your version is backed up first)
+  reset <id> [--file]           reset the exercise's function to its stub, the rest of the file
+                                untouched (--file: the whole file); your version is backed up
+  restore <id> [--list] [--from STAMP]
+                                put back your version of the function from its newest backup
   verify                        maintainers: solutions 100%, stubs not-started, manifests complete,
                                 generated files fresh
   generate                      maintainers: write the stubs (from solutions/) and the tables and
                                 counts of the chapter texts and docs/ (from the manifests)
-  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
+  export DIR                    instructors: write the learner's repository (no solutions/) with
+                                a GitHub Classroom workflow
+  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT] [--jobs N]
               [--seed random|N] [--similarity [--similarity-threshold 0..1]]
-                                grade a folder of student folders into one CSV; with
-                                --similarity also FILE.similarity.csv and .md`;
+                                grade a folder of student folders into one CSV, N students at
+                                a time (default: one per core); with --similarity also
+                                FILE.similarity.csv and .md`;
 
 const COMMANDS = [
   'list',
@@ -54,8 +72,10 @@ const COMMANDS = [
   'hint',
   'solution',
   'reset',
+  'restore',
   'verify',
   'generate',
+  'export',
   'grade-batch',
   'help',
 ];
@@ -90,12 +110,10 @@ async function main(argv: string[]): Promise<number> {
         { target: { type: 'string' }, timeout: { type: 'string' } },
         1,
       );
-      const code = await watchCommand(
-        course,
-        positionals[0],
-        { ...targetOf(values), ...timeoutOf(values) },
-        print,
-      );
+      const code = await watchCommand(course, positionals[0], {
+        ...targetOf(values),
+        ...timeoutOf(values),
+      });
       process.exit(code); // standard input may still be open; quitting watch ends the command
     }
     case 'hint': {
@@ -119,16 +137,58 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'reset': {
-      const { positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parse(rest, { file: { type: 'boolean' } }, 1);
       const exercise = findExercise(course, needId(positionals, 'reset'));
-      print(describeReset(exercise, resetExercise(course, exercise)));
-      return 0;
+      const result = await resetExercise(course, exercise, {
+        wholeFile: values.file === true,
+        ...(process.stdin.isTTY === true ? { confirm: askYesNo } : {}),
+      });
+      print(describeReset(exercise, result));
+      return result.refused === undefined ? 0 : 1;
+    }
+    case 'restore': {
+      const { values, positionals } = parse(
+        rest,
+        { list: { type: 'boolean' }, from: { type: 'string' } },
+        1,
+      );
+      const exercise = findExercise(course, needId(positionals, 'restore'));
+      if (values.list === true) {
+        print(describeBackups(exercise));
+        return 0;
+      }
+      const from = typeof values.from === 'string' ? { from: values.from } : {};
+      const result = restoreExercise(exercise, from);
+      print(describeRestore(exercise, result));
+      return result.from === undefined ? 1 : 0;
     }
     case 'verify':
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('verify'));
       return verifyCli(course, rest);
     case 'generate': {
       parse(rest, {}, 0);
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('generate'));
       for (const line of generate(course)) print(line);
+      return 0;
+    }
+    case 'export': {
+      const { positionals } = parse(rest, {}, 1);
+      const dir = positionals[0];
+      if (dir === undefined) throw new UsageError('export needs a folder: course export DIR');
+      const r = exportCourse(course, userPath(dir));
+      print(
+        `Wrote the learner's copy of the course to ${r.dir}: ${r.files} files, ${r.stubs} ` +
+          'exercise stubs (generated from solutions/), and a GitHub Classroom workflow ' +
+          '(.github/workflows/classroom.yml: one step per exercise, npm run grade -- ID --fail-under 100).',
+      );
+      print(
+        `Left out ${r.leftOut.length} files: solutions/, the known mistakes of each chapter ` +
+          "(grading/mistakes.ts) and what imports them, and the course's own CI.",
+      );
+      print(
+        `Next: cd ${r.dir} && npm ci && npm run grade   (every exercise not-started); then make ` +
+          'it a git repository and a GitHub Classroom template.',
+      );
       return 0;
     }
     case 'grade-batch':
@@ -139,11 +199,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function list(course: Course, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { target: { type: 'string' } }, Infinity);
+  const { values, positionals } = parse(
+    args,
+    { target: { type: 'string' }, grade: { type: 'boolean' } },
+    Infinity,
+  );
+  const exercisesDir = resolve(repoRoot, 'exercises');
+  const target = targetOf(values).target ?? process.env.COURSE_TARGET ?? 'exercises';
+  if (target === 'exercises' && values.grade !== true) {
+    // from the last grades and the files: no grading run (commands/list.ts)
+    const rows = progressOf(selectExercises(course, positionals), exercisesDir);
+    print(formatProgress(course, rows));
+    print(`\n${formatNext({ exercises: rows }, course, exercisesDir)}`);
+    return 0;
+  }
   const report = await grade({ course, filter: positionals, ...targetOf(values) });
+  if (report.target === 'exercises') recordResults(course, report, exercisesDir);
   print(formatList(report));
-  if (report.target === 'exercises')
-    print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+  if (report.target === 'exercises') print(`\n${formatNext(report, course, exercisesDir)}`);
   return 0;
 }
 
@@ -159,10 +232,15 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       'fail-under': { type: 'string' },
       timeout: { type: 'string' },
       seed: { type: 'string' },
+      'time-limit': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     Infinity,
   );
+  const limit = values['time-limit'] === undefined ? undefined : Number(values['time-limit']);
+  if (limit !== undefined && !(limit > 0)) {
+    throw new UsageError(`--time-limit takes seconds, got '${values['time-limit']}'`);
+  }
   const failUnder = values['fail-under'] === undefined ? undefined : Number(values['fail-under']);
   if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 100)) {
     throw new UsageError(
@@ -178,6 +256,8 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
       ...seedOf(values),
+      // counted from the start of this process, as a batch that started it counts
+      ...(limit === undefined ? {} : { deadline: performance.timeOrigin + limit * 1000 }),
       quiet: values.quiet === true,
     },
     print,
@@ -227,9 +307,13 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       seed: { type: 'string' },
       similarity: { type: 'boolean' },
       'similarity-threshold': { type: 'string' },
+      jobs: { type: 'string' },
     },
     1,
   );
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    throw new UsageError(`--jobs takes a whole number of students at a time, got '${values.jobs}'`);
   const dir = positionals[0];
   const csv = values.csv;
   if (dir === undefined || typeof csv !== 'string')
@@ -246,6 +330,7 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       ...(shard === undefined ? {} : { shard }),
       ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
       ...seedOf(values),
+      ...(jobs === undefined ? {} : { jobs }),
     },
     print,
   );
@@ -282,6 +367,18 @@ function parse(args: string[], options: Spec, maxPositionals: number) {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Asks a yes/no question on the terminal; anything but y or yes is no. */
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
   }
 }
 

@@ -143,12 +143,80 @@ export function findExercise(course: Course, id: string): Exercise {
   return found;
 }
 
-/** An id that names no chapter and no exercise; the message lists what is valid. */
+/**
+ * An id that names no chapter and no exercise. The message starts with the likeliest ids meant
+ * (see `suggestIds`), then lists what is valid.
+ */
 export class UnknownIdError extends Error {
   override name = 'UnknownIdError';
+  /** The ids the message suggests, likeliest first. */
+  readonly suggestions: readonly string[];
   constructor(id: string, course: Course) {
+    const suggestions = suggestIds(course, id);
     const chapters = course.chapters.map((c) => c.manifest.chapter).join(', ');
     const ids = course.exercises.map((e) => `  ${e.id}`).join('\n');
-    super(`unknown chapter or exercise '${id}'. Chapters: ${chapters}. Exercises:\n${ids}`);
+    const renamed = course.exercises.find((e) => (e.formerly ?? []).includes(id));
+    const hint =
+      renamed !== undefined
+        ? ` Did you mean ${renamed.id}? (${id} is its former name)`
+        : suggestions.length > 0
+          ? ` Did you mean ${suggestions.join(' or ')}?`
+          : '';
+    super(`unknown chapter or exercise '${id}'.${hint}\nChapters: ${chapters}. Exercises:\n${ids}`);
+    this.suggestions = suggestions;
   }
+}
+
+/**
+ * The ids a mistyped one most likely meant, best first (at most three): the exercise that had it
+ * as a former name; the id with a chapter prefix added (`step-forward` is `rnn/step-forward`'s
+ * slug); ids whose slug ends with it or holds all its words (`rnn/step-forward` →
+ * `rnn/rnn-step-forward`); else ids a couple of typing mistakes away.
+ */
+export function suggestIds(course: Course, typed: string): string[] {
+  const input = typed.trim().toLowerCase();
+  const ids = course.exercises.map((e) => e.id);
+  const renamed = course.exercises.filter((e) => (e.formerly ?? []).includes(input));
+  if (renamed.length > 0) return renamed.map((e) => e.id);
+  const slug = input.includes('/') ? input.slice(input.indexOf('/') + 1) : input;
+  const words = slug.split('-').filter((w) => w !== '');
+  const chapterOk = (id: string): boolean =>
+    !input.includes('/') || id.startsWith(input.slice(0, input.indexOf('/') + 1));
+  const exact = ids.filter((id) => slugOf(id) === slug && chapterOk(id));
+  if (exact.length > 0) return exact.slice(0, 3);
+  const formerSlug = course.exercises.filter((e) =>
+    (e.formerly ?? []).some((f) => slugOf(f) === slug),
+  );
+  if (formerSlug.length > 0) return formerSlug.map((e) => e.id).slice(0, 3);
+  const containing = ids.filter((id) => {
+    const theirs = slugOf(id).split('-');
+    return slugOf(id).endsWith(`-${slug}`) || words.every((w) => theirs.includes(w));
+  });
+  if (words.length > 0 && containing.length > 0) {
+    // the closest in length first: rnn/rnn-step-forward before rnn/rnn-step-backward-...
+    return containing.sort((a, b) => a.length - b.length).slice(0, 3);
+  }
+  const near = ids
+    .map((id) => ({ id, d: Math.min(distance(input, id), distance(slug, slugOf(id))) }))
+    .filter(({ d }) => d <= Math.max(2, Math.floor(slug.length / 4)))
+    .sort((a, b) => a.d - b.d);
+  return near.map(({ id }) => id).slice(0, 3);
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
 }

@@ -120,12 +120,35 @@ export function stubOf(source: string, file: string, course: Course): string {
   return formatTypeScript([{ file, text: rawStubOf(source, file, course) }])[0] ?? '';
 }
 
-/** The stub before formatting. */
-function rawStubOf(source: string, file: string, course: Course): string {
+/**
+ * What `course solution` may show of one solution file: the worked code of the exercises in
+ * `shown` (those the learner has passed) and the stub of the others, formatted. A region outside
+ * any exercise's function (a cache's fields, a helper) is shown once every exercise of the file
+ * is, since it may serve one not passed yet.
+ *
+ * @throws GenerateError as `stubOf` does
+ */
+export function partialSolutionOf(
+  source: string,
+  file: string,
+  course: Course,
+  shown: ReadonlySet<string>,
+): string {
+  return formatTypeScript([{ file, text: rawStubOf(source, file, course, shown) }])[0] ?? '';
+}
+
+/** The stub before formatting; the regions of the exercises in `keep` stay as they are. */
+function rawStubOf(
+  source: string,
+  file: string,
+  course: Course,
+  keep: ReadonlySet<string> = new Set(),
+): string {
   const lines = source.split('\n');
   const out: string[] = [];
   const where = (i: number): string => `solutions/${file}:${i + 1}`;
   const mine = course.exercises.filter((e) => e.file === file);
+  const keepShared = mine.length > 0 && mine.every((e) => keep.has(e.id));
   const marked = new Set<string>();
   let usesNotImplemented = false;
   for (let i = 0; i < lines.length; i++) {
@@ -142,19 +165,25 @@ function rawStubOf(source: string, file: string, course: Course): string {
     }
     const indent = begin[1];
     const todo = begin[2];
-    if (todo !== undefined && todo !== '') out.push(`${indent}// TODO: ${todo}`);
     const owner = indent === '' ? undefined : enclosing(lines, i);
-    if (owner?.kind.startsWith('function')) {
-      const exercise = mine.find((e) => e.functionName === owner.name);
-      if (exercise === undefined) {
-        const names = mine.map((e) => e.functionName).join(', ') || 'none';
-        throw new GenerateError(
-          `${where(i)}: a region in ${owner.name}, which is no exercise's function of ${file} (exercises: ${names})`,
-        );
+    const exercise = owner?.kind.startsWith('function')
+      ? mine.find((e) => e.functionName === owner.name)
+      : undefined;
+    if (owner?.kind.startsWith('function') && exercise === undefined) {
+      const names = mine.map((e) => e.functionName).join(', ') || 'none';
+      throw new GenerateError(
+        `${where(i)}: a region in ${owner.name}, which is no exercise's function of ${file} (exercises: ${names})`,
+      );
+    }
+    if (exercise !== undefined) marked.add(exercise.id);
+    if (exercise !== undefined ? keep.has(exercise.id) : keepShared) {
+      out.push(...lines.slice(i + 1, end)); // shown as written
+    } else {
+      if (todo !== undefined && todo !== '') out.push(`${indent}// TODO: ${todo}`);
+      if (exercise !== undefined) {
+        out.push(`${indent}notImplemented('${exercise.id}');`);
+        usesNotImplemented = true;
       }
-      out.push(`${indent}notImplemented('${exercise.id}');`);
-      marked.add(exercise.id);
-      usesNotImplemented = true;
     }
     i = end;
   }

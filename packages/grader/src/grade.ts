@@ -19,13 +19,14 @@ import type {
 } from './events';
 import { describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
+import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
 import { acceptedTests, cappedScore } from './results-channel';
-import { runVitest, type RunResult } from './run-vitest';
+import { runVitest, type RunOptions, type RunResult } from './run-vitest';
 import { bundleTarget } from './sandbox/bundle';
-import { stageSuites, voidMessage } from './staged-suites';
+import { stageSuites, suitesInPlace, voidMessage } from './staged-suites';
 import { resolveTarget } from './target';
 import { MAX_SEED } from './testing/seed';
 import type { Target } from './target';
@@ -46,10 +47,17 @@ export interface GradeOptions {
    * used is in the report, so that `seed: N` grades the same inputs again.
    */
   readonly seed?: number | 'random';
+  /**
+   * When grading must end (epoch ms; a batch's time per student): the run is stopped then,
+   * results already in are kept, and what did not finish is `error`.
+   */
+  readonly deadline?: number;
   /** Grade these chapters instead of the course's (the harness's tests use a fixture). */
   readonly manifests?: readonly ChapterManifest[];
   /** The course, already loaded. */
   readonly course?: Course;
+  /** What runs the suites (default: a Vitest child process; `watch` keeps one warm, warm.ts). */
+  readonly runner?: (opts: RunOptions) => Promise<RunResult>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -67,7 +75,14 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
   }
   const target = resolveTarget(course, opts);
   try {
-    const { results, warnings } = await gradeIn(course, selected, target, { timeoutMs, seed });
+    const { results, warnings } = await gradeIn(course, selected, target, {
+      timeoutMs,
+      seed,
+      runner: opts.runner ?? runVitest,
+      // a warm runner (watch) keeps its suites where they are: they are hashed, not copied
+      stage: opts.runner === undefined,
+      ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
+    });
     const exercises = selected.map((e) => results.get(e.id) as ExerciseReport);
     const chapters = course.chapters
       .map((c) => {
@@ -82,16 +97,21 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
       })
       .filter((c) => c.count > 0)
       .map(({ count: _count, ...c }) => c);
-    return {
-      target: target.name,
-      seed,
-      score: sum(exercises.map((e) => e.score)),
-      maxScore: sum(exercises.map((e) => e.maxScore)),
-      exercises,
-      chapters,
-      durationMs: Date.now() - started,
-      warnings,
-    };
+    // plain text naming the learner's files, never a staged copy (format/plain.ts)
+    return plainReport(
+      {
+        target: target.name,
+        seed,
+        score: sum(exercises.map((e) => e.score)),
+        maxScore: sum(exercises.map((e) => e.maxScore)),
+        exercises,
+        chapters,
+        durationMs: Date.now() - started,
+        warnings,
+        ...(target.notes !== undefined && target.notes.length > 0 ? { notes: target.notes } : {}),
+      },
+      target,
+    );
   } finally {
     target.cleanup();
   }
@@ -101,6 +121,12 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
 interface RunSettings {
   readonly timeoutMs: number;
   readonly seed: number;
+  /** When grading must end (epoch ms), see `GradeOptions.deadline`. */
+  readonly deadline?: number;
+  /** What runs the suites: a Vitest child process, or `watch`'s warm instance. */
+  readonly runner: (opts: RunOptions) => Promise<RunResult>;
+  /** Stage copies of the suites (a cold run); a warm run hashes them in place instead. */
+  readonly stage: boolean;
 }
 
 async function gradeIn(
@@ -147,16 +173,17 @@ async function runSuites(
   course: Course,
   runnable: readonly Exercise[],
   target: Target,
-  { timeoutMs, seed }: RunSettings,
+  { timeoutMs, seed, deadline, runner, stage }: RunSettings,
   sandboxDir: string,
   results: Map<string, ExerciseReport>,
   warnings: string[],
 ): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
   const fileOf = (e: Exercise): string => displayPath(resolve(target.sourceDir, e.file));
-  const staged = stageSuites([...new Set(runnable.map((e) => fromRoot(e.suite)))]);
+  const suiteFiles = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
+  const staged = stage ? stageSuites(suiteFiles) : suitesInPlace(suiteFiles);
   try {
     const run = async (suites: string[], exercises?: string[]): Promise<RunResult> => {
-      const r = await runVitest({
+      const r = await runner({
         targetDir: target.dir,
         suites: suites.map((suite) => staged.staged(suite)),
         timeoutMs,
@@ -164,6 +191,7 @@ async function runSuites(
         sandboxDir,
         stagedFolders: staged.folders,
         ...(exercises === undefined ? {} : { exercises }),
+        ...(deadline === undefined ? {} : { deadline }),
       });
       // events name the staged copies; the rest of grading speaks of the course's suites
       const events = r.events.map((ev) =>
@@ -171,7 +199,7 @@ async function runSuites(
       );
       return { ...r, events };
     };
-    await gradeRuns(course, runnable, target, timeoutMs, run, results, warnings);
+    await gradeRuns(course, runnable, target, { timeoutMs, deadline }, run, results, warnings);
     const changed = staged.changed();
     if (changed.length > 0) {
       const message = voidMessage(changed);
@@ -188,7 +216,7 @@ async function gradeRuns(
   course: Course,
   runnable: readonly Exercise[],
   target: Target,
-  timeoutMs: number,
+  { timeoutMs, deadline }: { readonly timeoutMs: number; readonly deadline?: number | undefined },
   run: (suites: string[], exercises?: string[]) => Promise<RunResult>,
   results: Map<string, ExerciseReport>,
   warnings: string[],
@@ -214,14 +242,30 @@ async function gradeRuns(
   }
 
   // 3. After a kill or a crashed worker, what finished stands; the rest is re-run one exercise
-  //    at a time, so that a hang or a crash is pinned on the exercise that causes it.
+  //    at a time, so that a hang or a crash is pinned on the exercise that causes it. Past the
+  //    deadline nothing is re-run; a file whose import never finished is not imported again.
+  const outOfTime = 'not graded: the time limit of this grading run was reached first';
+  const neverImported = new Map<string, ExerciseReport>();
   for (const e of runnable) {
     if (finished(first.events, e)) {
       results.set(e.id, fromEvents(e, first.events, false, ctx));
       continue;
     }
+    const hung = neverImported.get(e.file);
+    if (deadline !== undefined && Date.now() >= deadline) {
+      results.set(e.id, fromEvents(e, first.events, true, ctx, outOfTime));
+      continue;
+    } else if (hung !== undefined) {
+      results.set(e.id, report(e, hung.file, 'error', hung.message, []));
+      continue;
+    }
     const again = await run([fromRoot(e.suite)], [e.id]);
-    results.set(e.id, fromEvents(e, again.events, again.killed, ctx));
+    const why = again.deadlineReached === true ? outOfTime : undefined;
+    const graded = fromEvents(e, again.events, again.killed, ctx, why);
+    if (again.killed && why === undefined && !collected(again.events, e)) {
+      neverImported.set(e.file, graded);
+    }
+    results.set(e.id, graded);
   }
 }
 
@@ -234,6 +278,12 @@ function finished(events: readonly GradeEvent[], e: Exercise): boolean {
   );
 }
 
+/** Vitest collected the checks of the exercise's suite: importing it finished. */
+function collected(events: readonly GradeEvent[], e: Exercise): boolean {
+  const suite = fromRoot(e.suite);
+  return events.some((ev) => ev.type === 'collected' && ev.file === suite);
+}
+
 interface Ctx {
   readonly target: Target;
   readonly timeoutMs: number;
@@ -244,6 +294,7 @@ function fromEvents(
   events: readonly GradeEvent[],
   killed: boolean,
   ctx: Ctx,
+  killedBecause?: string,
 ): ExerciseReport {
   const suite = fromRoot(e.suite);
   const file = displayPath(resolve(ctx.target.sourceDir, e.file));
@@ -253,11 +304,18 @@ function fromEvents(
   const checks: CheckReport[] = tests.map((t) => checkOf(t, e, ctx));
   if (killed) {
     const done = new Set(tests.map((t) => t.name));
-    const collected = events
+    const imported = collected(events, e);
+    const pending = events
       .filter((ev): ev is CollectedEvent => ev.type === 'collected' && ev.file === suite)
       .flatMap((ev) => ev.tests.filter((t) => t.exercise === e.id && !done.has(t.name)));
-    const why = `timed out after ${seconds}: the code never returned (an endless loop?)`;
-    for (const t of collected) {
+    const why =
+      killedBecause ??
+      (imported
+        ? `timed out after ${seconds}: the code never returned (an endless loop?)`
+        : `importing ${file} never finished (${seconds} and more): a top-level await that never ` +
+          'settles, or a loop at the top level of the module?');
+    if (!imported) return report(e, file, 'error', why, checks);
+    for (const t of pending) {
       checks.push({
         name: t.name,
         status: 'error',
@@ -271,7 +329,7 @@ function fromEvents(
       e,
       file,
       'error',
-      collected.length > 0 ? `${collected[0]?.name}: ${why}` : why,
+      pending.length > 0 ? `${pending[0]?.name}: ${why}` : why,
       checks,
     );
   }

@@ -3,7 +3,8 @@
  * the CLI, tools and the harness's tests use `grade`, `verify`, `generate` and the report
  * formats; labs load an implementation with `loadFunctions`; a chapter's tests stage known
  * mistakes as edits of its solutions with `stageEdited` (`describeMistakes`, from
- * `@rnn-course/grader/mistakes`, does it for a list). Grading suites import their helpers from
+ * `@rnn-course/grader/mistakes`, does it for a list) and grades implementations that do
+ * nothing with `gradeDoNothing` (`describeDoNothing` there). Grading suites import their helpers from
  * `@rnn-course/grader/testing` instead.
  */
 export { defineChapter } from './manifest';
@@ -28,6 +29,24 @@ export { checkImports, describeViolation } from './imports';
 export type { ImportViolation } from './imports';
 export { checkGenerated, checkHintKeys, checkManifests, checkStubsThrow, verify } from './verify';
 export type { VerifyOptions, VerifyResult } from './verify';
+export {
+  checkDoNothingTests,
+  checkedRefusals,
+  checkHintsAreNotCode,
+  checkPromisedErrors,
+  checkStrength,
+  promisedErrors,
+} from './strength';
+export type { PromisedError } from './strength';
+export {
+  batches,
+  DO_NOTHING,
+  DO_NOTHING_KINDS,
+  doNothingSource,
+  gradeDoNothing,
+  stageDoNothing,
+} from './do-nothing';
+export type { DoNothingKind, DoNothingOptions, DoNothingResult } from './do-nothing';
 export { GenerateError, generatedFiles, stubOf, withTables } from './generate';
 export type { GeneratedFile, GenerateOptions } from './generate';
 export { generate } from './commands/generate';
@@ -42,7 +61,6 @@ export { todoLine } from './stub';
 export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
 export { loadFunctions } from './load';
-export type { LoadedFunctions } from './load';
 export {
   similarityReport,
   toSimilarityCsv,
@@ -50,3 +68,6 @@ export {
   writeSimilarityReport,
 } from './similarity/index';
 export type { SimilarityOptions, SimilarityReport } from './similarity/index';
+export type { FailingExercise, LoadedFunctions, LoadOptions } from './load';
+export { exportCourse } from './export';
+export type { ExportResult } from './export';

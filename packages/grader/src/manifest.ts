@@ -34,6 +34,11 @@ export interface ExerciseEntry {
    * fails with a message that says why (chapter 0, "Hand-derived means hand-derived").
    */
   readonly handDerived?: boolean;
+  /**
+   * Ids this exercise had before a rename: a learner who types one is told the new id
+   * (`course hint rnn/step-forward` → "Did you mean rnn/rnn-step-forward?").
+   */
+  readonly formerly?: readonly string[];
 }
 
 /** A chapter: its id (the exercise id prefix), its package and its exercises in order. */

@@ -3,11 +3,14 @@
  * solution, as Vitest tests. `describeMistakes(mistakes)` checks that every edit still applies
  * to the current solutions, stages each mistake with `stageEdited`, grades it with the course's
  * own grader, and asserts that its exercise fails (not error, not pass) with a message that
- * matches the mistake's patterns and ends with a pointer to a hint.
+ * matches the mistake's patterns and ends with a pointer to a hint. `describeDoNothing(chapter)`
+ * grades implementations that do nothing (see `do-nothing.ts`) and asserts that each scores 0.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DO_NOTHING, gradeDoNothing, type DoNothingResult } from './do-nothing';
+import { loadCourse } from './course';
 import { grade } from './grade';
 import { repoRoot } from './paths';
 import type { ExerciseReport } from './report';
@@ -86,6 +89,48 @@ export function describeMistakes(mistakes: readonly Mistake[], concurrency = 4):
         // The first failing check's message is what the learner reads first.
         for (const pattern of m.points) expect(r.message).toMatch(pattern);
         expect(r.message).toMatch(HINT_POINTER);
+      });
+    }
+  });
+}
+
+/**
+ * Declares one test per exercise of `chapter` and way of doing nothing (`DO_NOTHING`): the
+ * variant, graded with the course's suites, scores 0 points. A failure lists the checks that
+ * scored: each rewards code that does nothing, and needs `{ requires: 'values' }` or a value
+ * check folded in. `course verify` asks every chapter's tests to call this.
+ */
+export function describeDoNothing(chapter: string, concurrency = 2): void {
+  describe(`implementations of ${chapter} that do nothing score 0`, () => {
+    const results = new Map<string, DoNothingResult>(); // by id and kind
+    let ids: string[] = [];
+
+    beforeAll(async () => {
+      const course = await loadCourse();
+      const exercises = course.exercises.filter((e) => e.chapter.manifest.chapter === chapter);
+      if (exercises.length === 0) throw new Error(`no exercises of chapter '${chapter}'`);
+      ids = exercises.map((e) => e.id);
+      for (const r of await gradeDoNothing({ course, exercises, concurrency })) {
+        results.set(`${r.id} ${r.kind}`, r);
+      }
+    }, 900_000);
+
+    test('every exercise of the chapter is graded in every way of doing nothing', () => {
+      expect(ids.length).toBeGreaterThan(0);
+      expect(results.size).toBe(ids.length * Object.keys(DO_NOTHING).length);
+    });
+
+    for (const [kind, what] of Object.entries(DO_NOTHING)) {
+      test(`${kind} (${what}): every exercise scores 0`, () => {
+        const leaks = ids.flatMap((id) => {
+          const r = results.get(`${id} ${kind}`);
+          if (r === undefined) return [`${id}: not graded`];
+          if (r.error !== undefined) return [`${id}: ${r.error}`];
+          if (r.score === 0) return [];
+          const checks = r.scored.map((c) => `'${c.name}' (${c.points})`).join(', ');
+          return [`${id} scores ${r.score}/${r.maxScore}: ${checks}`];
+        });
+        expect(leaks, 'checks that reward doing nothing').toEqual([]);
       });
     }
   });

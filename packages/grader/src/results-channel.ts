@@ -28,6 +28,22 @@ export function ipcSink(): ((event: GradeEvent) => void) | undefined {
   };
 }
 
+/** Where `memorySink` delivers: set by the warm instance of `watch` (warm.ts). */
+export const MEMORY_RECEIVER = Symbol.for('rnn-course.grade-events');
+
+/**
+ * The reporter's side when Vitest runs inside the grader's own process (watch's warm instance,
+ * warm.ts): events go straight to the receiver the grader put on `globalThis`, looked up at each
+ * event. The reporter runs in the grader's process, never in a worker; learner code runs in the
+ * sandbox and never sees this process's globals.
+ */
+export function memorySink(): (event: GradeEvent) => void {
+  return (event) => {
+    const receiver = (globalThis as Record<symbol, unknown>)[MEMORY_RECEIVER];
+    if (typeof receiver === 'function') (receiver as (event: GradeEvent) => void)(event);
+  };
+}
+
 /** The grader's side: calls `onEvent` for every well-formed event the child sends. */
 export function receiveEvents(child: ChildProcess, onEvent: (event: GradeEvent) => void): void {
   child.on('message', (message: unknown) => {

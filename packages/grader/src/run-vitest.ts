@@ -13,6 +13,7 @@ import { graderRoot, repoRoot } from './paths';
 import { receiveEvents } from './results-channel';
 import { STAGED_SUITES_ENV } from './staged-suites';
 import { SEED_ENV } from './testing/seed';
+import { killTree } from './process-tree';
 
 /** What to run. */
 export interface RunOptions {
@@ -30,6 +31,8 @@ export interface RunOptions {
   readonly sandboxDir?: string;
   /** Staged suite folders → their originals (see staged-suites.ts). */
   readonly stagedFolders?: Readonly<Record<string, string>>;
+  /** When the run is killed whatever it is doing (epoch ms): a batch's time per student. */
+  readonly deadline?: number;
 }
 
 /** What came back. */
@@ -40,6 +43,8 @@ export interface RunResult {
   readonly exitCode: number | null;
   /** The tail of Vitest's own output, for when it could not run at all. */
   readonly output: string;
+  /** The run was killed because `deadline` passed. */
+  readonly deadlineReached?: boolean;
 }
 
 /** Extra time before the first event: Vitest's start-up and the first module's import. */
@@ -94,6 +99,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
   child.stderr?.on('data', keep);
 
   let killed = false;
+  let deadlineReached = false;
   let lastActivity = Date.now();
   receiveEvents(child, (event) => {
     events.push(event);
@@ -102,8 +108,10 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
   const watchdog = setInterval(() => {
     const now = Date.now();
     const limit = opts.timeoutMs + (events.length === 0 ? STARTUP_MS : GRACE_MS);
-    if (now - lastActivity > limit && child.pid !== undefined) {
+    const late = opts.deadline !== undefined && now >= opts.deadline;
+    if ((now - lastActivity > limit || late) && child.pid !== undefined && !killed) {
       killed = true;
+      deadlineReached = late;
       killGroup(child.pid);
     }
   }, 200);
@@ -117,16 +125,12 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
     killGroup(child.pid); // workers left behind by a crashed Vitest
     running.delete(child.pid);
   }
-  return { events, killed, exitCode, output };
+  return { events, killed, exitCode, output, deadlineReached };
 }
 
+/** Kills the run's process group and every process below it (see process-tree.ts). */
 function killGroup(pid: number): void {
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  killTree(pid);
 }
 
 function vitestBin(): string {

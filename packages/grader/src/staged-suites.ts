@@ -111,6 +111,31 @@ export function stageSuites(suites: readonly string[]): StagedSuites {
 }
 
 /**
+ * The suites of a warm run (`watch`), left where they are: the same interface as `stageSuites`,
+ * with nothing copied (the warm instance keeps their transforms); the originals are hashed now
+ * and again by `changed()`, so a change still voids the run.
+ */
+export function suitesInPlace(suites: readonly string[]): StagedSuites {
+  const hashes = new Map<string, string>();
+  for (const folder of new Set(suites.map((s) => dirname(s)))) {
+    for (const file of filesUnder(folder)) hashes.set(file, hash(file));
+  }
+  return {
+    folders: {},
+    staged: (suite) => suite,
+    original: (path) => path,
+    changed() {
+      const out: string[] = [];
+      for (const [file, before] of hashes) {
+        if (!existsSync(file) || hash(file) !== before) out.push(displayPath(file));
+      }
+      return out;
+    },
+    cleanup() {},
+  };
+}
+
+/**
  * The message of a void run: which suite files changed while it ran.
  */
 export function voidMessage(changed: readonly string[]): string {

@@ -21,6 +21,7 @@ import {
 import { extname, join, resolve } from 'node:path';
 import type { Course } from './course';
 import { displayPath, isInside, repoRoot, targetsDir, userPath } from './paths';
+import { locateSubmission } from './submission';
 
 /** A resolved target. */
 export interface Target {
@@ -32,6 +33,13 @@ export interface Target {
   readonly sourceDir: string;
   /** Removes the staged copy, if any. */
   readonly cleanup: () => void;
+  /**
+   * Folder prefixes renamed in messages after `dir` → `sourceDir`, when `sourceDir` is itself
+   * an arranged copy of a flat upload (see submission.ts).
+   */
+  readonly renames?: ReadonlyArray<readonly [string, string]>;
+  /** How a submission was read, for the report (see submission.ts). */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -43,7 +51,7 @@ export function resolveTarget(
   course: Course,
   opts: { target?: string; submission?: string },
 ): Target {
-  if (opts.submission !== undefined) return stage(course, submissionRoot(course, opts.submission));
+  if (opts.submission !== undefined) return stageSubmission(course, opts.submission);
   const target = opts.target ?? process.env.COURSE_TARGET ?? 'exercises';
   if (target === 'exercises' || target === 'solutions') {
     const dir = resolve(repoRoot, target);
@@ -72,15 +80,24 @@ export function folderOf(name: string, role: string): string {
   return dir;
 }
 
-function submissionRoot(course: Course, submission: string): string {
+/** A submission, wherever in it the exercise files are (see submission.ts), staged. */
+function stageSubmission(course: Course, submission: string): Target {
   const dir = userPath(submission);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`submission folder not found: ${submission}`);
   }
-  const hasFiles = (d: string): boolean =>
-    course.exercises.some((e) => existsSync(join(d, e.file)));
-  const nested = join(dir, 'exercises');
-  return !hasFiles(dir) && existsSync(nested) && hasFiles(nested) ? nested : dir;
+  const layout = locateSubmission(course, dir);
+  const staged = stage(course, layout.dir);
+  return {
+    ...staged,
+    name: layout.name,
+    renames: layout.renames,
+    notes: layout.notes,
+    cleanup: () => {
+      staged.cleanup();
+      layout.cleanup();
+    },
+  };
 }
 
 function stage(course: Course, sourceDir: string): Target {

@@ -8,6 +8,9 @@
  * - a generated file is stale: a stub that differs from the one generated from its solution, a
  *   table or count in a chapter text or in `docs/` that disagrees with the manifest;
  * - a suite points at a hint key its exercise does not have;
+ * - grading is weaker than the work (`strength.ts`): a `@throws` of a solution that its suite
+ *   never checks with `expectThrows`, a hint that reads as code, a chapter package without a test
+ *   that grades its do-nothing implementations (`describeDoNothing`);
  * - the solutions do not score 100%, a stub is not `not-started` (every stub must throw the
  *   not-implemented error of its own id), or an exercise's checks do not add up to its points.
  *
@@ -22,6 +25,7 @@ import { GenerateError, generatedFiles, slug } from './generate';
 import { grade } from './grade';
 import { displayPath, fromRoot, repoRoot } from './paths';
 import type { Report } from './report';
+import { checkStrength } from './strength';
 import { notImplementedId } from './testing/not-implemented';
 
 /** Where the stubs and the solutions are (the repository's by default). */
@@ -67,6 +71,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   problems.push(...stale);
   problems.push(...checkManifests(course, exercisesDir, solutionsDir));
   problems.push(...checkHintKeys(course));
+  problems.push(...checkStrength(course, solutionsDir));
   const editedFiles = new Set(edited.map((f) => resolve(f)));
   const pristine = course.exercises.filter((e) => !editedFiles.has(resolve(exercisesDir, e.file)));
   problems.push(...(await checkStubsThrow(pristine, exercisesDir)));
@@ -154,6 +159,10 @@ export function checkManifests(
       say(`points must be positive, is ${e.points}`);
     if (!(Number.isInteger(e.week) && e.week > 0))
       say(`week must be a positive integer, is ${e.week}`);
+    for (const former of e.formerly ?? []) {
+      if (course.exercises.some((x) => x.id === former))
+        say(`former id '${former}' is the id of an exercise today`);
+    }
     const keys = Object.keys(e.hints);
     if (keys.length === 0) say('no hints');
     for (const key of keys) {

@@ -101,7 +101,7 @@ describe('the course command', () => {
     const cmd = course(['frobnicate']);
     expect(cmd.code).toBe(2);
     expect(cmd.err).toContain(
-      'Commands: list, grade, watch, hint, solution, reset, verify, generate, grade-batch',
+      'Commands: list, grade, watch, hint, solution, reset, restore, verify, generate, export, grade-batch',
     );
     expect(course(['grade', '--colour']).code).toBe(2);
   });
@@ -180,30 +180,34 @@ describe('watch on standard input', () => {
 describe('reset and grade-batch', () => {
   const fixtureCourse = courseOf([fixtureChapter]);
 
-  it('reset backs up the learner file, prints nothing lost, and restores the stub', () => {
+  it('reset backs up the learner file, prints nothing lost, and restores the stub', async () => {
     const dir = join(work, 'exercises');
     cpSync(target('correct'), dir, { recursive: true });
     const stub = readFileSync(join(target('not-implemented'), 'fixture/scale.ts'), 'utf8');
     const mine = readFileSync(join(dir, 'fixture/scale.ts'), 'utf8');
     process.env.COURSE_STATE_DIR = join(work, 'reset-state');
     try {
-      const r = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
+      const r = await resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
         exercisesDir: dir,
         solutionsDir: target('correct'), // the stub is generated from the solution
       });
       expect(readFileSync(join(dir, 'fixture/scale.ts'), 'utf8')).toBe(stub);
       expect(r.backup !== undefined && readFileSync(r.backup, 'utf8')).toBe(mine);
-      const again = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
-        exercisesDir: dir,
-        stubOf: () => stub,
-      });
-      expect(again.backup).toBeUndefined();
-      expect(() =>
+      const again = await resetExercise(
+        fixtureCourse,
+        findExercise(fixtureCourse, 'fixture/scale'),
+        {
+          exercisesDir: dir,
+          stubOf: () => stub,
+        },
+      );
+      expect([again.backup, again.scope]).toEqual([undefined, 'none']);
+      await expect(
         resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/sum'), {
           exercisesDir: dir,
           stubOf: () => undefined,
         }),
-      ).toThrow(/no stub of fixture\/sum can be made .*your file is unchanged/);
+      ).rejects.toThrow(/no stub of fixture\/sum can be made .*your file is unchanged/);
     } finally {
       delete process.env.COURSE_STATE_DIR;
     }
@@ -237,7 +241,9 @@ describe('reset and grade-batch', () => {
       'student,fixture/scale,fixture/sum,total,max,seed,note',
       'ada,3,2,5,5,0,',
       'bob,0,2,2,5,0,',
-      'cy,0,0,0,5,0,',
+      `cy,0,0,0,5,0,"found none of the 2 exercise files in ${dir}/cy/. Expected them as in ` +
+        'exercises/ (fixture/scale.ts, fixture/sum.ts), or the whole course with its exercises/ ' +
+        'folder, or the files themselves at the top level; found: notes.txt"',
       '',
     ]);
   }, 120_000);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allPass } from '../src/format/table';
 import { formatTable, percent, statusOf, toCsv, toGradescope, toJUnit } from '../src/index';
 import type { CheckReport, Report } from '../src/index';
 
@@ -95,6 +96,12 @@ describe('report formats', () => {
     expect(g.output).toContain('inputs seed 7; grade --seed 7 grades the same inputs');
   });
 
+  it('says which exercise passes for one, and counts them for more', () => {
+    const one = report.exercises.slice(0, 1);
+    expect(allPass({ exercises: one })).toBe('rnn/a passes.');
+    expect(allPass({ exercises: [...one, ...one] })).toBe('All 2 exercises pass.');
+  });
+
   it('JUnit XML counts failures and errors and escapes messages', () => {
     const xml = toJUnit(report);
     expect(xml).toContain(
@@ -105,7 +112,7 @@ describe('report formats', () => {
     expect(xml.match(/<property name="seed" value="7"\/>/g)).toHaveLength(3); // every testsuite
   });
 
-  it('the CSV has a column per exercise and the total; a failed student gets a note', () => {
+  it('the CSV has a column per exercise and the total; a note says what errored or failed', () => {
     const csv = toCsv(
       ['rnn/a', 'rnn/b', 'rnn/c'],
       [
@@ -115,7 +122,7 @@ describe('report formats', () => {
     );
     expect(csv.split('\n')).toEqual([
       'student,rnn/a,rnn/b,rnn/c,total,max,seed,note',
-      'ada,3,0,0,3,9,7,',
+      'ada,3,0,0,3,9,7,rnn/c: timed out after 10s',
       '"bob, jr",,,,,,,timed out after 300s',
       '',
     ]);

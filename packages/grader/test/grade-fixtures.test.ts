@@ -77,7 +77,15 @@ describe('grading the fixture implementations', () => {
     const scale = byId(r, 'fixture/scale');
     expect(scale.status).toBe('failed');
     expect(scale.message).toBe('scale([1, 2, 3], 2): entry 0 is NaN, not a finite number');
-    expect(scale.score).toBe(1); // the input was not mutated: that check still counts
+    // The input was not mutated, but that check is gated on the values: it scores nothing.
+    expect(scale.score).toBe(0);
+    expect(scale.tests.map((t) => [t.status, t.points])).toEqual([
+      ['failed', 0],
+      ['failed', 0],
+    ]);
+    expect(scale.tests[1]?.message).toMatch(
+      /^This check passes, but it scores only once the values are right: 'scale multiplies every entry' has not passed/,
+    );
   });
 
   it('a wrong shape or a wrong type fails with expected and received', async () => {

@@ -16,6 +16,8 @@ export interface Series {
   points: ReadonlyArray<readonly [number, number]>;
   /** Draw dots instead of a line (default false). */
   pointsOnly?: boolean;
+  /** Draw the line and a dot at every point (default false). */
+  markers?: boolean;
   /** Draw the line dashed (default false). */
   dashed?: boolean;
 }
@@ -36,6 +38,8 @@ export interface LineChartSpec {
   logY?: boolean;
   /** Logarithmic x axis (default false). */
   logX?: boolean;
+  /** Fixed y range, e.g. [0, 1] for an accuracy (default: fitted to the data). */
+  yDomain?: readonly [number, number];
   /** Vertical marker lines. */
   rules?: VerticalRule[];
   /** Optional subtitle under the title. */
@@ -87,9 +91,12 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   }
   const keep = (x: number, y: number): boolean =>
     Number.isFinite(x) && Number.isFinite(y) && (!spec.logY || y > 0) && (!spec.logX || x > 0);
-  const rows = (pointsOnly: boolean) =>
+  // Lines: every series but the dots-only ones; dots: dots-only series and those with markers.
+  const rows = (points: boolean) =>
     spec.series
-      .filter((s) => (s.pointsOnly ?? false) === pointsOnly)
+      .filter((s) =>
+        points ? (s.pointsOnly ?? false) || (s.markers ?? false) : !(s.pointsOnly ?? false),
+      )
       .flatMap((s) =>
         s.points.filter(([x, y]) => keep(x, y)).map(([x, y]) => ({ series: s.name, x, y })),
       );
@@ -110,13 +117,17 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
     field: 'x',
     type: 'quantitative',
     title: spec.xLabel,
-    scale: spec.logX ? { type: 'log' } : { zero: false, nice: false },
+    scale: spec.logX ? { type: 'log', nice: false } : { zero: false, nice: false },
   };
   const y = {
     field: 'y',
     type: 'quantitative',
     title: spec.yLabel,
-    scale: spec.logY ? { type: 'log' } : { zero: false },
+    scale: spec.yDomain
+      ? { domain: [...spec.yDomain], ...(spec.logY ? { type: 'log' } : {}), nice: false }
+      : spec.logY
+        ? { type: 'log' }
+        : { zero: false },
     axis: spec.logY ? { format: '~g' } : {},
   };
   const layers: object[] = [];
@@ -169,7 +180,8 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   };
 }
 
-const TOP_LEVEL = {
+/** The settings every figure of the course shares: white background, sans-serif, light grid. */
+export const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
   config: {

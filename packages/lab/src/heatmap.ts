@@ -1,212 +1,135 @@
 /**
- * A heatmap of a function of two variables on a grid (for example a loss surface over two
- * parameters), with paths drawn over it (for example the iterates of two optimisers). Drawn
- * with Vega-Lite like every figure of the lab kit: the same grid gives the same SVG bytes.
+ * Heatmaps as SVG (Vega-Lite rect marks), for matrices such as attention weights: one cell per
+ * entry, rows top to bottom, columns left to right, the value as a colour. Several heatmaps
+ * (the heads of a layer, say) can share one figure and one colour scale.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { renderVegaLite } from './figures';
-
-/** A path over the heatmap: points `[x, y]` joined in order, each marked with a dot. */
-export interface HeatmapPath {
-  name: string;
-  points: ReadonlyArray<readonly [number, number]>;
-  /** Draw the line dashed (default false). */
-  dashed?: boolean;
-}
+import { TOP_LEVEL, renderVegaLite } from './figures';
 
 /** What {@link heatmap} draws. */
 export interface HeatmapSpec {
   title: string;
-  /** One line, or several. */
-  subtitle?: string | string[];
+  /** Optional line under the title. */
+  subtitle?: string;
+  /** Label of the columns' axis, e.g. 'key position'. */
   xLabel: string;
+  /** Label of the rows' axis, e.g. 'query position'. */
   yLabel: string;
-  /** Title of the colour legend, e.g. 'log₁₀ loss'. */
-  colorLabel: string;
-  /** Cell centres along x: at least two, ascending, evenly spaced. */
-  x: readonly number[];
-  /** Cell centres along y: at least two, ascending, evenly spaced. */
-  y: readonly number[];
-  /** `values[j][i]` is the value at `(x[i], y[j])`; non-finite values are left blank. */
-  values: ReadonlyArray<readonly number[]>;
-  /** Colour range `[low, high]`; values outside it get the end colours (default min and max). */
+  /** The matrix, `values[row][column]`; every row the same length, no NaN. */
+  values: readonly (readonly number[])[];
+  /** One label per column (default its index), e.g. the source tokens. */
+  xTicks?: readonly string[];
+  /** One label per row (default its index). */
+  yTicks?: readonly string[];
+  /** Colour scale domain (default [min, max] of the values). */
   domain?: readonly [number, number];
-  /**
-   * Number of colour levels (default 12): the domain is cut into this many equal bins, each one
-   * colour, like a filled contour plot. Neighbouring cells of a row in the same bin are drawn as
-   * one rectangle, which keeps a fine grid's SVG small.
-   */
-  levels?: number;
-  /** Paths drawn over the cells, clipped to the grid. */
-  paths?: HeatmapPath[];
-  /** Plot area size in pixels (default 480 x 360). */
-  width?: number;
-  height?: number;
+  /** Pixels per cell (default 18). */
+  cellSize?: number;
 }
 
-// Paths in colours that stand out on the viridis scheme of the cells (and on a white legend).
-const PATH_COLORS = ['#111111', '#ff7f0e', '#e377c2', '#17becf'];
-
-/** The spacing of ascending, evenly spaced centres; throws naming `what` otherwise. */
-function spacing(centres: readonly number[], what: string): number {
-  if (centres.length < 2) throw new Error(`heatmap: ${what} needs at least 2 cell centres`);
-  const step = (centres[1] as number) - (centres[0] as number);
-  centres.forEach((c, i) => {
-    const expected = (centres[0] as number) + i * step;
-    if (!(step > 0) || Math.abs(c - expected) > 1e-9 * Math.max(1, Math.abs(expected))) {
+/** The matrix's size, checked: rows of equal length, finite values, ticks that fit. */
+function checked(spec: HeatmapSpec): { rows: number; cols: number } {
+  const rows = spec.values.length;
+  const cols = spec.values[0]?.length ?? 0;
+  if (rows === 0 || cols === 0)
+    throw new Error(`heatmap '${spec.title}': needs a non-empty matrix`);
+  spec.values.forEach((row, i) => {
+    if (row.length !== cols) {
       throw new Error(
-        `heatmap: ${what} must be ascending and evenly spaced, received ${c} at ${i}`,
+        `heatmap '${spec.title}': row ${i} has ${row.length} values, row 0 has ${cols}`,
       );
     }
+    row.forEach((v, j) => {
+      if (!Number.isFinite(v))
+        throw new Error(`heatmap '${spec.title}': value [${i}, ${j}] is ${v}`);
+    });
   });
-  return step;
+  for (const [name, ticks, n] of [
+    ['xTicks', spec.xTicks, cols],
+    ['yTicks', spec.yTicks, rows],
+  ] as const) {
+    if (ticks !== undefined && ticks.length !== n) {
+      throw new Error(
+        `heatmap '${spec.title}': ${name} has ${ticks.length} labels for ${n} entries`,
+      );
+    }
+  }
+  return { rows, cols };
+}
+
+/** Vega expression that prints tick `datum.value` as `ticks[datum.value]`. */
+function labelExpr(ticks: readonly string[] | undefined): Record<string, unknown> {
+  return ticks === undefined ? {} : { labelExpr: `${JSON.stringify(ticks)}[datum.value]` };
 }
 
 /**
- * Draws `values` on the grid `x` × `y` as coloured cells (viridis, in `levels` bins), with
- * optional paths over them and a legend for both.
- *
- * @returns the SVG document as a string
- * @throws Error when the grid is not ascending and evenly spaced, or `values` is not
- *   `y.length` rows of `x.length` numbers
+ * The Vega-Lite spec of one heatmap, without rendering it ({@link heatmap} renders one,
+ * {@link heatmapGrid} several).
  */
-export async function heatmap(spec: HeatmapSpec): Promise<string> {
-  const dx = spacing(spec.x, 'x');
-  const dy = spacing(spec.y, 'y');
-  if (
-    spec.values.length !== spec.y.length ||
-    spec.values.some((row) => row.length !== spec.x.length)
-  ) {
-    throw new Error(
-      `heatmap: values must be ${spec.y.length} rows (one per y) of ${spec.x.length} numbers ` +
-        `(one per x), received ${spec.values.length} rows of ${spec.values.map((r) => r.length).join(', ')}`,
-    );
-  }
-  const finite = spec.values.flatMap((row) => row.filter((v) => Number.isFinite(v)));
-  if (finite.length === 0) throw new Error('heatmap: values has no finite number');
-  const domain = spec.domain ?? [Math.min(...finite), Math.max(...finite)];
-  const levels = spec.levels ?? 12;
-  if (!Number.isInteger(levels) || levels < 2) {
-    throw new Error(`heatmap: levels must be an integer >= 2, received ${levels}`);
-  }
-  const [low, high] = domain;
-  const width = (high - low) / levels;
-  // The bin of a value (clamped to the domain) and the value drawn for it, the bin's middle.
-  const bin = (v: number): number =>
-    Math.min(levels - 1, Math.max(0, Math.floor((v - low) / width)));
-  const xMax = (spec.x.at(-1) as number) + dx / 2;
-  const yMax = (spec.y.at(-1) as number) + dy / 2;
-  const cells: { x: number; x2: number; y: number; y2: number; v: number }[] = [];
-  spec.values.forEach((row, j) => {
-    const yc = spec.y[j] as number;
-    let i = 0;
-    while (i < row.length) {
-      const v = row[i] as number;
-      if (!Number.isFinite(v)) {
-        i++;
-        continue;
-      }
-      // A run of cells of this row in the same bin becomes one rectangle.
-      let end = i + 1;
-      while (end < row.length && Number.isFinite(row[end]) && bin(row[end] as number) === bin(v))
-        end++;
-      // Each rectangle reaches a third of a cell into the next row and column, which the next
-      // rectangle covers: no hairline seams between rectangles when the SVG is rasterised.
-      cells.push({
-        x: (spec.x[i] as number) - dx / 2,
-        x2: Math.min((spec.x[end - 1] as number) + dx / 2 + dx / 3, xMax),
-        y: yc - dy / 2,
-        y2: Math.min(yc + dy / 2 + dy / 3, yMax),
-        v: low + (bin(v) + 0.5) * width,
-      });
-      i = end;
-    }
-  });
-  const xDomain = [(spec.x[0] as number) - dx / 2, (spec.x.at(-1) as number) + dx / 2];
-  const yDomain = [(spec.y[0] as number) - dy / 2, (spec.y.at(-1) as number) + dy / 2];
-  const X = {
-    field: 'x',
-    type: 'quantitative',
-    title: spec.xLabel,
-    scale: { domain: xDomain, nice: false, zero: false },
-  };
-  const Y = {
-    field: 'y',
-    type: 'quantitative',
-    title: spec.yLabel,
-    scale: { domain: yDomain, nice: false, zero: false },
-  };
-  const paths = spec.paths ?? [];
-  const names = paths.map((p) => p.name);
-  if (new Set(names).size !== names.length) {
-    throw new Error(`heatmap: path names must be unique, received ${names.join(', ')}`);
-  }
-  const pathRows = paths.flatMap((p) =>
-    p.points.map(([x, y], order) => ({ path: p.name, x, y, order })),
-  );
-  const pathColor = {
-    field: 'path',
-    type: 'nominal',
-    title: null,
-    scale: { domain: names, range: names.map((_, i) => PATH_COLORS[i % PATH_COLORS.length]) },
-    legend: { orient: 'bottom', symbolType: 'stroke', labelLimit: 360 },
-  };
-  const dashedNames = paths.filter((p) => p.dashed).map((p) => p.name);
-  const layers: object[] = [
-    {
-      data: { values: cells },
-      // aria: false leaves out a description per cell, which would triple the file's size
-      mark: { type: 'rect', strokeWidth: 0, aria: false },
-      encoding: {
-        x: X,
-        x2: { field: 'x2' },
-        y: Y,
-        y2: { field: 'y2' },
-        color: {
-          field: 'v',
-          type: 'quantitative',
-          title: spec.colorLabel,
-          scale: { type: 'quantize', scheme: { name: 'viridis', count: levels }, domain },
-        },
+export function heatmapSpec(spec: HeatmapSpec): Record<string, unknown> {
+  const { rows, cols } = checked(spec);
+  const all = spec.values.flat();
+  const domain = spec.domain ?? [Math.min(...all), Math.max(...all)];
+  const cell = spec.cellSize ?? 18;
+  const data = spec.values.flatMap((row, i) => row.map((value, j) => ({ row: i, col: j, value })));
+  return {
+    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : spec.title,
+    width: cols * cell,
+    height: rows * cell,
+    data: { values: data },
+    mark: { type: 'rect' },
+    encoding: {
+      x: {
+        field: 'col',
+        type: 'ordinal',
+        title: spec.xLabel,
+        axis: { grid: false, labelAngle: 0, ...labelExpr(spec.xTicks) },
+      },
+      y: {
+        field: 'row',
+        type: 'ordinal',
+        title: spec.yLabel,
+        axis: { grid: false, ...labelExpr(spec.yTicks) },
+      },
+      color: {
+        field: 'value',
+        type: 'quantitative',
+        title: null,
+        scale: { scheme: 'blues', domain: [...domain] },
       },
     },
-  ];
-  if (pathRows.length > 0) {
-    layers.push(
-      {
-        data: { values: pathRows },
-        mark: { type: 'line', strokeWidth: 1.8, clip: true },
-        encoding: {
-          x: X,
-          y: Y,
-          order: { field: 'order', type: 'quantitative' },
-          color: pathColor,
-          detail: { field: 'path', type: 'nominal' },
-          strokeDash: {
-            condition: {
-              test: `indexof(${JSON.stringify(dashedNames)}, datum.path) >= 0`,
-              value: [6, 3],
-            },
-            value: [1, 0],
-          },
-        },
-      },
-      {
-        data: { values: pathRows },
-        mark: { type: 'point', filled: true, size: 22, clip: true, opacity: 1 },
-        encoding: { x: X, y: Y, color: { ...pathColor, legend: null } },
-      },
-    );
+  };
+}
+
+/**
+ * Draws one matrix as a heatmap.
+ *
+ * @returns the SVG document as a string (the same bytes for the same input)
+ */
+export async function heatmap(spec: HeatmapSpec): Promise<string> {
+  return renderVegaLite({ ...TOP_LEVEL, ...heatmapSpec(spec) } as unknown as TopLevelSpec);
+}
+
+/**
+ * Draws several heatmaps in a grid of `columns` per row under one title, with one shared
+ * colour scale (so that equal colours mean equal values in every panel).
+ *
+ * @returns the SVG document as a string
+ */
+export async function heatmapGrid(
+  title: string,
+  panels: readonly HeatmapSpec[],
+  columns: number,
+): Promise<string> {
+  if (panels.length === 0) throw new Error('heatmapGrid: needs at least one panel');
+  if (!Number.isInteger(columns) || columns < 1) {
+    throw new Error(`heatmapGrid: columns must be an integer >= 1, received ${columns}`);
   }
-  const vl = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    background: 'white',
-    config: { font: 'sans-serif', axis: { grid: false } },
-    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : spec.title,
-    width: spec.width ?? 480,
-    height: spec.height ?? 360,
-    layer: layers,
-    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
-  } as unknown as TopLevelSpec;
-  return renderVegaLite(vl);
+  return renderVegaLite({
+    ...TOP_LEVEL,
+    title,
+    columns,
+    concat: panels.map(heatmapSpec),
+    resolve: { scale: { color: 'shared' } },
+  } as unknown as TopLevelSpec);
 }

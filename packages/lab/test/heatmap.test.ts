@@ -1,82 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { heatmap } from '../src/heatmap';
+import { heatmap, heatmapGrid } from '../src/heatmap';
+import type { HeatmapSpec } from '../src/heatmap';
 
-const x = [0, 1, 2, 3];
-const y = [10, 20, 30];
-// Row 10: three cells in the lowest bin, then one in the highest; rows 20 and 30 all different.
-const values = [
-  [0, 0.05, 0.1, 9.9],
-  [0, 3, 6, 9.9],
-  [9.9, 6, 3, 0],
-];
-const spec = {
-  title: 'a surface',
-  xLabel: 'w',
-  yLabel: 'b',
-  colorLabel: 'loss',
-  x,
-  y,
-  values,
-  domain: [0, 10] as [number, number],
-  levels: 4,
+const spec: HeatmapSpec = {
+  title: 'Attention of head 0',
+  xLabel: 'key position',
+  yLabel: 'query position',
+  values: [
+    [1, 0, 0],
+    [0.25, 0.75, 0],
+    [0.2, 0.3, 0.5],
+  ],
+  xTicks: ['<s>', 'cat', 'sat'],
+  yTicks: ['le', 'chat', 'assis'],
 };
-// The cells' rectangles (the legend's swatches carry a stroke colour and an opacity as well).
-const rects = (svg: string): number =>
-  (svg.match(/<path d="M[^"]*" fill="rgb\([^)]*\)" stroke-width="0"\/>/g) ?? []).length;
 
 describe('heatmap', () => {
-  it('draws one rectangle per run of equal colour in a row, with the legend titles', async () => {
+  it('draws one rect per cell, with the title, the axis titles and the tick labels', async () => {
     const svg = await heatmap(spec);
     expect(svg.startsWith('<svg')).toBe(true);
-    expect(rects(svg)).toBe(2 + 4 + 4);
-    for (const text of ['a surface', 'loss']) expect(svg).toContain(text);
+    for (const text of ['Attention of head 0', 'key position', 'query position', 'cat', 'assis']) {
+      expect(svg).toContain(text);
+    }
+    // Vega draws each cell of the mark as a <path> inside the mark's group.
+    const marks = svg.match(/<g class="mark-rect role-mark[^>]*>(.*?)<\/g>/s)?.[1] ?? '';
+    expect(marks.match(/<path/g)?.length).toBe(9);
   });
 
-  it('draws paths over the cells with a legend, and the same bytes every time', async () => {
-    const withPaths = {
-      ...spec,
-      paths: [
+  it('gives identical bytes for identical input', async () => {
+    const first = await heatmap(spec);
+    await heatmap({ ...spec, title: 'another' });
+    expect(await heatmap(spec)).toBe(first);
+  });
+
+  it('refuses ragged rows, non-finite values and ticks of the wrong length', async () => {
+    await expect(heatmap({ ...spec, values: [[1, 2], [3]] })).rejects.toThrow(
+      "heatmap 'Attention of head 0': row 1 has 1 values, row 0 has 2",
+    );
+    await expect(
+      heatmap({
+        ...spec,
+        values: [
+          [1, Number.NaN, 0],
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+      }),
+    ).rejects.toThrow('value [0, 1] is NaN');
+    await expect(heatmap({ ...spec, xTicks: ['a'] })).rejects.toThrow(
+      'xTicks has 1 labels for 3 entries',
+    );
+  });
+});
+
+describe('heatmapGrid', () => {
+  it('puts several panels under one title', async () => {
+    const svg = await heatmapGrid(
+      'Two heads',
+      [
+        { ...spec, title: 'head 0' },
         {
-          name: 'plain',
-          points: [
-            [0, 10],
-            [1, 20],
-            [50, 90],
-          ] as [number, number][],
-        },
-        {
-          name: 'clipped',
-          points: [
-            [0, 10],
-            [0.5, 15],
-          ] as [number, number][],
-          dashed: true,
+          ...spec,
+          title: 'head 1',
+          values: [
+            [0, 0, 1],
+            [0, 1, 0],
+            [1, 0, 0],
+          ],
         },
       ],
-    };
-    const svg = await heatmap(withPaths);
-    expect(svg).toContain('plain');
-    expect(svg).toContain('clipped');
-    await heatmap({ ...spec, title: 'another' });
-    expect(await heatmap(withPaths)).toBe(svg);
+      2,
+    );
+    for (const text of ['Two heads', 'head 0', 'head 1']) expect(svg).toContain(text);
+    const groups = svg.match(/<g class="mark-rect role-mark/g) ?? [];
+    expect(groups.length).toBe(2);
   });
 
-  it('leaves non-finite values blank', async () => {
-    const holes = [
-      [0, Number.NaN, 0, 0],
-      [0, 0, 0, 0],
-      [0, 0, 0, Number.POSITIVE_INFINITY],
-    ];
-    expect(rects(await heatmap({ ...spec, values: holes }))).toBe(2 + 1 + 1);
-  });
-
-  it('rejects a grid that is not evenly spaced, values of the wrong shape, and too few levels', async () => {
-    await expect(heatmap({ ...spec, x: [0, 1, 3, 4] })).rejects.toThrow(
-      /x must be ascending and evenly spaced/,
-    );
-    await expect(heatmap({ ...spec, values: values.slice(1) })).rejects.toThrow(
-      /values must be 3 rows \(one per y\) of 4 numbers \(one per x\), received 2 rows/,
-    );
-    await expect(heatmap({ ...spec, levels: 1 })).rejects.toThrow(/levels must be an integer >= 2/);
+  it('refuses an empty grid', async () => {
+    await expect(heatmapGrid('none', [], 2)).rejects.toThrow('needs at least one panel');
   });
 });

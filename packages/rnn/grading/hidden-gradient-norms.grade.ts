@@ -9,12 +9,13 @@ import {
   exercise,
   expectClose,
   expectNoInputMutation,
+  expectThrows,
   fail,
   targetModule,
   TOLERANCES,
 } from '@rnn-course/grader/testing';
 import { hiddenGradientNorms as referenceNorms, rnn } from '@rnn-course/rnn';
-import { sequenceInputs, type SequenceInputs } from './inputs';
+import { normal, sequenceInputs, type SequenceInputs } from './inputs';
 
 const { hiddenGradientNorms } = await targetModule<
   typeof import('@target/rnn/hidden-gradient-norms')
@@ -116,6 +117,38 @@ exercise('rnn/hidden-gradient-norms', () => {
     });
   });
 
+  // Gated on the value check above. The norms are defined for one sequence: a batch of two, or an
+  // h0 that is not [1, H], is refused by name.
+  check(
+    'x, h0, Wx, Wh and b are not changed, and an x that is not one sequence or an h0 that is not [1, H] is refused',
+    1,
+    async () => {
+      const p = sequenceInputs(1331, 1, 5, 3, 4);
+      await expectNoInputMutation({ ...p }, () => hiddenGradientNorms(p.x, p.h0, p.Wx, p.Wh, p.b), {
+        what: 'hiddenGradientNorms',
+      });
+      const two = sequenceInputs(1332, 2, 5, 3, 4);
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'x',
+          when: 'x of shape [2, 5, 3] (two sequences)',
+          call: () => hiddenGradientNorms(two.x, p.h0, p.Wx, p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'h0',
+          when: 'h0 of shape [1, 3] where H = 4',
+          call: () => hiddenGradientNorms(p.x, normal(1333, [1, 3]), p.Wx, p.Wh, p.b),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'hiddenGradientNorms', hint: 'step', ...refusal });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // T = 1: the only entry is the identity's norm, sqrt(H), exactly (to rounding of sqrt).
   // A growing Wh (entries 3 times larger, spectral radius well above 1) must match too:
   // the exploding case, where norms grow going back in time.
@@ -159,13 +192,6 @@ exercise('rnn/hidden-gradient-norms', () => {
       explain: () =>
         'With Wh = 0 every per-step Jacobian diag(1 − h_k²) Whᵀ is zero, so entries 0 … T-2 are 0 and ' +
         'entry T-1 is sqrt(H) = 2.',
-    });
-  });
-
-  check('x, h0, Wx, Wh and b are not changed', 1, async () => {
-    const p = sequenceInputs(1331, 1, 5, 3, 4);
-    await expectNoInputMutation({ ...p }, () => hiddenGradientNorms(p.x, p.h0, p.Wx, p.Wh, p.b), {
-      what: 'hiddenGradientNorms',
     });
   });
 });

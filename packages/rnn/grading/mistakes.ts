@@ -266,4 +266,188 @@ export const mistakes: readonly Mistake[] = [
     ],
     points: [/tanh derivative/, /diag\(1 − h_k²\)/],
   },
+  // The loss as −log of the softmax probability: a target 2e4 below its row's maximum has p = 0
+  // in float64, so the loss is −log 0 = Infinity where the log-sum-exp form is finite.
+  {
+    name: 'loss-as-log-of-probability',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: 'loss += (m * (logSumExp - z[row + y])) / N;',
+        replace:
+          'loss += (m * -Math.log(Math.exp(z[row + y] - max) / sumExp)) / N; // MISTAKE: the log of a probability',
+      },
+    ],
+    points: [/Infinity/, /log-sum-exp form/],
+  },
+  // Below maxNorm the caller's own tensors are handed back: updating them changes the gradients.
+  {
+    name: 'clip-returns-inputs-below-max-norm',
+    exercise: 'rnn/clip-grad-norm',
+    file: 'rnn/clip-grad-norm.ts',
+    edits: [
+      {
+        find: 'const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));',
+        replace:
+          'const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));\n' +
+          '  if (factor === 1) return { grads: { ...grads }, totalNorm }; // MISTAKE: the inputs themselves',
+      },
+    ],
+    points: [/returned its input \w+ itself/, /new tensors/],
+  },
+  // maxNorm is used unchecked: 0 zeroes every gradient instead of being refused.
+  {
+    name: 'max-norm-not-checked',
+    exercise: 'rnn/clip-grad-norm',
+    file: 'rnn/clip-grad-norm.ts',
+    edits: [
+      {
+        find: 'if (!(maxNorm > 0))\n    throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);',
+        replace: '// MISTAKE: maxNorm is not checked',
+      },
+    ],
+    points: [/maxNorm = 0/, /RangeError naming maxNorm/],
+  },
+  // An id outside [0, V) is looked up anyway: the lookup past the end of W copies nothing.
+  {
+    name: 'embedding-ids-not-checked',
+    exercise: 'rnn/word-embedding-forward',
+    file: 'rnn/word-embedding.ts',
+    edits: [
+      {
+        find:
+          '      if (!Number.isInteger(id) || id < 0 || id >= V) {\n' +
+          '        throw new RangeError(\n' +
+          '          `wordEmbeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,\n' +
+          '        );\n' +
+          '      }\n',
+        replace: '      // MISTAKE: the id is not checked against [0, V)\n',
+      },
+    ],
+    points: [/ids\[1\]\[2\] = 7 with V = 7/, /RangeError naming ids/],
+  },
+  // T taken from the first row and the others never compared with it: a ragged ids is read past
+  // the end of a short row.
+  {
+    name: 'embedding-ragged-ids-not-refused',
+    exercise: 'rnn/word-embedding-forward',
+    file: 'rnn/word-embedding.ts',
+    edits: [
+      {
+        find: 'const T = Math.max(0, ...ids.map((row) => row.length)); // the longest row: a shorter one is ragged',
+        replace:
+          'const T = ids[0]?.length ?? 0; // MISTAKE: the first row decides, the others are not checked',
+      },
+      {
+        find:
+          '    if (row.length !== T)\n' +
+          '      throw new ShapeError(\n' +
+          "        'wordEmbeddingForward',\n" +
+          '        `ids [${N}][${T}]`,\n' +
+          '        `row ${n} of length ${row.length}`,\n' +
+          '      );\n',
+        replace: '',
+      },
+    ],
+    points: [/ragged/, /ShapeError naming ids/],
+  },
+  // The temperature is used unchecked: τ = 0 divides by zero and samples garbage.
+  {
+    name: 'temperature-not-checked',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find:
+          '  if (!(temperature > 0) || !Number.isFinite(temperature)) {\n' +
+          '    throw new RangeError(\n' +
+          '      `sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`,\n' +
+          '    );\n' +
+          '  }\n',
+        replace: '  // MISTAKE: the temperature is not checked\n',
+      },
+    ],
+    points: [/temperature = 0/, /RangeError naming temperature/],
+  },
+  // After the walk, the last index whatever its probability: with u within 2^-53 of 1 it draws a
+  // character of probability 0.
+  {
+    name: 'sampler-falls-back-to-last-index',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find: '  let last = V - 1;\n  while (e[last] === 0) last--;\n  return last;',
+        replace: '  return V - 1; // MISTAKE: the last index, whatever its probability',
+      },
+    ],
+    points: [/returned 11, expected 9/, /probability 0/],
+  },
+  // No check of T: an empty sequence reaches stacking an empty list of states.
+  {
+    name: 'rnn-forward-accepts-empty-sequence',
+    exercise: 'rnn/rnn-forward',
+    file: 'rnn/rnn.ts',
+    edits: [
+      {
+        find: "  if (T < 1) throw new ShapeError('rnnForward', 'x [N, T >= 1, D]', x.shape);\n",
+        replace: '  // MISTAKE: T = 0 is not refused\n',
+      },
+    ],
+    points: [/T = 0/, /core operation inside/],
+  },
+  // The mask's shape is not checked: a mask with an extra row is accepted silently.
+  {
+    name: 'mask-not-checked',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: "  checkGrid('mask', mask, N, T);\n",
+        replace: '  // MISTAKE: the mask is not checked\n',
+      },
+    ],
+    points: [/mask with 3 rows/, /ShapeError naming mask/],
+  },
+  // b is not checked: a b of [1, H] broadcasts over the batch and the step computes on.
+  {
+    name: 'step-forward-bias-shape-not-checked',
+    exercise: 'rnn/rnn-step-forward',
+    file: 'rnn/rnn-step.ts',
+    edits: [
+      {
+        find: "  assertShape('rnnStepForward', b, [H], 'b');\n",
+        replace: '  // MISTAKE: b is not checked\n',
+      },
+    ],
+    points: [/b of shape \[1, 5\]/, /ShapeError naming b/],
+  },
+  // dout is not checked: one of the right size but the wrong shape is reshaped into wrong rows.
+  {
+    name: 'affine-backward-dout-not-checked',
+    exercise: 'rnn/temporal-affine-backward',
+    file: 'rnn/temporal-affine.ts',
+    edits: [
+      {
+        find: "  assertShape('temporalAffineBackward', dout, [N, T, V], 'dout');\n",
+        replace: '  // MISTAKE: dout is not checked\n',
+      },
+    ],
+    points: [/dout of shape \[4, 2, 5\]/, /ShapeError naming dout/],
+  },
+  // The walk stops where the cumulative sum reaches u, not where it exceeds it: u on a boundary
+  // goes to the interval below it.
+  {
+    name: 'sampler-boundary-inclusive',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find: 'if (u < cdf) return i;',
+        replace: 'if (u <= cdf) return i; // MISTAKE: <= where the interval is half-open',
+      },
+    ],
+    points: [/u = 0\.5/, /strictly/],
+  },
 ];

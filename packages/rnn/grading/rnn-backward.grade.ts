@@ -22,6 +22,7 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
   layerGradients,
   targetModule,
   type Explanation,
@@ -182,6 +183,29 @@ exercise('rnn/rnn-backward', () => {
     },
   );
 
+  // Gated on the value check above. A dh that is not [N, T, H] (here: one step short) would be read
+  // at the wrong offsets or run past its end, so it is refused by name.
+  check(
+    'dh and the inputs held in the cache are not changed, the gradients are new tensors, and a dh of the wrong shape is refused',
+    1,
+    async () => {
+      const p = sequenceInputs(409, 2, 4, 3, 4);
+      const dh = normal(410, [2, 4, 4]);
+      const { cache } = await rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
+      await expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), {
+        what: 'rnnBackward',
+      });
+      await expectThrows(() => rnnBackward(normal(411, [2, 3, 4]), cache), {
+        what: 'rnnBackward',
+        name: 'ShapeError',
+        argument: 'dh',
+        when: 'dh of shape [2, 3, 4] where h is [2, 4, 4]',
+        hint: 'step',
+      });
+    },
+    { requires: 'values' },
+  );
+
   // A loss at the last step only: every earlier gradient is carried back from t+1 and nothing
   // else, so a missing carry leaves dx exactly zero before the last step. Same tolerances.
   check(
@@ -208,14 +232,5 @@ exercise('rnn/rnn-backward', () => {
       const dh = normal(seed + 1, [N, T, H]);
       await expectBptt(`rnnBackward (N = ${N}, T = ${T})`, p, dh, { hint: 'sums' });
     }
-  });
-
-  check('dh and the inputs held in the cache are not changed', 1, async () => {
-    const p = sequenceInputs(409, 2, 4, 3, 4);
-    const dh = normal(410, [2, 4, 4]);
-    const { cache } = await rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
-    await expectNoInputMutation({ dh, ...p }, () => rnnBackward(dh, cache), {
-      what: 'rnnBackward',
-    });
   });
 });

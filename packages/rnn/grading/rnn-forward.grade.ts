@@ -10,6 +10,7 @@ import {
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
   isTensor,
   targetModule,
   TOLERANCES,
@@ -17,7 +18,7 @@ import {
   type TimePattern,
 } from '@rnn-course/grader/testing';
 import { rnn, rnnStep } from '@rnn-course/rnn';
-import { sequenceInputs, type SequenceInputs } from './inputs';
+import { normal, sequenceInputs, type SequenceInputs } from './inputs';
 
 const { rnnForward } = await targetModule<typeof import('@target/rnn/rnn')>('rnn/rnn.ts');
 
@@ -92,6 +93,61 @@ exercise('rnn/rnn-forward', () => {
     },
   );
 
+  // Gated on the value check above. An empty sequence (T = 0) has no hidden state to return and no
+  // last state to carry, so it is refused like any shape that does not fit.
+  check(
+    'inputs are not changed, h is a new tensor, and shapes that disagree or T = 0 are refused',
+    1,
+    async () => {
+      const p = sequenceInputs(304, 2, 4, 3, 4);
+      await expectNoInputMutation({ ...p }, () => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b), {
+        what: 'rnnForward',
+      });
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'x',
+          when: 'x of shape [2, 3] (not [N, T, D])',
+          call: () => rnnForward(normal(305, [2, 3]), p.h0, p.Wx, p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'x',
+          when: 'x of shape [2, 0, 3] (T = 0: no step to take)',
+          call: () => rnnForward(normal(306, [2, 0, 3]), p.h0, p.Wx, p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [4, 4] where x has D = 3',
+          call: () => rnnForward(p.x, p.h0, normal(307, [4, 4]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wh',
+          when: 'Wh of shape [4, 3] where Wx is [3, 4]',
+          call: () => rnnForward(p.x, p.h0, p.Wx, normal(308, [4, 3]), p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'b',
+          when: 'b of shape [1, 4] where H = 4',
+          call: () => rnnForward(p.x, p.h0, p.Wx, p.Wh, normal(309, [1, 4])),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'h0',
+          when: 'h0 of shape [1, 4] where x has N = 2 sequences',
+          call: () => rnnForward(p.x, normal(310, [1, 4]), p.Wx, p.Wh, p.b),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'rnnForward', hint: 'shapes', ...refusal });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Same tolerance. T = 1 is one step from h0 (no recurrence to get wrong, but the loop bounds
   // and the stacking can be); N = 1 keeps the batch axis in h [1, T, H].
   check('T = 1 (one step from h0) and N = 1 (a single sequence of T = 6)', 1, async () => {
@@ -104,12 +160,5 @@ exercise('rnn/rnn-forward', () => {
     const expectedSingle = rnn(single.x, single.h0, single.Wx, single.Wh, single.b); // [1, 6, 3]
     const hSingle = (await rnnForward(single.x, single.h0, single.Wx, single.Wh, single.b)).h;
     expectSequence(hSingle, expectedSingle, single, 'h (N = 1)', [1, 6, 3]);
-  });
-
-  check('x, h0, Wx, Wh and b are not changed', 1, async () => {
-    const p = sequenceInputs(304, 2, 4, 3, 4);
-    await expectNoInputMutation({ ...p }, () => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b), {
-      what: 'rnnForward',
-    });
   });
 });

@@ -20,6 +20,7 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
   isTensor,
   layerGradients,
   targetModule,
@@ -139,6 +140,31 @@ exercise('rnn/rnn-step-backward', () => {
     },
   );
 
+  // Gated on the value check above. The cache holds the forward's inputs; a backward that writes
+  // into them (or into dnextH) corrupts the caller's tensors and every later step of training.
+  // dnextH of the wrong shape would broadcast silently in an elementwise product, so it must be
+  // refused.
+  check(
+    'dnextH and the inputs held in the cache are not changed, the gradients are new tensors, and a dnextH of the wrong shape is refused',
+    1,
+    async () => {
+      const p = stepInputs(205, 3, 4, 5);
+      const dnextH = normal(206, [3, 5]);
+      const { cache } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
+      await expectNoInputMutation({ dnextH, ...p }, () => rnnStepBackward(dnextH, cache), {
+        what: 'rnnStepBackward',
+      });
+      await expectThrows(() => rnnStepBackward(normal(207, [1, 5]), cache), {
+        what: 'rnnStepBackward',
+        name: 'ShapeError',
+        argument: 'dnextH',
+        when: 'dnextH of shape [1, 5] where nextH is [3, 5]',
+        hint: 'step',
+      });
+    },
+    { requires: 'values' },
+  );
+
   // Same tolerances. With N = 1 a sum over the batch and a copy agree in value, so this
   // checks shapes and the code path for one row; D = 2 != H = 6 catches transposes.
   check('a batch of one (N = 1, D = 2, H = 6)', 1, async () => {
@@ -152,17 +178,6 @@ exercise('rnn/rnn-step-backward', () => {
       reference,
       hint: 'formulas',
       explain: () => readStepMistake(analytic, reference, p, dnextH),
-    });
-  });
-
-  // The cache holds the forward's inputs; a backward that writes into them (or into dnextH)
-  // corrupts the caller's tensors and every later step of training.
-  check('dnextH and the inputs held in the cache are not changed', 1, async () => {
-    const p = stepInputs(205, 3, 4, 5);
-    const dnextH = normal(206, [3, 5]);
-    const { cache } = await rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
-    await expectNoInputMutation({ dnextH, ...p }, () => rnnStepBackward(dnextH, cache), {
-      what: 'rnnStepBackward',
     });
   });
 });

@@ -11,11 +11,12 @@ import {
   expectFinite,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
   targetModule,
   TOLERANCES,
 } from '@rnn-course/grader/testing';
 import { rnnStep } from '@rnn-course/rnn';
-import { stepInputs, type StepInputs } from './inputs';
+import { normal, stepInputs, type StepInputs } from './inputs';
 
 const { rnnStepForward } =
   await targetModule<typeof import('@target/rnn/rnn-step')>('rnn/rnn-step.ts');
@@ -69,6 +70,56 @@ exercise('rnn/rnn-step-forward', () => {
     expectClose(nextH, expected, { what: 'nextH', tol: TOLERANCES.value, ...why });
   });
 
+  // Gated on the value check above: code that returns prevH, zeros or a copy of an input changes
+  // nothing and refuses nothing either. Each bad shape is wrong in one argument only, so the error
+  // must name that argument (and rnnStepForward, as its doc comment promises).
+  check(
+    'inputs are not changed, nextH is a new tensor, and shapes that disagree are refused',
+    1,
+    async () => {
+      const p = stepInputs(104, 3, 4, 5);
+      await expectNoInputMutation({ ...p }, () => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b), {
+        what: 'rnnStepForward',
+      });
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'x',
+          when: 'x of shape [3, 4, 1] (not 2-D)',
+          call: () => rnnStepForward(normal(105, [3, 4, 1]), p.prevH, p.Wx, p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [5, 5] where x is [3, 4]',
+          call: () => rnnStepForward(p.x, p.prevH, normal(106, [5, 5]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wh',
+          when: 'Wh of shape [5, 4] where Wx is [4, 5]',
+          call: () => rnnStepForward(p.x, p.prevH, p.Wx, normal(107, [5, 4]), p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'b',
+          when: 'b of shape [1, 5] where H = 5',
+          call: () => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, normal(108, [1, 5])),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'prevH',
+          when: 'prevH of shape [1, 5] where x has N = 3 rows',
+          call: () => rnnStepForward(p.x, normal(109, [1, 5]), p.Wx, p.Wh, p.b),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'rnnStepForward', hint: 'shapes', ...refusal });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Two edge cases, same tolerance. N = 1 catches code that assumes several rows or loses the
   // batch axis; D != H catches Wx and Wh swapped. Weights 4000 times larger push the
   // pre-activations to about ±1000, where tanh is ±1 to the last bit but exp(a) overflows
@@ -102,11 +153,4 @@ exercise('rnn/rnn-step-forward', () => {
       });
     },
   );
-
-  check('x, prevH, Wx, Wh and b are not changed', 1, async () => {
-    const p = stepInputs(104, 3, 4, 5);
-    await expectNoInputMutation({ ...p }, () => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b), {
-      what: 'rnnStepForward',
-    });
-  });
 });

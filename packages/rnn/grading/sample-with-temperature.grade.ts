@@ -8,8 +8,10 @@ import {
   check,
   exercise,
   expectNoInputMutation,
+  expectThrows,
   fail,
   inputSeed,
+  rngBefore,
   targetModule,
   type HintOptions,
 } from '@rnn-course/grader/testing';
@@ -134,6 +136,99 @@ exercise('rnn/sample-with-temperature', () => {
     },
   );
 
+  // Gated on the value check above. The generator's state after K calls must be that of K uniform
+  // draws: compare the next uniform the learner's generator gives with a fresh generator advanced K
+  // times.
+  check(
+    'each call draws exactly one rng.uniform()',
+    1,
+    async () => {
+      const logits = tensor([0.3, 0.2, -0.1, 1.0]); // [V]
+      const K = 25;
+      const rng = new Rng(inputSeed(1121));
+      for (let k = 0; k < K; k++) await sampleWithTemperature(logits, 0.8, rng);
+      const next = rng.uniform();
+      if (next === uniformAt(1121, K)) return;
+      const used = Array.from({ length: 4 * K + 1 }, (_, n) => n).find(
+        (n) => uniformAt(1121, n) === next,
+      );
+      const perCall = used === undefined ? undefined : used / K;
+      fail(
+        'sampleWithTemperature',
+        `after ${K} calls the generator is not where ${K} uniform draws leave it` +
+          (perCall === undefined
+            ? ''
+            : ` (it moved ${used} draws, about ${perCall.toFixed(2)} per call)`) +
+          ': draw exactly one u = rng.uniform() per call and invert the CDF with it. A different number of draws ' +
+          'changes every later sample of a seeded run.',
+        { hint: 'oneDraw' },
+      );
+    },
+    { requires: 'values' },
+  );
+
+  // Gated on the value check above. Logits that are not [V], or V = 0, have no distribution; a
+  // temperature of 0 divides by zero, a negative one inverts the distribution, NaN and Infinity
+  // poison it.
+  check(
+    'logits that are not [V] with V >= 1 and temperatures that are not positive and finite are refused',
+    1,
+    async () => {
+      const logits = tensor([0.5, -1.2, 2.0]); // [V]
+      const rng = new Rng(1141);
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'logits',
+          when: 'logits of shape [2, 3] (not [V])',
+          call: () =>
+            sampleWithTemperature(
+              tensor([
+                [0.5, -1.2, 2.0],
+                [1, 2, 3],
+              ]),
+              1,
+              rng,
+            ),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'logits',
+          when: 'logits of shape [0] (V = 0: nothing to draw)',
+          call: () => sampleWithTemperature(tensor([]), 1, rng),
+        },
+        {
+          name: 'RangeError',
+          argument: 'temperature',
+          when: 'temperature = 0',
+          call: () => sampleWithTemperature(logits, 0, rng),
+        },
+        {
+          name: 'RangeError',
+          argument: 'temperature',
+          when: 'temperature = -1',
+          call: () => sampleWithTemperature(logits, -1, rng),
+        },
+        {
+          name: 'RangeError',
+          argument: 'temperature',
+          when: 'temperature = NaN',
+          call: () => sampleWithTemperature(logits, Number.NaN, rng),
+        },
+        {
+          name: 'RangeError',
+          argument: 'temperature',
+          when: 'temperature = Infinity',
+          call: () => sampleWithTemperature(logits, Number.POSITIVE_INFINITY, rng),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'sampleWithTemperature', hint: 'refuse', ...refusal });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // τ = 0.5 sharpens and τ = 2 flattens; τ = 0.01 makes the largest logit (index 2) win
   // every draw; τ = 100 is nearly uniform. Each matched draw for draw with the reference.
   check(
@@ -155,40 +250,19 @@ exercise('rnn/sample-with-temperature', () => {
     },
   );
 
-  // The generator's state after K calls must be that of K uniform draws: compare the next
-  // uniform the learner's generator gives with a fresh generator advanced K times.
-  check('each call draws exactly one rng.uniform()', 1, async () => {
-    const logits = tensor([0.3, 0.2, -0.1, 1.0]); // [V]
-    const K = 25;
-    const rng = new Rng(inputSeed(1121));
-    for (let k = 0; k < K; k++) await sampleWithTemperature(logits, 0.8, rng);
-    const next = rng.uniform();
-    if (next === uniformAt(1121, K)) return;
-    const used = Array.from({ length: 4 * K + 1 }, (_, n) => n).find(
-      (n) => uniformAt(1121, n) === next,
-    );
-    const perCall = used === undefined ? undefined : used / K;
-    fail(
-      'sampleWithTemperature',
-      `after ${K} calls the generator is not where ${K} uniform draws leave it` +
-        (perCall === undefined
-          ? ''
-          : ` (it moved ${used} draws, about ${perCall.toFixed(2)} per call)`) +
-        ': draw exactly one u = rng.uniform() per call and invert the CDF with it. A different number of draws ' +
-        'changes every later sample of a seeded run.',
-      { hint: 'oneDraw' },
-    );
-  });
-
-  // Logits of ±1000 at τ = 1, and ordinary logits at τ = 0.001 (so logits / τ reach 2000):
-  // exp overflows (above 709) unless the maximum is subtracted first.
+  // Logits of ±1e4 at τ = 1, and ordinary logits at τ = 0.001 (so logits / τ reach 2000): exp
+  // overflows (above 709) unless the maximum is subtracted first. V = 1 has one index of
+  // probability 1. u within 2^-53 of 1: ten equal logits give p = 0.1 each, whose running sum
+  // rounds to 1 − 2^-53, not above u; the answer is then the last index of nonzero probability
+  // (9), never one of the two whose probability underflows to 0. And u exactly on a boundary of
+  // the cumulative sum belongs to the next index.
   check(
-    'logits around ±1000 and τ = 0.001 do not overflow, and logits are not changed',
+    'logits of ±1e4, τ = 0.001, V = 1, and u above the last cumulative sum or on a boundary; logits are not changed',
     1,
     async () => {
-      const big = tensor([1000, 998, -1000, 3, 999.5, 0]); // [V]
+      const big = tensor([1e4, 1e4 - 2, -1e4, 3, 1e4 - 0.5, 0]); // [V]
       const overflow = (got: unknown[]): string =>
-        `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the hundreds or thousands exp overflows (e^710 = Infinity, and ` +
+        `${readTemperature(big, 1, 1131, 100)(got)}\nWith logits / τ in the thousands exp overflows (e^710 = Infinity, and ` +
         'Infinity / Infinity = NaN): subtract the maximum of logits / τ before exp; the softmax does not change.';
       await expectNoInputMutation(
         { logits: big },
@@ -203,6 +277,38 @@ exercise('rnn/sample-with-temperature', () => {
           'and exp overflows (e^710 = Infinity, Infinity / Infinity = NaN): subtract the maximum of ' +
           'logits / τ before exp.',
       });
+      const one = tensor([0.7]); // [V = 1]
+      await expectSameDraws(one, 0.3, 1133, 20, {
+        hint: 'step',
+        why: () => 'With V = 1 the only index, 0, has probability 1: every draw returns 0.',
+      });
+      const tied = tensor([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1e4, -1e4]); // [V = 12]
+      const u = 1 - 2 ** -53;
+      const expected = referenceSample(tied, 1, rngBefore(u));
+      const got = await sampleWithTemperature(tied, 1, rngBefore(u));
+      if (got !== expected) {
+        fail(
+          'sampleWithTemperature',
+          `with u = 1 − 2^-53 and ten equal logits followed by two of −1e4, sampleWithTemperature returned ${String(got)}, ` +
+            `expected ${expected}: p = 0.1 ten times sums to 1 − 2^-53 in float64, which is not above u, so the walk ` +
+            'ends without an answer. Then answer the last index whose probability is not 0 (indices 10 and 11 have ' +
+            'probability 0 and must never be drawn).',
+          { hint: 'step' },
+        );
+      }
+      // u exactly on a boundary: with p = [0.5, 0.5], u = 0.5 is not below p_0, so it is index 1.
+      const halves = tensor([0.25, 0.25]); // [V = 2]
+      const onBoundary = await sampleWithTemperature(halves, 1, rngBefore(0.5));
+      const expectedBoundary = referenceSample(halves, 1, rngBefore(0.5));
+      if (onBoundary !== expectedBoundary) {
+        fail(
+          'sampleWithTemperature',
+          `with p = [0.5, 0.5] and u = 0.5 sampleWithTemperature returned ${String(onBoundary)}, expected ` +
+            `${expectedBoundary}: the draw is the first i whose cumulative probability exceeds u (u < p_0 + … + p_i, ` +
+            'strictly), so u = 0.5 is not in the first half-open interval [0, 0.5).',
+          { hint: 'oneDraw' },
+        );
+      }
     },
   );
 });

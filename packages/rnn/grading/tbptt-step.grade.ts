@@ -13,6 +13,8 @@ import {
   expectGradients,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  fail,
   numericGradient,
   targetModule,
   TOLERANCES,
@@ -140,6 +142,31 @@ exercise('rnn/tbptt-step', () => {
     },
   );
 
+  // Gated on the value check above. hNext must be a new tensor, not a view of the RNN's states the
+  // next call could change; an hPrev that is not [N, H] is refused by name.
+  check(
+    'params, the chunk and hPrev are not changed, the results are new tensors, and an hPrev of the wrong shape is refused',
+    1,
+    async () => {
+      const params = seededParams(1231);
+      const chunk = seededChunk(1237, 2, 3);
+      const hPrev = normal(1238, [2, H], 0.8); // [N, H]
+      await expectNoInputMutation(
+        { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
+        () => tbpttStep(params, chunk, hPrev),
+        { what: 'tbpttStep' },
+      );
+      await expectThrows(() => tbpttStep(params, chunk, normal(1239, [3, H])), {
+        what: 'tbpttStep',
+        name: 'ShapeError',
+        argument: 'hPrev',
+        when: `hPrev of shape [3, ${H}] where the chunk has N = 2 sequences`,
+        hint: 'compose',
+      });
+    },
+    { requires: 'values' },
+  );
+
   check('the gradients match finite differences of your own loss (N = 2, T = 3)', 1, async () => {
     const params = seededParams(1211);
     const chunk = seededChunk(1217, 2, 3);
@@ -151,6 +178,14 @@ exercise('rnn/tbptt-step', () => {
       numeric[`d${name}`] = await numericGradient(
         async () => (await tbpttStep(probe, chunk, hPrev)).loss,
         probe[name],
+      );
+    }
+    if (Object.values(numeric).every((g) => g.data.every((v) => Math.abs(v) < 1e-6))) {
+      fail(
+        'loss',
+        'your loss does not change when the parameters change (its finite differences are all 0): the ' +
+          'loss is the cross-entropy of the model run over the chunk, eq. 1.10.',
+        { hint: 'compose' },
       );
     }
     expectGradients({
@@ -208,14 +243,32 @@ exercise('rnn/tbptt-step', () => {
     });
   });
 
-  check('params, the chunk and hPrev are not changed', 1, async () => {
-    const params = seededParams(1231);
-    const chunk = seededChunk(1237, 2, 3);
-    const hPrev = normal(1238, [2, H], 0.8); // [N, H]
-    await expectNoInputMutation(
-      { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
-      () => tbpttStep(params, chunk, hPrev),
-      { what: 'tbpttStep' },
-    );
+  // The smallest chunk, one sequence of one step, against the reference: loss, gradients and
+  // hNext keep their axes ([1, H]). Same tolerances.
+  check('N = 1 and T = 1: one sequence of one step', 1, async () => {
+    const params = seededParams(1241);
+    const chunk = seededChunk(1247, 1, 1);
+    const hPrev = normal(1248, [1, H], 0.8); // [N, H]
+    const expected = referenceStep(params, chunk, hPrev);
+    const out = await tbpttStep(params, chunk, hPrev);
+    const why = { hint: 'compose' };
+    expectClose(out.loss, expected.loss, {
+      what: 'loss (N = 1, T = 1)',
+      tol: TOL.reference,
+      ...why,
+    });
+    expectGradients({
+      what: 'tbpttStep (N = 1, T = 1)',
+      analytic: { ...out.grads },
+      reference: { ...expected.grads },
+      tol: TOL,
+      ...why,
+    });
+    expectShape(out.hNext, [1, H], 'hNext (N = 1, T = 1)', { hint: 'truncate' });
+    expectClose(out.hNext, expected.hNext, {
+      what: 'hNext (N = 1, T = 1)',
+      tol: TOL.reference,
+      hint: 'truncate',
+    });
   });
 });

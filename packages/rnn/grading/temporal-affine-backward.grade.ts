@@ -9,6 +9,7 @@ import {
   exercise,
   expectGradients,
   expectNoInputMutation,
+  expectThrows,
   isTensor,
   layerGradients,
   targetModule,
@@ -104,6 +105,31 @@ exercise('rnn/temporal-affine-backward', () => {
     },
   );
 
+  // Gated on the value check above. A dout of the wrong shape (here: V too small) would be reshaped
+  // into the wrong rows or fail inside a product, so it is refused by name.
+  check(
+    'dout and the inputs held in the cache are not changed, the gradients are new tensors, and a dout of the wrong shape is refused',
+    1,
+    async () => {
+      const x = normal(809, [2, 4, 3]); // [N, T, H]
+      const W = normal(810, [3, 5], 0.5); // [H, V]
+      const b = normal(811, [5]); // [V]
+      const dout = normal(812, [2, 4, 5]); // [N, T, V]
+      const { cache } = await temporalAffineForward(x, W, b);
+      await expectNoInputMutation({ dout, x, W, b }, () => temporalAffineBackward(dout, cache), {
+        what: 'temporalAffineBackward',
+      });
+      await expectThrows(() => temporalAffineBackward(normal(813, [4, 2, 5]), cache), {
+        what: 'temporalAffineBackward',
+        name: 'ShapeError',
+        argument: 'dout',
+        when: 'dout of shape [4, 2, 5] where out is [2, 4, 5]',
+        hint: 'step',
+      });
+    },
+    { requires: 'values' },
+  );
+
   // Same tolerances; N = 1, T = 1 keeps both axes in dx [1, 1, H].
   check('N = 1 and T = 1 (dx keeps both axes)', 1, async () => {
     const x = normal(805, [1, 1, 3]); // [N, T, H]
@@ -119,17 +145,6 @@ exercise('rnn/temporal-affine-backward', () => {
       tol: TOL,
       hint: 'sums',
       explain: () => readSumMistake(analytic, reference, dout),
-    });
-  });
-
-  check('dout and the inputs held in the cache are not changed', 1, async () => {
-    const x = normal(809, [2, 4, 3]); // [N, T, H]
-    const W = normal(810, [3, 5], 0.5); // [H, V]
-    const b = normal(811, [5]); // [V]
-    const dout = normal(812, [2, 4, 5]); // [N, T, V]
-    const { cache } = await temporalAffineForward(x, W, b);
-    await expectNoInputMutation({ dout, x, W, b }, () => temporalAffineBackward(dout, cache), {
-      what: 'temporalAffineBackward',
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
   isTensor,
   targetModule,
   TOLERANCES,
@@ -49,14 +50,51 @@ exercise('rnn/temporal-affine-forward', () => {
     });
   });
 
+  // Gated on the value check above. A b of [1, V] would broadcast silently; a W of the wrong height
+  // has no product with x.
+  check(
+    'x, W and b are not changed, out is a new tensor, and shapes that disagree are refused',
+    1,
+    async () => {
+      const x = normal(707, [2, 3, 4]); // [N, T, H]
+      const W = normal(708, [4, 5], 0.5); // [H, V]
+      const b = normal(709, [5]); // [V]
+      await expectNoInputMutation({ x, W, b }, () => temporalAffineForward(x, W, b), {
+        what: 'temporalAffineForward',
+      });
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'x',
+          when: 'x of shape [6, 4] (not [N, T, H])',
+          call: () => temporalAffineForward(normal(710, [6, 4]), W, b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'W',
+          when: 'W of shape [3, 5] where x has H = 4',
+          call: () => temporalAffineForward(x, normal(711, [3, 5]), b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'b',
+          when: 'b of shape [1, 5] where V = 5',
+          call: () => temporalAffineForward(x, W, normal(712, [1, 5])),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'temporalAffineForward', hint: 'step', ...refusal });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Same tolerance. N = 1 and T = 1 must keep both axes: out [1, 1, V].
-  check('N = 1 and T = 1 keep both axes, and x, W, b are not changed', 1, async () => {
+  check('N = 1 and T = 1 keep both axes', 1, async () => {
     const x = normal(704, [1, 1, 3]); // [N, T, H]
     const W = normal(705, [3, 6], 0.5); // [H, V]
     const b = normal(706, [6]); // [V]
-    const { out } = await expectNoInputMutation({ x, W, b }, () => temporalAffineForward(x, W, b), {
-      what: 'temporalAffineForward',
-    });
+    const { out } = await temporalAffineForward(x, W, b);
     const why = { hint: 'reshape', explain: () => readAffineMistake(out, x, W) };
     expectShape(out, [1, 1, 6], 'out (N = 1, T = 1)', why);
     expectClose(out, temporalAffine(x, W, b), {

@@ -2,7 +2,7 @@
  * Grading suite of rnn/temporal-softmax-loss-and-grad: eqs. 1.10-1.11, softmax cross-entropy summed
  * over time and unmasked positions and divided by the batch size N, with its gradient.
  */
-import { scale, zeros, type Tensor } from '@rnn-course/core';
+import { scale, tensor, zeros, type Tensor } from '@rnn-course/core';
 import {
   ABSOLUTE_FLOORS,
   agrees,
@@ -12,6 +12,9 @@ import {
   expectFinite,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  fail,
+  isTensor,
   numericGradient,
   referenceGradients,
   targetModule,
@@ -85,6 +88,32 @@ function seededCase(seed: number, N: number, T: number, V: number, std = 1.5) {
   return { logits, targets, mask };
 }
 
+/**
+ * What a non-finite or wrong loss at logits of ±1e4 says: Infinity from the log of a
+ * probability that rounded to 0, or NaN from exp overflowing.
+ */
+function readStability(loss: unknown, dlogits: unknown): string {
+  const logSumExp =
+    'Compute the loss in the log-sum-exp form: −log p[y] = logSumExp(z) − z[y], with ' +
+    'logSumExp(z) = max + log Σ exp(z − max), never as −log(softmax(z)[y]).';
+  if (loss === Infinity) {
+    return (
+      'The loss is Infinity: a target 2e4 below the maximum of its row has a probability that ' +
+      `rounds to 0, and −log 0 = Infinity. ${logSumExp}`
+    );
+  }
+  const nan = (v: unknown): boolean =>
+    (typeof v === 'number' && Number.isNaN(v)) ||
+    (isTensor(v) && v.data.some((x) => Number.isNaN(x)));
+  if (nan(loss) || nan(dlogits)) {
+    return (
+      "exp overflows for logits above about 709 (e^1e4 = Infinity, Infinity / Infinity = NaN): subtract each row's " +
+      `maximum before exp, softmax(z) = softmax(z − max z). ${logSumExp}`
+    );
+  }
+  return logSumExp;
+}
+
 exercise('rnn/temporal-softmax-loss-and-grad', () => {
   check(
     'loss and dlogits match the reference with a partial mask (N = 3, T = 4, V = 6)',
@@ -122,8 +151,123 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
     },
   );
 
+  // Gated on the value check above. targets and mask must be [N][T] like the logits; a target
+  // outside [0, V) picks a logit that does not exist (undefined, then NaN) and must be refused.
+  check(
+    'logits, targets and mask are not changed, dlogits is a new tensor, and targets or masks that do not fit are refused',
+    1,
+    async () => {
+      const { logits, targets, mask } = seededCase(951, 2, 3, 4);
+      await expectNoInputMutation(
+        { logits, targets, mask },
+        () => temporalSoftmaxLossAndGrad(logits, targets, mask),
+        { what: 'temporalSoftmaxLossAndGrad' },
+      );
+      const ones = [
+        [1, 1, 1],
+        [1, 1, 1],
+      ];
+      const refusals = [
+        {
+          name: 'ShapeError',
+          argument: 'logits',
+          when: 'logits of shape [6, 4] (not [N, T, V])',
+          call: () => temporalSoftmaxLossAndGrad(normal(952, [6, 4]), targets, mask),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'targets',
+          when: 'targets with 1 row where logits has N = 2',
+          call: () => temporalSoftmaxLossAndGrad(logits, [[0, 1, 2]], mask),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'targets',
+          when: 'targets with rows of lengths 3 and 2 (ragged)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1, 2],
+                [3, 0],
+              ],
+              mask,
+            ),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask with 3 rows where logits has N = 2',
+          call: () => temporalSoftmaxLossAndGrad(logits, targets, [...ones, [1, 1, 1]]),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask with rows of lengths 3 and 4 (ragged)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(logits, targets, [
+              [1, 1, 1],
+              [1, 1, 1, 1],
+            ]),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[1][2] = 4 with V = 4',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1, 2],
+                [3, 0, 4],
+              ],
+              ones,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[0][0] = -1',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [-1, 1, 2],
+                [3, 0, 1],
+              ],
+              ones,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'targets[0][1] = 1.5 (not an integer)',
+          call: () =>
+            temporalSoftmaxLossAndGrad(
+              logits,
+              [
+                [0, 1.5, 2],
+                [3, 0, 1],
+              ],
+              ones,
+            ),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, {
+          what: 'temporalSoftmaxLossAndGrad',
+          hint: 'refuse',
+          ...refusal,
+        });
+      }
+    },
+    { requires: 'values' },
+  );
+
   // Central differences of the learner's own loss: dlogits must be the gradient of the loss
-  // the learner computes, whatever its normalisation. Tolerance above.
+  // the learner computes, whatever its normalisation. A loss that does not move when the logits
+  // do (a constant) has a zero gradient that this comparison alone would accept, so the loss
+  // must depend on the logits. Tolerance above.
   check(
     'dlogits matches finite differences of your own loss (N = 2, T = 3, V = 5)',
     1,
@@ -135,6 +279,14 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
         async () => (await temporalSoftmaxLossAndGrad(probe, targets, mask)).loss,
         probe,
       );
+      if (numeric.data.every((v) => Math.abs(v) < 1e-6)) {
+        fail(
+          'loss',
+          'your loss does not change when the logits change (its finite differences are all 0): the loss ' +
+            'is the cross-entropy of the softmax of the logits, eq. 1.10.',
+          { hint: 'normalise' },
+        );
+      }
       const why = {
         hint: 'gradient',
         explain: () =>
@@ -208,44 +360,58 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
     },
   );
 
-  // Logits around ±1000 (a large offset per position plus a spread of a few units): exp
-  // overflows (e^710 is Infinity) or underflows to 0/0 unless the row's maximum is subtracted
-  // first. The spread within a row stays small, so a softmax that subtracts the maximum never
-  // underflows p[target] to 0. The reference's log-softmax is exact here; tolerance as above.
-  check('large logits (around ±1000) give a finite loss and gradient: no overflow', 1, async () => {
-    const { targets, mask } = seededCase(931, 2, 3, 5);
-    const offsets = [1000, -1000, 750, -800, 1200, 900]; // one per (n, t)
-    const logits = normal(932, [2, 3, 5], 3); // [N, T, V]
-    for (let i = 0; i < logits.size; i++) logits.data[i] += offsets[Math.floor(i / 5)];
-    const expected = referenceOf(logits, targets, mask);
-    const { loss, dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
-    const overflow = {
-      hint: 'stable',
-      explain: () =>
-        'exp overflows for logits above about 709 (e^1000 = Infinity, and Infinity / Infinity = NaN): ' +
-        "subtract each row's maximum logit before exp, softmax(z) = softmax(z − max z), and compute " +
-        '−log p[y] as logSumExp − z[y].',
-    };
-    expectFinite(loss, 'loss (logits around ±1000)', overflow);
-    expectShape(dlogits, [2, 3, 5], 'dlogits (logits around ±1000)', overflow);
-    expectFinite(dlogits, 'dlogits (logits around ±1000)', overflow);
-    expectClose(loss, expected.loss, { what: 'loss (logits around ±1000)', tol: TOL, ...overflow });
-    expectClose(dlogits, expected.dlogits, {
-      what: 'dlogits (logits around ±1000)',
-      tol: TOL,
-      timeAxis: 1,
-      ...overflow,
-    });
-  });
+  // Logits of ±1e4: a spread of 2e4 within a row and offsets of ±1e4 between rows. exp
+  // overflows above about 709 unless the row's maximum is subtracted first; and with the
+  // maximum subtracted, the probability of a target 2e4 below it still rounds to 0, so
+  // −log(softmax(z)[y]) is −log 0 = Infinity while the log-sum-exp form, logSumExp(z) − z[y],
+  // is 2e4 exactly. The reference's log-softmax is exact here; tolerance as above.
+  check(
+    'logits of ±1e4 give a finite loss and gradient: the log-sum-exp form, no overflow',
+    1,
+    async () => {
+      const logits = tensor([
+        [
+          [1e4, -1e4, 0, 3, -2],
+          [-1e4, 1e4, 1, -1e4, 2],
+          [1e4 + 5, 1e4, 1e4 - 3, 1e4 + 1, 1e4 - 7],
+        ],
+        [
+          [-1e4, -1e4 + 2, -1e4 - 4, -1e4 + 1, -1e4],
+          [0.5, -1e4, 1e4, -0.5, 2],
+          [2, 1, 0, -1, 1e4],
+        ],
+      ]); // [N = 2, T = 3, V = 5]
+      const targets = [
+        [1, 0, 4],
+        [2, 1, 4],
+      ]; // logits 2e4 below the row's maximum at [0][0], [0][1] and [1][1]
+      const mask = [
+        [1, 1, 1],
+        [1, 1, 0],
+      ];
+      const expected = referenceOf(logits, targets, mask);
+      const { loss, dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
+      const stable = { hint: 'stable', explain: () => readStability(loss, dlogits) };
+      expectFinite(loss, 'loss (logits of ±1e4)', stable);
+      expectShape(dlogits, [2, 3, 5], 'dlogits (logits of ±1e4)', stable);
+      expectFinite(dlogits, 'dlogits (logits of ±1e4)', stable);
+      expectClose(loss, expected.loss, { what: 'loss (logits of ±1e4)', tol: TOL, ...stable });
+      expectClose(dlogits, expected.dlogits, {
+        what: 'dlogits (logits of ±1e4)',
+        tol: TOL,
+        timeAxis: 1,
+        ...stable,
+      });
+    },
+  );
 
-  check('N = 1 and T = 1, and logits, targets and mask are not changed', 1, async () => {
+  // The smallest cases, tolerance as above: N = 1 and T = 1 keep both axes of dlogits
+  // [1, 1, V]; V = 1, a single logit, has p = 1 for its only class: loss 0 and gradient 0,
+  // whatever the logit.
+  check('N = 1 and T = 1, and V = 1 (a single logit: loss 0, gradient 0)', 1, async () => {
     const { logits, targets, mask } = seededCase(941, 1, 1, 7);
     const expected = referenceOf(logits, targets, mask);
-    const { loss, dlogits } = await expectNoInputMutation(
-      { logits, targets, mask },
-      () => temporalSoftmaxLossAndGrad(logits, targets, mask),
-      { what: 'temporalSoftmaxLossAndGrad' },
-    );
+    const { loss, dlogits } = await temporalSoftmaxLossAndGrad(logits, targets, mask);
     const why = {
       hint: 'normalise',
       explain: () => readNormalisation(loss, expected.loss, 1, 1, 1, expected.loss),
@@ -253,5 +419,36 @@ exercise('rnn/temporal-softmax-loss-and-grad', () => {
     expectClose(loss, expected.loss, { what: 'loss (N = 1, T = 1)', tol: TOL, ...why });
     expectShape(dlogits, [1, 1, 7], 'dlogits (N = 1, T = 1)', why);
     expectClose(dlogits, expected.dlogits, { what: 'dlogits (N = 1, T = 1)', tol: TOL, ...why });
+
+    const single = tensor([
+      [[3.5], [-20]],
+      [[0], [1e4]],
+    ]); // [N = 2, T = 2, V = 1]
+    const zeroTargets = [
+      [0, 0],
+      [0, 0],
+    ];
+    const one = await temporalSoftmaxLossAndGrad(single, zeroTargets, [
+      [1, 1],
+      [1, 0],
+    ]);
+    const onlyClass = {
+      hint: 'stable',
+      explain: () =>
+        'With V = 1 the softmax of a single logit is 1 whatever the logit, so −log p = 0 and p − onehot = 0.',
+    };
+    expectClose(one.loss, 0, {
+      what: 'loss (V = 1)',
+      tol: TOLERANCES.exact,
+      atol: 0,
+      ...onlyClass,
+    });
+    expectShape(one.dlogits, [2, 2, 1], 'dlogits (V = 1)', onlyClass);
+    expectClose(one.dlogits, zeros([2, 2, 1]), {
+      what: 'dlogits (V = 1)',
+      tol: TOLERANCES.exact,
+      atol: 0,
+      ...onlyClass,
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   expectGradients,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
   isTensor,
   layerGradients,
   referenceGradients,
@@ -104,6 +105,33 @@ exercise('rnn/word-embedding-backward', () => {
     },
   );
 
+  // Gated on the value check above: the backward reads dout and writes only its own dW, and a dout
+  // that is not [N, T, D] (here: D too small) would be read at the wrong offsets.
+  check(
+    'dout and W are not changed, dW is a new tensor, and a dout of the wrong shape is refused',
+    1,
+    async () => {
+      const W = normal(607, [6, 3]); // [V, D]
+      const ids = [
+        [5, 0, 5],
+        [2, 1, 4],
+      ];
+      const dout = normal(608, [2, 3, 3]); // [N, T, D]
+      const { cache } = await wordEmbeddingForward(ids, W);
+      await expectNoInputMutation({ dout, W, ids }, () => wordEmbeddingBackward(dout, cache), {
+        what: 'wordEmbeddingBackward',
+      });
+      await expectThrows(() => wordEmbeddingBackward(normal(609, [2, 3, 2]), cache), {
+        what: 'wordEmbeddingBackward',
+        name: 'ShapeError',
+        argument: 'dout',
+        when: 'dout of shape [2, 3, 2] where out is [2, 3, 3]',
+        hint: 'step',
+      });
+    },
+    { requires: 'values' },
+  );
+
   // Ids repeated within a sequence and across the batch (id 3 four times, id 1 three times).
   // Same tolerances.
   check('repeated ids accumulate into dW (N = 3, T = 4, V = 6, D = 3)', 2, async () => {
@@ -127,17 +155,13 @@ exercise('rnn/word-embedding-backward', () => {
   });
 
   // Rows never looked up are exactly zero (the reference's are, bit for bit); N = T = 1 is
-  // the smallest batch; the backward reads dout and writes only its own dW.
-  check('rows of unused ids are zero, N = 1 and T = 1, and dout is not changed', 1, async () => {
+  // the smallest batch.
+  check('rows of unused ids are zero, with N = 1 and T = 1', 1, async () => {
     const W = normal(605, [5, 2]); // [V, D]
     const ids = [[3]];
     const dout = normal(606, [1, 1, 2]); // [N, T, D]
     const { cache } = await wordEmbeddingForward(ids, W);
-    const { dW } = await expectNoInputMutation(
-      { dout, W },
-      () => wordEmbeddingBackward(dout, cache),
-      { what: 'wordEmbeddingBackward' },
-    );
+    const { dW } = await wordEmbeddingBackward(dout, cache);
     const expected = referenceGradients((w) => wordEmbedding(ids, w), { W }, dout).dW;
     const why = { hint: 'scatter', explain: () => readRowMistake(dW, expected, ids) };
     expectShape(dW, [5, 2], 'dW (N = 1, T = 1)', why);

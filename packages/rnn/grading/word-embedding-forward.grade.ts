@@ -9,6 +9,7 @@ import {
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
   isTensor,
   targetModule,
   TOLERANCES,
@@ -59,22 +60,94 @@ exercise('rnn/word-embedding-forward', () => {
     },
   );
 
-  // Same tolerance. N = 1 and T = 1 keep both axes of out [1, 1, D]; a seeded larger batch
-  // checks the offsets (n * T + t) * D once more with N != T.
+  // Gated on the value check above. An id outside [0, V) reads outside W: W.data.subarray past the
+  // end is empty, so out silently gets zeros (or another row's numbers for a fractional id) unless
+  // the id is refused. A ragged ids has no [N, T, D] to fill.
   check(
-    'N = 1, T = 1, a seeded batch (N = 4, T = 9, V = 11), and W and ids are not changed',
+    'W and ids are not changed, out is a new tensor, and ids out of range or ragged are refused',
     1,
     async () => {
-      const W1 = normal(502, [4, 3]); // [V, D]
-      const single = [[2]];
-      expectLookup((await wordEmbeddingForward(single, W1)).out, single, W1, 'out (N = 1, T = 1)');
-
-      const W = normal(503, [11, 6]); // [V, D]
-      const ids = seededIds(504, 4, 9, 11);
-      const { out } = await expectNoInputMutation({ W, ids }, () => wordEmbeddingForward(ids, W), {
+      const W = normal(505, [7, 5]); // [V, D]
+      const ids = seededIds(506, 3, 4, 7);
+      await expectNoInputMutation({ W, ids }, () => wordEmbeddingForward(ids, W), {
         what: 'wordEmbeddingForward',
       });
-      expectLookup(out, ids, W, 'out');
+      const refusals = [
+        {
+          name: 'RangeError',
+          argument: 'ids',
+          when: 'ids[1][2] = 7 with V = 7',
+          call: () =>
+            wordEmbeddingForward(
+              [
+                [0, 1, 2],
+                [3, 4, 7],
+              ],
+              W,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'ids',
+          when: 'ids[0][0] = -1',
+          call: () =>
+            wordEmbeddingForward(
+              [
+                [-1, 1, 2],
+                [3, 4, 5],
+              ],
+              W,
+            ),
+        },
+        {
+          name: 'RangeError',
+          argument: 'ids',
+          when: 'ids[0][1] = 2.5 (not an integer)',
+          call: () =>
+            wordEmbeddingForward(
+              [
+                [0, 2.5, 2],
+                [3, 4, 5],
+              ],
+              W,
+            ),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'ids',
+          when: 'ids with rows of lengths 3 and 2 (ragged)',
+          call: () =>
+            wordEmbeddingForward(
+              [
+                [0, 1, 2],
+                [3, 4],
+              ],
+              W,
+            ),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'W',
+          when: 'W of shape [7, 5, 1] (not 2-D)',
+          call: () => wordEmbeddingForward([[0, 1]], normal(507, [7, 5, 1])),
+        },
+      ];
+      for (const { call, ...refusal } of refusals) {
+        await expectThrows(call, { what: 'wordEmbeddingForward', hint: 'refuse', ...refusal });
+      }
     },
+    { requires: 'values' },
   );
+
+  // Same tolerance. N = 1 and T = 1 keep both axes of out [1, 1, D]; a seeded larger batch
+  // checks the offsets (n * T + t) * D once more with N != T.
+  check('N = 1 and T = 1, and a seeded batch (N = 4, T = 9, V = 11)', 1, async () => {
+    const W1 = normal(502, [4, 3]); // [V, D]
+    const single = [[2]];
+    expectLookup((await wordEmbeddingForward(single, W1)).out, single, W1, 'out (N = 1, T = 1)');
+
+    const W = normal(503, [11, 6]); // [V, D]
+    const ids = seededIds(504, 4, 9, 11);
+    expectLookup((await wordEmbeddingForward(ids, W)).out, ids, W, 'out');
+  });
 });

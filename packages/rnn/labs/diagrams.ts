@@ -22,7 +22,7 @@ import { add, mul, noGrad, square, sub, tanh, tensor } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import {
   diagram,
-  heatmap,
+  surfaceMap,
   labCommand,
   outputDir,
   parseLabArgs,
@@ -344,7 +344,7 @@ function cliffFigure(): { svg: Promise<string>; result: CliffResult } {
     if (length > longestPlainStep.length) longestPlainStep = { length, iteration: i + 1 };
   });
   const [wEnd, bEnd] = plain.points.at(-1) as [number, number];
-  const svg = heatmap({
+  const svg = surfaceMap({
     title: 'A cliff in the loss of a one-unit RNN, and gradient descent on it',
     subtitle: [
       `hₖ = tanh(w hₖ₋₁ + b) for k = 1…${CLIFF.steps}, h₀ = ${CLIFF.h0}, ` +

@@ -5,7 +5,8 @@
  * pairs; `modelWithLayers` makes each pair one node of the autograd graph (the core's
  * `customOp`), so the training loop is the same for all three.
  *
- * An exercise that is still a stub falls back to the reference, and the lab says which did.
+ * An exercise that is still a stub, or that does not pass its grader, falls back to the
+ * reference, and the lab says which did and why.
  */
 import type { Impl } from '@rnn-course/lab';
 import { loadFunctions } from '@rnn-course/grader';
@@ -48,12 +49,16 @@ const PIECES: ReadonlyArray<readonly [string, readonly (keyof Functions)[]]> = [
 ];
 
 /**
- * Loads the layers, the clipping function and the gradient-norm function of `impl`.
+ * Loads the layers, the clipping function and the gradient-norm function of `impl`. The
+ * learner's functions are checked by their graders first (see the grader's `loadFunctions`):
+ * a piece whose functions do not all pass runs on the reference, and the report says which
+ * exercise failed and how.
  *
- * @param impl reference | solutions | exercises
- * @returns the pieces, and a report of whose code each one is
+ * @param impl   reference | solutions | exercises
+ * @param folder where that implementation is (default: the course's folder of that name)
+ * @returns the pieces, and a report of whose code each one is, and why
  */
-export async function loadImpl(impl: Impl): Promise<LabImpl> {
+export async function loadImpl(impl: Impl, folder: string = impl): Promise<LabImpl> {
   if (impl === 'reference') {
     return {
       impl,
@@ -63,16 +68,11 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
       report: ['reference implementation (gradients by autograd)'],
     };
   }
-  const loaded = await loadFunctions('rnn', impl);
+  const loaded = await loadFunctions('rnn', folder);
   // The manifest names the functions; their types are those of the exercise files.
   const fns = loaded.functions as Partial<Functions>;
-  const report = PIECES.map(([piece, names]) => {
-    const mine: readonly string[] = names;
-    const missing = loaded.notImplemented.filter((e) => mine.includes(e.functionName));
-    return missing.length === 0
-      ? `${piece}: ${impl}/rnn`
-      : `${piece}: reference (${missing.map((e) => e.id).join(', ')} not implemented yet in ${impl}/rnn)`;
-  });
+  const where = folder === impl ? `${impl}/rnn` : `${folder}/rnn`;
+  const report = PIECES.map(([piece, names]) => pieceReport(piece, names, where, loaded));
   return {
     impl,
     layers: modelWithLayers(fns),
@@ -80,4 +80,38 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
     hiddenGradientNorms: fns.hiddenGradientNorms ?? referenceNorms,
     report,
   };
+}
+
+/**
+ * One piece's line: whose code it runs and, when it falls back to the reference, which of its
+ * exercises did not pass and why ("rnn/rnn-backward failed: dWh: wrong at time steps 0-3").
+ */
+function pieceReport(
+  piece: string,
+  names: readonly string[],
+  where: string,
+  loaded: Awaited<ReturnType<typeof loadFunctions>>,
+): string {
+  const failing = loaded.failing.filter((f) => names.includes(f.exercise.functionName));
+  const missing = loaded.notImplemented.filter((e) => names.includes(e.functionName));
+  if (failing.length === 0 && missing.length === 0) return `${piece}: ${where} (passes its grader)`;
+  const ids = (es: readonly { id: string }[]): string =>
+    `${es.map((e) => e.id).join(' and ')} ${es.length === 1 ? 'is' : 'are'}`;
+  const reasons = [
+    ...(missing.length > 0 ? [`${ids(missing)} not implemented yet`] : []),
+    ...failing.map((f) => `${f.exercise.id} ${f.status} its grader`),
+  ];
+  // the gist of the grader's message, indented under the line: what is wrong, the diagnosis
+  // (a question) and the hint to read
+  const details = failing.flatMap((f) => gist(f.message).map((l) => `\n      ${l}`));
+  const fix =
+    failing.length > 0 ? `\n    fix it, then: npm run grade -- ${failing[0]?.exercise.id}` : '';
+  return `${piece}: reference, not ${where}, because ${reasons.join(' and ')}${details.join('')}${fix}`;
+}
+
+/** The first line of a grader's message, its diagnosis (a line asking a question) and its hint. */
+function gist(message: string): string[] {
+  const lines = message.split('\n').filter((l) => l.trim() !== '');
+  const rest = lines.slice(1).filter((l) => l.trim().endsWith('?') || l.startsWith('Read hint'));
+  return [...lines.slice(0, 1), ...rest];
 }

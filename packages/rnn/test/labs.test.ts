@@ -5,7 +5,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stageEdited } from '@rnn-course/grader';
 import { describe, expect, it } from 'vitest';
+import { mistakes } from '../grading/mistakes';
+import { loadImpl } from '../labs/impl';
 import { main as charRnn } from '../labs/char-rnn';
 import { main as diagrams } from '../labs/diagrams';
 import { main as timeSeries } from '../labs/time-series';
@@ -54,6 +57,35 @@ describe('char-rnn lab (--quick)', () => {
       if (!r) throw new Error('the lab returned nothing');
       expect(r.impl).toBe('solutions');
       expect(r.train.at(-1)?.[1] as number).toBeLessThan(r.train[0]?.[1] as number);
+    },
+    LAB_TIMEOUT_MS,
+  );
+});
+
+describe('the implementation a lab trains on (--impl exercises)', () => {
+  it(
+    'falls back to the reference for a layer that fails its grader, and says which and why',
+    async () => {
+      // the BPTT bug of the mistakes list: no gradient carried from step t+1
+      const bug = mistakes.find((m) => m.name === 'no-gradient-from-next-step');
+      if (bug === undefined) throw new Error('the mistake no-gradient-from-next-step is gone');
+      const staged = stageEdited({ from: 'solutions', file: bug.file, edits: bug.edits });
+      try {
+        const lab = await loadImpl('exercises', staged.dir);
+        const rnnLine = lab.report.find((l) => l.startsWith('RNN forward/backward:'));
+        expect(rnnLine?.split('\n')[0]).toMatch(
+          /^RNN forward\/backward: reference, not .*\/rnn, because rnn\/rnn-backward failed its grader$/,
+        );
+        expect(rnnLine).toMatch(/\n {6}.*step t\+1/); // the grader's diagnosis, indented
+        expect(rnnLine?.split('\n').at(-1)).toBe(
+          '    fix it, then: npm run grade -- rnn/rnn-backward',
+        );
+        expect(lab.report.find((l) => l.startsWith('word embedding:'))).toMatch(
+          /^word embedding: .*\/rnn \(passes its grader\)$/,
+        );
+      } finally {
+        staged.cleanup();
+      }
     },
     LAB_TIMEOUT_MS,
   );

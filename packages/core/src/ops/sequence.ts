@@ -3,7 +3,7 @@
  * token ids are [N][T] integers. Taking one time step, stacking per-step states back into a
  * sequence, looking up embeddings, one-hot codes and masks for padded sequences.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, accumulateSlice, record } from '../autograd';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, shapeSize } from '../tensor';
 import type { Shape } from '../tensor';
@@ -156,9 +156,13 @@ export function timeStep(x: Tensor, t: number): Tensor {
   const out = new Float64Array(N * D);
   for (let n = 0; n < N; n++) out.set(x.data.subarray((n * T + t) * D, (n * T + t + 1) * D), n * D);
   return record(new Tensor(out, [N, D]), 'timeStep', [x], (g) => {
-    const gx = new Float64Array(x.size);
-    for (let n = 0; n < N; n++) gx.set(g.subarray(n * D, (n + 1) * D), (n * T + t) * D);
-    accumulate(x, gx);
+    // Only step t of x receives a gradient: add into that slice, O(N·D) per step.
+    accumulateSlice(x, (gx) => {
+      for (let n = 0; n < N; n++) {
+        const at = (n * T + t) * D;
+        for (let d = 0; d < D; d++) gx[at + d]! += g[n * D + d]!;
+      }
+    });
   });
 }
 

@@ -8,7 +8,7 @@
  * the sizes before the axis, `inner` the product after it, and a block of d * inner values is
  * contiguous in row-major order.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, accumulateSlice, record } from '../autograd';
 import { stridedOffsets } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, normalizeAxis, sameShape, shapeSize, stridesOf } from '../tensor';
@@ -227,10 +227,13 @@ export function narrow(a: Tensor, axis: number, start: number, length: number): 
     out.set(a.data.subarray(from, from + block), o * block);
   }
   return record(new Tensor(out, outShape), 'narrow', [a], (g) => {
-    const ga = new Float64Array(a.size);
-    for (let o = 0; o < outer; o++)
-      ga.set(g.subarray(o * block, (o + 1) * block), (o * d + start) * inner);
-    accumulate(a, ga);
+    // Only the slice receives a gradient: add into it, O(slice) rather than O(size of a).
+    accumulateSlice(a, (ga) => {
+      for (let o = 0; o < outer; o++) {
+        const at = (o * d + start) * inner;
+        for (let k = 0; k < block; k++) ga[at + k]! += g[o * block + k]!;
+      }
+    });
   });
 }
 

@@ -8,9 +8,11 @@ import type { Course } from '../course';
 import { formatNext, formatTable } from '../format/table';
 import { toGradescope } from '../format/gradescope';
 import { toJUnit } from '../format/junit';
+import { plainReport } from '../format/plain';
 import { grade } from '../grade';
 import { repoRoot, userPath } from '../paths';
 import type { Report } from '../report';
+import { recordResults } from '../state';
 import { percent } from '../report';
 
 /** The options of `grade`, parsed. */
@@ -25,6 +27,8 @@ export interface GradeCommandOptions {
   readonly timeoutMs?: number;
   /** The seed of the suites' inputs: a number, or `random` (instructors; see src/testing/seed.ts). */
   readonly seed?: number | 'random';
+  /** When grading must end (epoch ms); see `GradeOptions.deadline`. */
+  readonly deadline?: number;
   /** No table (grade-batch reads the JSON file). */
   readonly quiet?: boolean;
 }
@@ -42,8 +46,10 @@ export async function gradeCommand(
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
     ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
   });
   writeReports(report, opts);
+  if (report.target === 'exercises') recordResults(course, report, resolve(repoRoot, 'exercises'));
   if (opts.quiet !== true) {
     print(formatTable(report, { details: report.exercises.length <= 3 }));
     if (report.seed !== 0)
@@ -69,7 +75,7 @@ export function writeReports(
     mkdirSync(dirname(userPath(file)), { recursive: true });
     writeFileSync(userPath(file), text);
   };
-  write(opts.json, JSON.stringify(report, null, 2) + '\n');
+  write(opts.json, JSON.stringify(plainReport(report), null, 2) + '\n');
   write(opts.gradescope, JSON.stringify(toGradescope(report), null, 2) + '\n');
   write(opts.junit, toJUnit(report));
 }

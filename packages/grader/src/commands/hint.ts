@@ -15,10 +15,13 @@ export class UnknownHintError extends Error {
   }
 }
 
-/** Prints the next hint, the one named `key`, or all; remembers which were seen. */
+/**
+ * Prints the next hint, the one named `key`, or all; remembers which were seen. Inside `watch`
+ * (`inWatch`) the way to the next hint is a key, not a command.
+ */
 export function showHint(
   exercise: Exercise,
-  opts: { all?: boolean; key?: string },
+  opts: { all?: boolean; key?: string; inWatch?: boolean },
   print: (s: string) => void,
 ): void {
   const keys = Object.keys(exercise.hints);
@@ -39,7 +42,13 @@ export function showHint(
   }
   const unseen = keys.filter((k) => !seen.has(k));
   if (unseen.length > 0) {
-    print(dim(`\nMore: npm run course -- hint ${exercise.id}   (all: --all)`));
+    print(
+      dim(
+        opts.inWatch === true
+          ? '\nMore: press h again'
+          : `\nMore: npm run course -- hint ${exercise.id}   (all: --all)`,
+      ),
+    );
   } else if (opts.all !== true && next === undefined) {
     print(
       dim(

@@ -7,6 +7,7 @@
  * `COURSE_SANDBOX_DIR`; a worker then only starts processes. Run by hand (no such variable),
  * the worker bundles `COURSE_TARGET` itself, once, and removes the bundle when it exits.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadCourse } from '../course';
 import { repoRoot } from '../paths';
@@ -29,6 +30,14 @@ export function learnerModule<M>(file: string, options: ModuleOptions = {}): Rem
 /** This worker's sandbox for the chapter of `file`, started on first use. */
 export async function sandboxFor(file: string): Promise<Sandbox> {
   const dir = await chapterDir(file);
+  // A worker kept between runs (watch's warm instance) gets a new bundle folder per run: the
+  // sandboxes of the last run's bundles have nothing more to do.
+  for (const [other, old] of sandboxes) {
+    if (!existsSync(other)) {
+      old.kill();
+      sandboxes.delete(other);
+    }
+  }
   let sandbox = sandboxes.get(dir);
   if (sandbox === undefined) {
     const timeout = Number(process.env.COURSE_TIMEOUT_MS);

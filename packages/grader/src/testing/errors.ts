@@ -176,3 +176,19 @@ export class InputMutationError extends GradingError {
     super(what, body, options);
   }
 }
+
+/** The code under test returned one of its inputs, or a view of an input's storage, as an output. */
+export class AliasedOutputError extends GradingError {
+  override name = 'AliasedOutputError';
+  constructor(
+    what: string,
+    body: string,
+    /** Where the output is in the result: 'nextH', 'grads.dWx'. */
+    readonly output: string,
+    /** Name of the input it aliases. */
+    readonly input: string,
+    options: HintOptions = {},
+  ) {
+    super(what, body, options);
+  }
+}

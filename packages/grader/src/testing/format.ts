@@ -58,9 +58,10 @@ export function formatError(e: number): string {
   return e.toExponential(1);
 }
 
-/** A tolerance as written in the source: 1e-8, 2.5e-7. */
+/** A tolerance as written in the source: 1e-8, 2.5e-7; 0 is "0: an exact match". */
 export function formatTolerance(t: number): string {
-  return t.toExponential();
+  if (t === 0) return '0: an exact match';
+  return t.toExponential().replace('e+', 'e');
 }
 
 /**

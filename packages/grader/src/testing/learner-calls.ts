@@ -19,6 +19,8 @@ export interface LearnerCall {
   readonly what: string;
   /** The arguments as the suite passed them (trusted objects; the sandbox saw copies). */
   readonly args: readonly unknown[];
+  /** What the call returned, as the trusted side decoded it (copies of the learner's tensors). */
+  readonly value?: unknown;
   readonly report: CallReport;
 }
 

@@ -1,17 +1,22 @@
 /**
- * Inputs are read-only. A forward that writes into `x`, or a clip that scales the caller's
- * gradients in place, passes a value check and then corrupts the next step of training, so
- * suites check it directly.
+/**
+ * Inputs are read-only, and outputs are new tensors. A forward that writes into `x`, or a clip
+ * that scales the caller's gradients in place, passes a value check and then corrupts the next
+ * step of training; a clip that hands back the caller's own tensor when no clipping is needed
+ * does the same one step later, when the caller updates what it was given. Suites check both
+ * directly, through this one helper.
  *
  * The learner's code runs in the sandbox on copies of the inputs, so the caller's tensors never
- * change there: what counts is the sandbox's report of each call (it compares every input with
- * a private copy taken before the call). For functions that run here (the harness's own tests)
- * every input is snapshotted and compared bit for bit after the call.
+ * change there and an output is never the caller's object: what counts is the sandbox's report
+ * of each call (it compares every input with a private copy taken before the call, and says
+ * which output tensors are an input or share its storage). For functions that run here (the
+ * harness's own tests) every input is snapshotted and compared bit for bit after the call, and
+ * the result's tensors are compared with the inputs by identity and storage.
  */
 import type { NestedArray, Tensor } from '@rnn-course/core';
-import type { Mutation } from '../sandbox/index';
+import type { Alias, Mutation } from '../sandbox/index';
 import { heldBySandbox } from '../sandbox/index';
-import { InputMutationError, type HintOptions } from './errors';
+import { AliasedOutputError, InputMutationError, type HintOptions } from './errors';
 import { describeValue, formatIndex, formatNumber, isTensor, unravelIndex } from './format';
 import { withCallLog, type LearnerCall } from './learner-calls';
 
@@ -19,9 +24,15 @@ import { withCallLog, type LearnerCall } from './learner-calls';
 export type WatchedInput = Tensor | NestedArray;
 
 /** Options of `expectNoInputMutation`. */
-export interface MutationOptions extends HintOptions {
+export interface MutationOptions<T = unknown> extends HintOptions {
   /** The function's name in the message: 'rnnStepForward' (default 'the function under test'). */
   what?: string;
+  /**
+   * The part of the result whose tensors must be new: none of them may be an input or share an
+   * input's storage (a `reshape` or `detach` of it). Default: the whole result except a field
+   * named `cache` (a cache may hold the inputs: the backward reads them).
+   */
+  outputs?: (result: T) => unknown;
 }
 
 /** One changed input, in words. */
@@ -33,17 +44,19 @@ interface Change {
 
 /**
  * Runs `run` (and awaits it: learner code runs in another process) and asserts that it left
- * every input exactly as it was (bitwise, shape included). Names the inputs that changed and,
- * for the first, the first changed element: "rnnStepForward changed its input Wx: element
- * [1, 2] was 0.5 before the call, 0.25 after". inputs: named tensors or number arrays, any
+ * every input exactly as it was (bitwise, shape included), then that no tensor of the result is
+ * one of the input tensors or a view of one's storage. Names the inputs that changed and, for
+ * the first, the first changed element: "rnnStepForward changed its input Wx: element [1, 2]
+ * was 0.5 before the call, 0.25 after"; or the output and the input it aliases: "clipGradNorm
+ * returned its input dWx itself as grads.dWx". inputs: named tensors or number arrays, any
  * shapes, as the suite passed them (also inside a cache the learner's forward returned, where
  * they are recognised by value). Resolves to what `run` returned.
  */
 export async function expectNoInputMutation<T>(
   inputs: Record<string, WatchedInput>,
   run: () => T | Promise<T>,
-  options: MutationOptions = {},
-): Promise<T> {
+  options: MutationOptions<Awaited<T>> = {},
+): Promise<Awaited<T>> {
   const what = options.what ?? 'the function under test';
   const before = Object.entries(inputs).map(([name, value]) => ({
     name,
@@ -60,8 +73,75 @@ export async function expectNoInputMutation<T>(
           const change = firstChange(snap, snapshot(value));
           return change === undefined ? [] : [{ name, ...change }];
         });
-  if (changes.length === 0) return result;
-  throw mutationError(what, changes, options);
+  if (changes.length > 0) throw mutationError(what, changes, options);
+  const outputs = options.outputs === undefined ? withoutCache(result) : options.outputs(result);
+  const alias = reportedAlias(calls, outputs, inputs) ?? firstAlias(outputs, inputs);
+  if (alias !== undefined) {
+    const how = alias.same
+      ? `returned its input ${alias.input} itself as ${alias.output}`
+      : `returned ${alias.output}, which shares its storage with the input ${alias.input} (a view of it, such as reshape or detach, not a copy)`;
+    const body =
+      `${what} ${how}. Outputs must be new tensors: a caller that updates ${alias.output} ` +
+      `would change ${alias.input} too. Build the output from new data (fromData, clone, or an op ` +
+      "that computes a new tensor), even when its values equal the input's.";
+    throw new AliasedOutputError(what, body, alias.output, alias.input, options);
+  }
+  return result;
+}
+
+/** An output that is (or views) an input, as `firstAlias` finds it and the message names it. */
+interface FoundAlias {
+  readonly output: string;
+  readonly input: string;
+  readonly same: boolean;
+}
+
+/**
+ * The first alias the sandbox reported for a call made inside the run, among the tensors of
+ * `outputs` (the trusted copies the call returned are recognised by identity): the output's
+ * path within the result, and the input's name (`inputs`' key, else the parameter's name).
+ */
+function reportedAlias(
+  calls: readonly LearnerCall[],
+  outputs: unknown,
+  inputs: Record<string, WatchedInput>,
+): FoundAlias | undefined {
+  for (const call of calls) {
+    for (const a of call.report.aliased as readonly Alias[]) {
+      const returned = resolveResult(call.value, a.output);
+      if (returned === undefined || !contains(outputs, returned)) continue;
+      const at = resolvePath(call.args, a.input);
+      const named = Object.entries(inputs).find(([, v]) => v === at?.value);
+      const output = a.output.replace(/^result\.?/, '');
+      return {
+        output: output === '' ? 'its result' : output,
+        input: named?.[0] ?? label(call, a.input),
+        same: a.same,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** `result.grads.dWx` → that object of the trusted copy of a call's result. */
+function resolveResult(value: unknown, path: string): unknown {
+  if (!path.startsWith('result')) return undefined;
+  let at: unknown = value;
+  for (const step of path.slice('result'.length).matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[step[1] ?? Number(step[2])];
+  }
+  return at;
+}
+
+/** True when `target` is `root` or found inside it, a few levels deep. */
+function contains(root: unknown, target: unknown, depth = 0): boolean {
+  if (root === target) return true;
+  if (depth > 4 || typeof root !== 'object' || root === null || ArrayBuffer.isView(root))
+    return false;
+  if (isTensor(root)) return false;
+  const values = Array.isArray(root) ? root : Object.values(root);
+  return values.some((v) => contains(v, target, depth + 1));
 }
 
 /**
@@ -195,6 +275,42 @@ function sameValues(a: unknown, b: unknown): boolean {
   const x = snapshot(a);
   const y = snapshot(b);
   return x.kind !== 'other' && firstChange(x, y) === undefined;
+}
+
+/** The result without its `cache` field, which may hold the inputs by design. */
+function withoutCache(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null || Array.isArray(result) || isTensor(result))
+    return result;
+  return Object.fromEntries(Object.entries(result).filter(([key]) => key !== 'cache'));
+}
+
+/** The first tensor of `outputs` (searched a few levels deep) that is or views an input tensor. */
+function firstAlias(
+  outputs: unknown,
+  inputs: Record<string, WatchedInput>,
+): { output: string; input: string; same: boolean } | undefined {
+  const watched = Object.entries(inputs).filter((e): e is [string, Tensor] => isTensor(e[1]));
+  let found: { output: string; input: string; same: boolean } | undefined;
+  const visit = (value: unknown, path: string, depth: number): void => {
+    if (found !== undefined || depth > 4 || typeof value !== 'object' || value === null) return;
+    if (isTensor(value)) {
+      for (const [name, input] of watched) {
+        if (value === input || value.data.buffer === input.data.buffer) {
+          found = { output: path, input: name, same: value === input };
+          return;
+        }
+      }
+      return;
+    }
+    if (ArrayBuffer.isView(value)) return;
+    const entries = Array.isArray(value)
+      ? value.map((v, i) => [`${path}[${i}]`, v] as const)
+      : Object.entries(value).map(([k, v]) => [path === '' ? k : `${path}.${k}`, v] as const);
+    for (const [p, v] of entries) visit(v, p, depth + 1);
+  };
+  visit(outputs, '', 0);
+  if (found !== undefined && found.output === '') found = { ...found, output: 'its result' };
+  return found;
 }
 
 /** A copy of an input: its shape (or nesting) and its values as raw 64-bit patterns. */

@@ -56,7 +56,7 @@ function recorded(
 ): RemoteFunction<unknown[], unknown> {
   const withReport = async (...args: unknown[]): Promise<CallResult<unknown>> => {
     const result = await remote.withReport(...args);
-    recordCall({ what: name, args, report: result.report });
+    recordCall({ what: name, args, value: result.value, report: result.report });
     return result;
   };
   const fn = (async (...args: unknown[]): Promise<unknown> => {

@@ -1,6 +1,6 @@
-import { tensor, zeros } from '@rnn-course/core';
+import { reshape, tensor, zeros } from '@rnn-course/core';
 import { describe, expect, it } from 'vitest';
-import { InputMutationError } from '../../src/testing/errors';
+import { AliasedOutputError, InputMutationError } from '../../src/testing/errors';
 import { expectNoInputMutation } from '../../src/testing/mutation';
 import { rejected } from './fixtures/thrown';
 
@@ -114,5 +114,53 @@ describe('expectNoInputMutation', () => {
     expect((await rejected(expectNoInputMutation({ x }, later))).message).toMatch(
       /changed its input x: element \[1\] was 2 before the call, 5 after/,
     );
+  });
+
+  it('fails an output that is an input itself, naming both', async () => {
+    const grads = { dWx: tensor([1, 2]), db: tensor([3]) };
+    const error = await rejected(
+      expectNoInputMutation(grads, () => ({ grads: { dWx: grads.dWx.clone(), db: grads.db } }), {
+        what: 'clipGradNorm',
+      }),
+    );
+    expect(error).toBeInstanceOf(AliasedOutputError);
+    expect(error.message).toMatch(
+      /^clipGradNorm returned its input db itself as grads\.db\. Outputs must be new tensors: a caller that updates grads\.db would change db too\./,
+    );
+    expect((error as AliasedOutputError).output).toBe('grads.db');
+  });
+
+  it("fails an output that views an input's storage (a reshape of it)", async () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const error = await rejected(
+      expectNoInputMutation({ x }, () => ({ out: reshape(x, [4]) }), { what: 'flatten' }),
+    );
+    expect(error.message).toMatch(
+      /^flatten returned out, which shares its storage with the input x \(a view of it/,
+    );
+  });
+
+  it('lets the cache hold the inputs, and looks only where outputs says', async () => {
+    const x = tensor([1, 2]);
+    const forward = () => ({ out: x.clone(), cache: { x } });
+    await expect(expectNoInputMutation({ x }, forward)).resolves.toBeDefined();
+    const error = await rejected(
+      expectNoInputMutation({ x }, forward, { outputs: (r) => r.cache }),
+    );
+    expect(error.message).toMatch(/returned its input x itself as x\./);
+  });
+
+  it('reports a mutation before an alias', async () => {
+    const x = tensor([1, 2]);
+    const error = await rejected(
+      expectNoInputMutation({ x }, () => {
+        x.set(0, 0);
+        return x;
+      }),
+    );
+    expect(error).toBeInstanceOf(InputMutationError);
   });
 });
