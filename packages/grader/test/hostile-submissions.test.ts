@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grade, type ExerciseReport, type Report } from '../src/index';
+import { grade, gradeBatch, loadCourse, type ExerciseReport, type Report } from '../src/index';
 import { fromRoot } from '../src/paths';
 import { fixturesDir } from './fixture-paths';
 
@@ -227,5 +227,119 @@ describe('honest submissions', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a class of hostile submissions graded with grade-batch --seed random', () => {
+  /** Each row's student, the exercises its submission attacks, and what the refusal says. */
+  const attacks: Record<string, { ids: string[]; says: RegExp }> = {
+    'patched-math': {
+      ids: ['rnn/word-embedding-forward', 'rnn/word-embedding-backward'],
+      says: /wrong/,
+    },
+    'patched-intrinsics': {
+      ids: ['rnn/temporal-affine-forward', 'rnn/word-embedding-forward'],
+      says: /^out: wrong everywhere/,
+    },
+    'fake-events': {
+      ids: ['rnn/rnn-step-forward', 'rnn/rnn-step-backward', 'rnn/word-embedding-forward'],
+      says: /was refused/,
+    },
+    'rewrite-suite': {
+      ids: ['rnn/word-embedding-forward', 'rnn/word-embedding-backward'],
+      says: /process.getBuiltinModule\('fs'\) was refused/,
+    },
+    reference: {
+      ids: [
+        'rnn/rnn-step-forward',
+        'rnn/rnn-forward',
+        'rnn/temporal-affine-forward',
+        'rnn/temporal-softmax-loss-and-grad',
+        'rnn/word-embedding-forward',
+      ],
+      says: /refused|is not defined|disallowed|symbolic link/,
+    },
+    'detect-grading': {
+      ids: ['rnn/word-embedding-forward', 'rnn/temporal-softmax-loss-and-grad'],
+      says: /imports '@rnn-course\/grader\/testing'|^loss: expected/,
+    },
+    autograd: {
+      ids: ['rnn/rnn-step-backward', 'rnn/rnn-forward'],
+      says: /the core's autograd is switched off/,
+    },
+  };
+
+  it("scores each hostile student 0 on what it attacks, with the refusal in the report and the CSV's note; the honest student in full; the course intact", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'course-hostile-class-'));
+    const csv = join(dir, 'grades.csv');
+    const suites = fromRoot('packages/rnn/grading');
+    const suiteHash = (): string[] =>
+      readdirSync(suites)
+        .sort()
+        .map((f) =>
+          createHash('sha256')
+            .update(readFileSync(join(suites, f)))
+            .digest('hex'),
+        );
+    const before = suiteHash();
+    try {
+      const klass = join(dir, 'class');
+      for (const row of Object.keys(attacks))
+        cpSync(hostile(row), join(klass, row), { recursive: true });
+      symlinkSync(
+        fromRoot('packages/rnn/src/word-embedding.ts'),
+        join(klass, 'reference/rnn/word-embedding.ts'),
+      );
+      cpSync(fromRoot('solutions/rnn'), join(klass, 'zz-honest/rnn'), { recursive: true });
+      const rows = await gradeBatch(await loadCourse(), {
+        dir: klass,
+        csv,
+        seed: 'random',
+        timeoutSeconds: 300,
+      });
+      expect(rows.map((r) => r.student)).toEqual([...Object.keys(attacks).sort(), 'zz-honest']);
+      const lines = readFileSync(csv, 'utf8').split('\n');
+      const header = (lines[0] ?? '').split(',');
+      for (const row of rows) {
+        expect(row.error, row.student).toBeUndefined();
+        const report = row.report as Report;
+        expect(report.seed, row.student).toBeGreaterThan(0); // drawn at grading time, recorded
+        if (row.student === 'zz-honest') {
+          expect(report.score).toBe(report.maxScore);
+          continue;
+        }
+        const attack = attacks[row.student] as { ids: string[]; says: RegExp };
+        for (const id of attack.ids) {
+          const e = byId(report, id);
+          expect([row.student, id, e.score]).toEqual([row.student, id, 0]);
+          expect(e.tests.filter((t) => t.status === 'passed').map((t) => t.name)).toEqual([]);
+          expect(e.message, `${row.student} ${id}`).toMatch(attack.says);
+        }
+        // the CSV row: 0 in every attacked column, the seed, and the refusals that errored
+        const cells = lines.find((l) => l.startsWith(`${row.student},`))?.split(',') ?? [];
+        for (const id of attack.ids)
+          expect(cells[header.indexOf(id)], `${row.student} ${id}`).toBe('0');
+        expect(cells[header.indexOf('seed')]).toBe(String(report.seed));
+      }
+      const line = (student: string): string =>
+        lines.find((l) => l.startsWith(`${student},`)) ?? '';
+      expect(line('rewrite-suite')).toContain("process.getBuiltinModule('fs') was refused");
+      expect(line('reference')).toContain('is a symbolic link to');
+      expect(suiteHash()).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 900_000);
+});
+
+describe('beyond the table: the network', () => {
+  it('scores 0: fetch is refused at import, with what was refused', async () => {
+    const r = await grade({ submission: hostile('network'), filter: ['rnn/clip-grad-norm'] });
+    expectNothing(r);
+    const e = byId(r, 'rnn/clip-grad-norm');
+    expect(e.status).toBe('error');
+    expect(e.message).toMatch(
+      /^could not import .*\/network\/rnn\/clip-grad-norm.ts: fetch was refused: code in the sandbox may not use the network/,
+    );
   });
 });
