@@ -9,22 +9,16 @@
  * - `studentEnvironment()`: the environment of the student's `course grade` process, with a fresh
  *   HOME and TMPDIR of its own and nothing of the instructor's but the PATH and the locale (no
  *   tokens, no COURSE_* settings of an earlier run);
- * - `watchFiles(roots)`: the files of the course checkout and of the class's folder, kept before
- *   the student's run and compared after it; a change is restored and reported;
+ * - `watchFiles(roots)`: the files of the course checkout that grading depends on and of the
+ *   class's folder, kept before the student's run and compared after it; a change is reported.
+ *   It is not undone: the grader cannot tell a submission's change from an edit someone made
+ *   meanwhile, and writing back would lose that edit; the note says to check the checkout;
  * - `isolateStudent()` puts the two together, and `finish()` gives the note that marks the
  *   student's row when the run was void or changed a watched file. The batch goes on.
  */
-import {
-  mkdtempSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-  type Dirent,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { displayPath, repoRoot } from './paths';
 import type { Report } from './report';
 
@@ -68,13 +62,16 @@ export function studentEnvironment(
 export interface FileWatch {
   /** The watched files that differ now: changed, removed or added, as the instructor reads them. */
   changed(): string[];
-  /** Writes back every changed or removed file; added files are left (and listed by `changed`). */
-  restore(): void;
 }
 
 /** Folders not watched: dependencies, build output, run folders (`.course`, `.turbo`, ...). */
 function skipped(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules' || name === 'dist';
+}
+
+/** The files grading reads: code and configuration (not prose, figures or build records). */
+function watched(name: string): boolean {
+  return /\.(ts|mts|cts|js|mjs|cjs|json)$/.test(name) && !name.endsWith('.tsbuildinfo');
 }
 
 function filesUnder(root: string, out: Map<string, Buffer>, depth = 0): void {
@@ -89,7 +86,7 @@ function filesUnder(root: string, out: Map<string, Buffer>, depth = 0): void {
     const path = join(root, entry.name);
     if (entry.isDirectory()) {
       if (depth < 12) filesUnder(path, out, depth + 1);
-    } else if (entry.isFile()) {
+    } else if (entry.isFile() && watched(entry.name)) {
       try {
         out.set(path, readFileSync(path));
       } catch {
@@ -138,27 +135,21 @@ export function watchFiles(roots: readonly string[], files: readonly string[] = 
         ...d.added.map((p) => `${displayPath(p)} (added)`),
       ];
     },
-    restore() {
-      const d = diff();
-      for (const path of [...d.changed, ...d.removed]) {
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, before.get(path) as Buffer);
-      }
-    },
   };
 }
 
 /**
- * The parts of the course checkout a grading run depends on: each package's `src/` and
- * `grading/` and the files at its top (manifest, package.json, configs), `exercises/`,
- * `solutions/`, and the files at the top of the checkout. Figures, screenshots and build output,
- * which other tools rewrite, are left out.
+ * The parts of the course checkout grading a submission depends on: each package's `src/` and
+ * `grading/` and the files at its top (manifest, package.json, configs), `solutions/` (which the
+ * similarity report reads), and the files at the top of the checkout; code and configuration
+ * only. `exercises/`, the learner's own copy, plays no part in grading a submission; figures,
+ * prose, screenshots and build output, which other tools rewrite, are left out.
  */
 export function checkoutRoots(root: string = repoRoot): { roots: string[]; files: string[] } {
   const filesIn = (dir: string): string[] => {
     try {
       return readdirSync(dir, { withFileTypes: true })
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .filter((e) => e.isFile() && !e.name.startsWith('.') && watched(e.name))
         .map((e) => join(dir, e.name));
     } catch {
       return [];
@@ -170,7 +161,6 @@ export function checkoutRoots(root: string = repoRoot): { roots: string[]; files
   return {
     roots: [
       ...packages.flatMap((p) => [join(p, 'src'), join(p, 'grading')]),
-      join(root, 'exercises'),
       join(root, 'solutions'),
     ],
     files: [...filesIn(root), ...packages.flatMap(filesIn)],
@@ -182,9 +172,9 @@ export interface StudentIsolation {
   /** The environment for the student's grading process (see `studentEnvironment`). */
   readonly env: NodeJS.ProcessEnv;
   /**
-   * After the run: removes the student's HOME, restores any watched file the run changed, and
-   * returns the note for the student's row when the grade must not count (the run was void, or
-   * a file of the checkout or of the class changed during it); undefined when all is well.
+   * After the run: removes the student's HOME and returns the note for the student's row when
+   * the grade must not count (the run was void, or a file of the checkout or of the class
+   * changed during it); undefined when all is well.
    */
   finish(report?: Report): string | undefined;
 }
@@ -210,8 +200,10 @@ export function isolateStudent(opts: {
       if (voided !== undefined) notes.push(voided);
       const changed = watch.changed();
       if (changed.length > 0) {
-        watch.restore();
-        notes.push(`files changed while this student was graded (restored): ${changed.join(', ')}`);
+        notes.push(
+          `files changed while this student was graded: ${changed.join(', ')} ` +
+            '(check the course checkout, with git status, before grading more)',
+        );
       }
       return notes.length === 0 ? undefined : `tampering detected, grade void: ${notes.join('; ')}`;
     },

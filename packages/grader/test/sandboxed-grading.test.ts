@@ -17,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isolateStudent, studentEnvironment, watchFiles } from '../src/batch-isolation';
+import { isolateStudent, studentEnvironment } from '../src/batch-isolation';
 import {
   courseOf,
   grade,
@@ -318,11 +318,12 @@ describe('grading a class, each student isolated', () => {
     }
   });
 
-  it('restores a watched file a run changed and says which, and a clean run says nothing', () => {
+  it('names the watched files a run changed, leaves them for the instructor to check, ignores prose; a clean run says nothing', () => {
     const root = join(work, 'checkout');
     mkdirSync(join(root, 'packages/pkg/src'), { recursive: true });
-    mkdirSync(join(root, 'exercises'), { recursive: true });
+    mkdirSync(join(root, 'packages/pkg/grading'), { recursive: true });
     writeFileSync(join(root, 'package.json'), '{}');
+    writeFileSync(join(root, 'packages/pkg/README.md'), '# pkg\n');
     writeFileSync(join(root, 'packages/pkg/src/a.ts'), 'export const a = 1;\n');
     const submissions = join(work, 'submissions');
     mkdirSync(join(submissions, 'bo'), { recursive: true });
@@ -330,21 +331,22 @@ describe('grading a class, each student isolated', () => {
 
     const clean = isolateStudent({ submissions, root });
     expect(clean.env.HOME).toMatch(/course-student-/);
+    writeFileSync(join(root, 'packages/pkg/README.md'), '# pkg, edited meanwhile\n');
     expect(clean.finish()).toBeUndefined();
 
     const run = isolateStudent({ submissions, root });
     writeFileSync(join(root, 'packages/pkg/src/a.ts'), 'export const a = 2;\n');
     rmSync(join(submissions, 'bo/x.ts'));
-    writeFileSync(join(root, 'exercises/new.ts'), '');
+    writeFileSync(join(root, 'packages/pkg/grading/new.grade.ts'), '');
     const note = run.finish();
     expect(note).toMatch(
-      /^tampering detected, grade void: files changed while this student was graded \(restored\): /,
+      /^tampering detected, grade void: files changed while this student was graded: /,
     );
     expect(note).toContain('packages/pkg/src/a.ts');
     expect(note).toContain('bo/x.ts (removed)');
-    expect(note).toContain('exercises/new.ts (added)');
-    expect(readFileSync(join(root, 'packages/pkg/src/a.ts'), 'utf8')).toBe('export const a = 1;\n');
-    expect(readFileSync(join(submissions, 'bo/x.ts'), 'utf8')).toBe('bo');
-    expect(watchFiles([join(root, 'packages')]).changed()).toEqual([]);
+    expect(note).toContain('packages/pkg/grading/new.grade.ts (added)');
+    expect(note).toMatch(/\(check the course checkout, with git status, before grading more\)$/);
+    // nothing is written back: an edit made meanwhile is never lost
+    expect(readFileSync(join(root, 'packages/pkg/src/a.ts'), 'utf8')).toBe('export const a = 2;\n');
   });
 });

@@ -11,7 +11,8 @@
  * - the IPC `send` is taken into a private reference and removed from `process`, so learner code
  *   cannot post replies of its own; `process.kill` and `process._kill` refuse to signal;
  * - `process.getBuiltinModule` and a global `require` refuse with a message that says what was
- *   refused (the bundler turns every `import()` and `require()` it could not resolve at build
+ *   refused, and so do the global network clients (`fetch`, `WebSocket`, `EventSource`), which the
+ *   permission model of Node 20 does not cover (the bundler turns every `import()` and `require()` it could not resolve at build
  *   time into a call of that `require`; the only modules it hands out are the allowed packages);
  * - the built-ins its own bookkeeping uses are private references (intrinsics.ts), so patched
  *   globals change only what the learner's own code computes.
@@ -84,6 +85,13 @@ seal(process, 'getBuiltinModule', (id: unknown) => {
     `process.getBuiltinModule('${StringOf(id)}') was refused: exercises may not use Node's built-in modules`,
   );
 });
+// Node's permission model (Node 20) does not cover the network: the global clients that would
+// reach it refuse, as the built-in `net`, `http` and `dns` modules do through the refusals above.
+for (const name of ['fetch', 'WebSocket', 'EventSource']) {
+  seal(globalThis, name, () => {
+    throw refusal(`${name} was refused: code in the sandbox may not use the network`);
+  });
+}
 seal(globalThis, 'require', (id: unknown) => {
   const found = packages.get(StringOf(id));
   if (found !== undefined) return found;
