@@ -355,6 +355,13 @@ function fromEvents(
       return report(e, file, 'error', `no checks ran (is it graded in ${e.suite}?)`, []);
     if (err.name === 'NotImplementedError')
       return report(e, file, 'not-started', notStartedMessage(e, err.message), []);
+    if (err.name === 'SandboxTimeoutError' && err.message.startsWith('the import of ')) {
+      const seconds = `${ctx.timeoutMs / 1000}s`;
+      const why =
+        `importing ${file} never finished (${seconds} and more): a top-level await that never ` +
+        'settles, or a loop at the top level of the module?';
+      return report(e, file, 'error', why, []);
+    }
     // the sandbox's message names the file already: "<file> failed to import: ..."
     const why = err.message.replace(/^\S+ failed to import: /, '');
     const at = err.location === undefined ? '' : ` (at ${err.location})`;

@@ -40,7 +40,7 @@ describe('the warm instance', () => {
     }
   }, 120_000);
 
-  it('an endless loop ends the instance; the loop is a time-out, the other exercise keeps its grade', async () => {
+  it("an endless loop is stopped by the sandbox's time limit: a time-out, the other exercise keeps its grade, the instance lives on", async () => {
     const dir = join(work, 'loop');
     cpSync(target('infinite-loop'), dir, { recursive: true });
     const warm = await startWarm(dir, 2_000);
@@ -51,7 +51,8 @@ describe('the warm instance', () => {
         ['fixture/sum', 'passed', 2],
       ]);
       expect(r.exercises[0]?.message).toMatch(/timed out after 2s/);
-      expect(warm.alive()).toBe(false);
+      // the loop ran in the sandbox, whose time limit killed it: the worker never hung
+      expect(warm.alive()).toBe(true);
     } finally {
       await warm.close();
     }

@@ -399,6 +399,13 @@ function loaderOf(file: string): esbuild.Loader | undefined {
   return undefined;
 }
 
+/** "syntax error at " before the location of a parse error; nothing before another error's. */
+function syntax(text: string): string {
+  return /^(Could not resolve|cannot find|No matching export|Cannot use|Top-level)/.test(text)
+    ? ''
+    : 'syntax error at ';
+}
+
 function failure(job: ChapterJob, file: string, error: unknown): BundledFile {
   const messages = (error as { errors?: esbuild.Message[] }).errors ?? [];
   const violations: ImportViolation[] = [];
@@ -417,7 +424,7 @@ function failure(job: ChapterJob, file: string, error: unknown): BundledFile {
       const where =
         at === undefined
           ? displayPath(toSource(job, join(job.targetDir, file)))
-          : `${displayPath(toSource(job, at))}:${m.location?.line}:${(m.location?.column ?? 0) + 1}`;
+          : `${syntax(m.text)}${displayPath(toSource(job, at))}:${m.location?.line}:${(m.location?.column ?? 0) + 1}`;
       other.push(`${where}: ${m.text}`);
     }
   }

@@ -136,7 +136,9 @@ describe('the import rule, applied where imports resolve', () => {
       'rnn/word-embedding.ts': `${CORE}export const g = (t: Tensor) => add(t, t);\n`,
     });
     expect(out['rnn/word-embedding.ts']).toBe('ok');
-    expect(out['rnn/rnn-step.ts']).toBe('failed: T/rnn/rnn-step.ts:1:19: Unexpected ";"');
+    expect(out['rnn/rnn-step.ts']).toBe(
+      'failed: syntax error at T/rnn/rnn-step.ts:1:19: Unexpected ";"',
+    );
   });
 });
 
