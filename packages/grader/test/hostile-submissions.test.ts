@@ -161,6 +161,30 @@ describe("row 5: the chapter's reference reached by a computed import, the modul
   });
 });
 
+describe('row 5, the link one level up: a chapter folder that is a symbolic link to the reference', () => {
+  it('scores 0, every file of it refused with the link named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'course-hostile-'));
+    try {
+      symlinkSync(fromRoot('packages/rnn/src'), join(dir, 'rnn'));
+      const r = await grade({
+        submission: dir,
+        filter: ['rnn/rnn-step-forward', 'rnn/word-embedding-forward'],
+      });
+      expectNothing(r);
+      for (const e of r.exercises) {
+        expect(e.status).toBe('error');
+        expect(e.message).toMatch(
+          new RegExp(
+            `^.*/rnn/[\\w-]+\\.ts: .*/rnn is a symbolic link to ${fromRoot('packages/rnn/src')}; submit the file itself, not a link$`,
+          ),
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("row 6: answers through the grader's own helpers, or right only while it sees it is graded", () => {
   it('scores 0: the helpers are an import the rule refuses, and there is nothing to see', async () => {
     const r = await grade({
