@@ -19,6 +19,10 @@ import type { Tensor } from '@rnn-course/core';
  * Chapter 1, "Measuring vanishing gradients" —
  * packages/rnn/README.md#measuring-vanishing-gradients
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param x  `[1, T, D]` one input sequence (batch of one)
  * @param h0 `[1, H]` the initial hidden state
  * @param Wx `[D, H]`, Wh `[H, H]`, b `[H]` the RNN's parameters

@@ -58,6 +58,10 @@ export function rnnForward(
  * Chapter 1, "Backpropagation through time" —
  * packages/rnn/README.md#backpropagation-through-time
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param dh    `[N, T, H]` upstream gradient of the loss with respect to every hidden state
  * @param cache from `rnnForward`
  * @returns `dx [N, T, D]`, `dh0 [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`

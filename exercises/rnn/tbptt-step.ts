@@ -40,6 +40,10 @@ export interface CharRnnGrads {
  *
  * Chapter 1, "Truncated BPTT" — packages/rnn/README.md#truncated-bptt
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param params the six parameters, see `CharRnnParams`
  * @param chunk  `inputs` and `targets`, both `number[][]` of shape `[N][T]`
  * @param hPrev  `[N, H]` the hidden state the previous chunk ended in (zeros for the first)

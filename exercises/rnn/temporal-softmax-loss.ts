@@ -19,6 +19,10 @@ import type { Tensor } from '@rnn-course/core';
  * Chapter 1, "The loss: cross-entropy over time" —
  * packages/rnn/README.md#the-loss-cross-entropy-over-time
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param logits  `[N, T, V]` scores
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not

@@ -44,6 +44,7 @@ export default defineChapter({
       points: 4,
       section: 'backpropagation-through-time',
       week: 2,
+      handDerived: true,
       hints: {
         ops: 'Useful core ops: matmul, transpose, mul, sub, square and sum(a, axis).',
         chain:
@@ -94,6 +95,7 @@ export default defineChapter({
       points: 6,
       section: 'backpropagation-through-time',
       week: 2,
+      handDerived: true,
       hints: {
         ops:
           'Useful core ops: timeStep(dh, t) slices [N, H] out of [N, T, H]; stepsToSequence ' +
@@ -150,6 +152,7 @@ export default defineChapter({
       points: 5,
       section: 'embeddings',
       week: 3,
+      handDerived: true,
       hints: {
         ops:
           'Useful core functions: zeros(shape); dout.data and dW.data are the row-major ' +
@@ -192,6 +195,7 @@ export default defineChapter({
       points: 4,
       section: 'from-hidden-states-to-predictions',
       week: 3,
+      handDerived: true,
       hints: {
         ops: 'Useful core ops: reshape(x, shape), matmul, transpose and sum(a, axis).',
         reshape:
@@ -213,6 +217,7 @@ export default defineChapter({
       points: 6,
       section: 'the-loss-cross-entropy-over-time',
       week: 3,
+      handDerived: true,
       hints: {
         ops:
           'Useful core functions: fromData(data, shape); logits.data is the row-major ' +
@@ -293,6 +298,7 @@ export default defineChapter({
       points: 6,
       section: 'truncated-bptt',
       week: 4,
+      handDerived: true,
       hints: {
         compose:
           'Compose your own layers from this folder: wordEmbeddingForward → rnnForward (from ' +
@@ -317,6 +323,7 @@ export default defineChapter({
       points: 5,
       section: 'measuring-vanishing-gradients',
       week: 4,
+      handDerived: true,
       hints: {
         definition:
           'Entry t is ‖∂h_{T−1}/∂h_t‖_F, a product of per-step Jacobians (eq. 1.15); the last ' +

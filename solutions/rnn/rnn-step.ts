@@ -84,6 +84,10 @@ export function rnnStepForward(
  * Chapter 1, "Backpropagation through time" —
  * packages/rnn/README.md#backpropagation-through-time
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param dnextH `[N, H]` the gradient of the loss with respect to h_t
  * @param cache  from `rnnStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`

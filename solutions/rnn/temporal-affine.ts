@@ -56,6 +56,10 @@ export function temporalAffineForward(
  * Chapter 1, "From hidden states to predictions" —
  * packages/rnn/README.md#from-hidden-states-to-predictions
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param dout  `[N, T, V]` upstream gradient
  * @param cache from `temporalAffineForward`
  * @returns `dx [N, T, H]`, `dW [H, V]`, `db [V]`

@@ -73,6 +73,10 @@ export function wordEmbeddingForward(
  *
  * Chapter 1, "Embeddings" — packages/rnn/README.md#embeddings
  *
+ * Hand-derived: while the grader runs this file's functions the core's autograd is switched
+ * off, so building a graph or calling `.backward()` here fails; derive the gradients from the
+ * chapter's equations (chapter 0, "Hand-derived means hand-derived").
+ *
  * @param dout  `[N, T, D]` upstream gradient
  * @param cache from `wordEmbeddingForward`
  * @returns `dW [V, D]`, zero in the rows of ids that did not occur

@@ -12,6 +12,8 @@ import { Tensor } from './tensor';
 import type { BackwardFn } from './tensor';
 
 let gradEnabled = true;
+/** Why autograd is switched off (`withoutAutograd`), or undefined while it is on. */
+let disabledBecause: string | undefined;
 
 /** True unless inside `noGrad(...)`. */
 export function isGradEnabled(): boolean {
@@ -32,6 +34,33 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Runs `fn` with the core's autograd switched off: building a graph (an op on a tensor that
+ * requires grad), `backward()` and accumulating into `.grad` throw an error that names the
+ * operation and says `reason`. The grader wraps a learner's hand-written backward in it, so
+ * that "hand-derived" cannot mean "computed by the core". Nested calls keep the outermost
+ * reason, and nothing inside `fn` can switch autograd back on: the flag is private to this
+ * module and is restored only when `fn` returns or throws. `fn` must be synchronous (the flag
+ * does not follow a promise).
+ *
+ * @param reason the end of the error message, e.g. `this exercise asks for a hand-derived
+ *   backward; the core's autograd is switched off here`
+ */
+export function withoutAutograd<T>(reason: string, fn: () => T): T {
+  const previous = disabledBecause;
+  disabledBecause = previous ?? reason;
+  try {
+    return fn();
+  } finally {
+    disabledBecause = previous;
+  }
+}
+
+/** Throws when inside `withoutAutograd`; `what` names the operation in the message. */
+function assertAutogradOn(what: string): void {
+  if (disabledBecause !== undefined) throw new Error(`${what}: ${disabledBecause}`);
+}
+
 /** True when an op on `inputs` must be recorded: grad is enabled and some input requires it. */
 export function needsGrad(...inputs: readonly Tensor[]): boolean {
   return gradEnabled && inputs.some((t) => t.requiresGrad);
@@ -50,6 +79,7 @@ export function record(
   backward: BackwardFn,
 ): Tensor {
   if (!needsGrad(...parents)) return out;
+  assertAutogradOn(`${op} on a tensor that requires grad`);
   out.requiresGrad = true;
   out.op = op;
   out.parents = parents;
@@ -68,6 +98,7 @@ export function record(
  */
 export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
   if (!t.requiresGrad) return;
+  assertAutogradOn('accumulating a gradient');
   if (g.length !== t.size) {
     throw new Error(`accumulate: gradient has ${g.length} entries, tensor has ${t.size}`);
   }
@@ -88,6 +119,7 @@ export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
  */
 export function accumulateSlice(t: Tensor, add: (acc: Float64Array) => void): void {
   if (!t.requiresGrad) return;
+  assertAutogradOn('accumulating a gradient');
   if (t.grad === null) t.grad = new Tensor(new Float64Array(t.size), t.shape);
   add(t.grad.data);
 }
@@ -141,6 +173,7 @@ export function currentWalkEnd(): WalkEnd | null {
  * @param seed flat d(loss)/d(root), `root.size` entries
  */
 export function backwardFrom(root: Tensor, seed: Float64Array): void {
+  assertAutogradOn('backward');
   const order = topologicalSort(root);
   // Intermediate gradients belong to this walk only; leaves keep what they had.
   for (const node of order) if (node.backwardFn !== null) node.grad = null;

@@ -41,6 +41,7 @@ export {
   accumulate,
   accumulateSlice,
   topologicalSort,
+  withoutAutograd,
 } from './autograd';
 export { broadcastShapes, broadcastOffsets, sumToShape } from './broadcast';
 

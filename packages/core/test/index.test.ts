@@ -23,6 +23,7 @@ describe('the public API (src/index.ts)', () => {
       'randu',
       'noGrad',
       'isGradEnabled',
+      'withoutAutograd',
       'add',
       'sub',
       'mul',

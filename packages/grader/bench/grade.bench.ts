@@ -110,7 +110,7 @@ try {
     cpSync(resolve(repoRoot, 'solutions', chapter), join(dir, chapter), { recursive: true });
   }
   const file = join(dir, first.file);
-  const warm = await startWarm(course, dir, 10_000);
+  const warm = await startWarm(dir, 10_000);
   const warmRuns: number[] = [];
   try {
     for (let i = 0; i < runs + 1; i++) {

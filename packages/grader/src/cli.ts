@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { findExercise, loadCourse, selectExercises, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
+import { writeSimilarityReport } from './similarity/index';
 import { gradeCommand } from './commands/grade';
 import { showHint, UnknownHintError } from './commands/hint';
 import {
@@ -26,6 +27,7 @@ import { exportCourse, needsInstructorCopy } from './export';
 import { hasSolutions, repoRoot, userPath } from './paths';
 import { recordResults } from './state';
 import { killActiveRuns } from './run-vitest';
+import { parseSeed } from './testing/seed';
 import { verify } from './verify';
 import { generate } from './commands/generate';
 import { resolve } from 'node:path';
@@ -40,6 +42,8 @@ const USAGE = `Usage: npm run course -- <command>
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
+      --seed random|N           instructors: draw the suites' inputs from a seed chosen now
+                                (recorded in every report; --seed N grades the same inputs)
       --time-limit SECONDS      stop grading then; what has not finished is error (a batch's
                                 limit per student)
   watch [id]                    re-grade on every save; h hint, l list, q quit
@@ -56,8 +60,10 @@ const USAGE = `Usage: npm run course -- <command>
   export DIR                    instructors: write the learner's repository (no solutions/) with
                                 a GitHub Classroom workflow
   grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT] [--jobs N]
+              [--seed random|N] [--similarity [--similarity-threshold 0..1]]
                                 grade a folder of student folders into one CSV, N students at
-                                a time (default: one per core)`;
+                                a time (default: one per core); with --similarity also
+                                FILE.similarity.csv and .md`;
 
 const COMMANDS = [
   'list',
@@ -225,6 +231,7 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       junit: { type: 'string' },
       'fail-under': { type: 'string' },
       timeout: { type: 'string' },
+      seed: { type: 'string' },
       'time-limit': { type: 'string' },
       quiet: { type: 'boolean' },
     },
@@ -248,12 +255,27 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
       ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
+      ...seedOf(values),
       // counted from the start of this process, as a batch that started it counts
       ...(limit === undefined ? {} : { deadline: performance.timeOrigin + limit * 1000 }),
       quiet: values.quiet === true,
     },
     print,
   );
+}
+
+/** `--seed random` or `--seed N`, checked. */
+function seedOf(values: Record<string, string | boolean | undefined>): {
+  seed?: number | 'random';
+} {
+  const text = values.seed;
+  if (typeof text !== 'string') return {};
+  if (text === 'random') return { seed: 'random' };
+  try {
+    return { seed: parseSeed(text) };
+  } catch (error) {
+    throw new UsageError(`--seed: ${(error as Error).message}`);
+  }
 }
 
 async function verifyCli(course: Course, args: string[]): Promise<number> {
@@ -282,6 +304,9 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv: { type: 'string' },
       shard: { type: 'string' },
       timeout: { type: 'string' },
+      seed: { type: 'string' },
+      similarity: { type: 'boolean' },
+      'similarity-threshold': { type: 'string' },
       jobs: { type: 'string' },
     },
     1,
@@ -304,11 +329,26 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv,
       ...(shard === undefined ? {} : { shard }),
       ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+      ...seedOf(values),
       ...(jobs === undefined ? {} : { jobs }),
     },
     print,
   );
   print(`Wrote ${csv}: ${rows.length} student(s).`);
+  if (values.similarity === true || values['similarity-threshold'] !== undefined) {
+    const threshold = Number(values['similarity-threshold'] ?? 0.5);
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new UsageError(
+        `--similarity-threshold takes a number from 0 to 1, got '${values['similarity-threshold']}'`,
+      );
+    }
+    const base = csv.replace(/\.csv$/, '');
+    const files = { csv: `${base}.similarity.csv`, markdown: `${base}.similarity.md` };
+    const report = writeSimilarityReport({ course, dir, threshold, ...files });
+    print(
+      `Wrote ${files.csv} and ${files.markdown}: ${report.matches.length} pair(s) at ${threshold} or more.`,
+    );
+  }
   return 0;
 }
 

@@ -10,6 +10,12 @@ export interface EventError {
   readonly message: string;
   /** Stack frames as `file:line:column`, innermost first. */
   readonly frames: readonly string[];
+  /**
+   * For an error thrown by the learner's code in the sandbox: where in the learner's own files,
+   * `exercises/rnn/rnn-step.ts:7:7` (the innermost frame there, even when the error was thrown
+   * in the core, as a ShapeError is).
+   */
+  readonly location?: string;
 }
 
 /** A test module's checks, known once Vitest has collected them. */

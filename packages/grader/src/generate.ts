@@ -28,7 +28,6 @@ import {
 import { createRequire } from 'node:module';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import type { Course } from './course';
-import { blankComments } from './imports';
 import { displayPath, fromRoot, repoRoot } from './paths';
 
 /** One generated file: where it goes, what is there now (undefined: nothing), what belongs. */
@@ -397,4 +396,31 @@ export function slug(heading: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-');
+}
+
+/**
+ * Replaces comments with spaces (newlines kept, so offsets and line numbers stay the same).
+ * Strings are skipped so that `'//'` inside a string is not taken for a comment.
+ */
+function blankComments(source: string): string {
+  const out = source.split('');
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i];
+    const next = source[i + 1];
+    if (c === '/' && next === '/') {
+      while (i < source.length && source[i] !== '\n') out[i++] = ' ';
+    } else if (c === '/' && next === '*') {
+      const end = source.indexOf('*/', i + 2);
+      const stop = end === -1 ? source.length : end + 2;
+      for (; i < stop; i++) if (source[i] !== '\n') out[i] = ' ';
+    } else if (c === "'" || c === '"' || c === '`') {
+      i++;
+      while (i < source.length && source[i] !== c) i += source[i] === '\\' ? 2 : 1;
+      i++;
+    } else {
+      i++;
+    }
+  }
+  return out.join('');
 }

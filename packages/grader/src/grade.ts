@@ -1,7 +1,10 @@
 /**
- * Grading: resolve the target, check its imports, run the suites in one Vitest process, re-run
- * separately whatever a hung worker kept from finishing, and turn the events into a report.
+ * Grading: resolve the target, bundle it for the sandbox (which applies the import rule where
+ * imports resolve), stage the suites, run them in one Vitest process, re-run separately whatever
+ * a hung worker kept from finishing, check that the suites did not change, and turn the events
+ * into a report.
  */
+import { randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { courseOf, loadCourse, selectExercises } from './course';
@@ -14,14 +17,18 @@ import type {
   SuiteEvent,
   TestEvent,
 } from './events';
-import { checkImports, describeViolation } from './imports';
+import { describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
 import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
+import { acceptedTests, cappedScore } from './results-channel';
 import { runVitest, type RunOptions, type RunResult } from './run-vitest';
+import { bundleTarget } from './sandbox/bundle';
+import { stageSuites, suitesInPlace, voidMessage } from './staged-suites';
 import { resolveTarget } from './target';
+import { MAX_SEED } from './testing/seed';
 import type { Target } from './target';
 
 /** What to grade. */
@@ -34,6 +41,12 @@ export interface GradeOptions {
   readonly filter?: readonly string[];
   /** Per-check time limit (default 10 s); a check running longer is `error`. */
   readonly timeoutMs?: number;
+  /**
+   * The seed of the suites' inputs (src/testing/seed.ts): 0, the default, keeps every suite's
+   * own inputs; `'random'` draws one now (instructors: hard-coded outputs then fail). The seed
+   * used is in the report, so that `seed: N` grades the same inputs again.
+   */
+  readonly seed?: number | 'random';
   /**
    * When grading must end (epoch ms; a batch's time per student): the run is stopped then,
    * results already in are kept, and what did not finish is `error`.
@@ -56,17 +69,20 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
     opts.course ?? (opts.manifests !== undefined ? courseOf(opts.manifests) : await loadCourse());
   const selected = selectExercises(course, opts.filter);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const seed = opts.seed === 'random' ? randomSeed() : (opts.seed ?? 0);
+  if (!(Number.isSafeInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
+    throw new RangeError(`grade: seed must be a whole number from 0 to ${MAX_SEED}, is ${seed}`);
+  }
   const target = resolveTarget(course, opts);
   try {
-    const run = opts.runner ?? runVitest;
-    const { results, warnings } = await gradeIn(
-      course,
-      selected,
-      target,
+    const { results, warnings } = await gradeIn(course, selected, target, {
       timeoutMs,
-      run,
-      opts.deadline,
-    );
+      seed,
+      runner: opts.runner ?? runVitest,
+      // a warm runner (watch) keeps its suites where they are: they are hashed, not copied
+      stage: opts.runner === undefined,
+      ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
+    });
     const exercises = selected.map((e) => results.get(e.id) as ExerciseReport);
     const chapters = course.chapters
       .map((c) => {
@@ -85,6 +101,7 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
     return plainReport(
       {
         target: target.name,
+        seed,
         score: sum(exercises.map((e) => e.score)),
         maxScore: sum(exercises.map((e) => e.maxScore)),
         exercises,
@@ -100,13 +117,23 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
   }
 }
 
+/** How the suites run: the per-check time limit and the seed of their inputs. */
+interface RunSettings {
+  readonly timeoutMs: number;
+  readonly seed: number;
+  /** When grading must end (epoch ms), see `GradeOptions.deadline`. */
+  readonly deadline?: number;
+  /** What runs the suites: a Vitest child process, or `watch`'s warm instance. */
+  readonly runner: (opts: RunOptions) => Promise<RunResult>;
+  /** Stage copies of the suites (a cold run); a warm run hashes them in place instead. */
+  readonly stage: boolean;
+}
+
 async function gradeIn(
   course: Course,
   selected: readonly Exercise[],
   target: Target,
-  timeoutMs: number,
-  run: (opts: RunOptions) => Promise<RunResult>,
-  deadline?: number,
+  settings: RunSettings,
 ): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
   const results = new Map<string, ExerciseReport>();
   const warnings: string[] = [];
@@ -115,29 +142,90 @@ async function gradeIn(
     results.set(e.id, report(e, fileOf(e), status, message, []));
   };
 
-  // 1. Files that are missing, imports that are not allowed, suites that do not exist.
-  const violations = checkImports(course, selected, target.sourceDir);
-  const runnable: Exercise[] = [];
-  for (const e of selected) {
-    const found = violations.get(e.id);
-    if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
-    else if (found !== undefined) early(e, 'error', found.map(describeViolation).join('\n'));
-    else if (!existsSync(fromRoot(e.suite))) early(e, 'error', `grading suite missing: ${e.suite}`);
-    else runnable.push(e);
+  // 1. Files that are missing, imports that are not allowed, suites that do not exist. The
+  //    bundle the import rule is checked on is what the sandbox runs; the workers get its folder.
+  const bundle = await bundleTarget({
+    course,
+    targetDir: target.dir,
+    sourceDir: target.sourceDir,
+    exercises: selected,
+  });
+  try {
+    const runnable: Exercise[] = [];
+    for (const e of selected) {
+      const bundled = bundle.file(e.file);
+      if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
+      else if (bundled?.status === 'refused') {
+        early(e, 'error', bundled.violations.map(describeViolation).join('\n'));
+      } else if (!existsSync(fromRoot(e.suite))) {
+        early(e, 'error', `grading suite missing: ${e.suite}`);
+      } else runnable.push(e);
+    }
+    if (runnable.length === 0) return { results, warnings };
+    return await runSuites(course, runnable, target, settings, bundle.dir, results, warnings);
+  } finally {
+    bundle.cleanup();
   }
-  if (runnable.length === 0) return { results, warnings };
+}
 
+/** Runs the suites of `runnable` on staged copies; a suite changed meanwhile voids the run. */
+async function runSuites(
+  course: Course,
+  runnable: readonly Exercise[],
+  target: Target,
+  { timeoutMs, seed, deadline, runner, stage }: RunSettings,
+  sandboxDir: string,
+  results: Map<string, ExerciseReport>,
+  warnings: string[],
+): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
+  const fileOf = (e: Exercise): string => displayPath(resolve(target.sourceDir, e.file));
+  const suiteFiles = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
+  const staged = stage ? stageSuites(suiteFiles) : suitesInPlace(suiteFiles);
+  try {
+    const run = async (suites: string[], exercises?: string[]): Promise<RunResult> => {
+      const r = await runner({
+        targetDir: target.dir,
+        suites: suites.map((suite) => staged.staged(suite)),
+        timeoutMs,
+        seed,
+        sandboxDir,
+        stagedFolders: staged.folders,
+        ...(exercises === undefined ? {} : { exercises }),
+        ...(deadline === undefined ? {} : { deadline }),
+      });
+      // events name the staged copies; the rest of grading speaks of the course's suites
+      const events = r.events.map((ev) =>
+        'file' in ev ? { ...ev, file: staged.original(ev.file) } : ev,
+      );
+      return { ...r, events };
+    };
+    await gradeRuns(course, runnable, target, { timeoutMs, deadline }, run, results, warnings);
+    const changed = staged.changed();
+    if (changed.length > 0) {
+      const message = voidMessage(changed);
+      warnings.push(message);
+      for (const e of runnable) results.set(e.id, report(e, fileOf(e), 'error', message, []));
+    }
+    return { results, warnings: [...new Set(warnings)] };
+  } finally {
+    staged.cleanup();
+  }
+}
+
+async function gradeRuns(
+  course: Course,
+  runnable: readonly Exercise[],
+  target: Target,
+  { timeoutMs, deadline }: { readonly timeoutMs: number; readonly deadline?: number | undefined },
+  run: (suites: string[], exercises?: string[]) => Promise<RunResult>,
+  results: Map<string, ExerciseReport>,
+  warnings: string[],
+): Promise<void> {
   // 2. One Vitest run for everything; the exercise filter only when not all of a suite is asked.
   const suites = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
   const inSuites = course.exercises.filter((e) => suites.includes(fromRoot(e.suite)));
   const filter = inSuites.length === runnable.length ? undefined : runnable.map((e) => e.id);
-  const first = await run({
-    targetDir: target.dir,
-    suites,
-    timeoutMs,
-    ...(filter ? { exercises: filter } : {}),
-    ...(deadline === undefined ? {} : { deadline }),
-  });
+  const first = await run(suites, filter);
   if (!first.killed && !first.events.some((ev) => ev.type === 'end')) {
     throw new Error(`the grading run did not start:\n${first.output.trim()}`);
   }
@@ -171,13 +259,7 @@ async function gradeIn(
       results.set(e.id, report(e, hung.file, 'error', hung.message, []));
       continue;
     }
-    const again = await run({
-      targetDir: target.dir,
-      suites: [fromRoot(e.suite)],
-      exercises: [e.id],
-      timeoutMs,
-      ...(deadline === undefined ? {} : { deadline }),
-    });
+    const again = await run([fromRoot(e.suite)], [e.id]);
     const why = again.deadlineReached === true ? outOfTime : undefined;
     const graded = fromEvents(e, again.events, again.killed, ctx, why);
     if (again.killed && why === undefined && !collected(again.events, e)) {
@@ -185,7 +267,6 @@ async function gradeIn(
     }
     results.set(e.id, graded);
   }
-  return { results: results, warnings: [...new Set(warnings)] };
 }
 
 /** An exercise finished when its describe or its whole module reported an end. */
@@ -218,12 +299,8 @@ function fromEvents(
   const suite = fromRoot(e.suite);
   const file = displayPath(resolve(ctx.target.sourceDir, e.file));
   const seconds = `${ctx.timeoutMs / 1000}s`;
-  const tests = events.filter(
-    (ev): ev is TestEvent =>
-      ev.type === 'test' &&
-      ev.exercise === e.id &&
-      (ev.state === 'passed' || ev.state === 'failed'),
-  );
+  // only checks collected from the exercise's own suite count, each once (results-channel.ts)
+  const tests = acceptedTests(events, e.id, suite);
   const checks: CheckReport[] = tests.map((t) => checkOf(t, e, ctx));
   if (killed) {
     const done = new Set(tests.map((t) => t.name));
@@ -278,7 +355,17 @@ function fromEvents(
       return report(e, file, 'error', `no checks ran (is it graded in ${e.suite}?)`, []);
     if (err.name === 'NotImplementedError')
       return report(e, file, 'not-started', notStartedMessage(e, err.message), []);
-    return report(e, file, 'error', `could not import ${file}: ${err.message}`, []);
+    if (err.name === 'SandboxTimeoutError' && err.message.startsWith('the import of ')) {
+      const seconds = `${ctx.timeoutMs / 1000}s`;
+      const why =
+        `importing ${file} never finished (${seconds} and more): a top-level await that never ` +
+        'settles, or a loop at the top level of the module?';
+      return report(e, file, 'error', why, []);
+    }
+    // the sandbox's message names the file already: "<file> failed to import: ..."
+    const why = err.message.replace(/^\S+ failed to import: /, '');
+    const at = err.location === undefined ? '' : ` (at ${err.location})`;
+    return report(e, file, 'error', `could not import ${file}: ${why}${at}`, []);
   }
   const status = statusOf(checks);
   const firstBad = checks.find((c) => c.status !== 'passed');
@@ -304,6 +391,10 @@ function checkOf(t: TestEvent, e: Exercise, ctx: Ctx): CheckReport {
     const message = `timed out after ${ctx.timeoutMs / 1000}s: a promise that never settles?`;
     return { ...base, status: 'error', message, points: 0 };
   }
+  // the sandbox stopped the learner's code: a time limit, a crash, running out of memory
+  if (err.name === 'SandboxTimeoutError' || err.name === 'SandboxCrashError') {
+    return { ...base, status: 'error', message: err.message, points: 0 };
+  }
   return { ...base, status: 'failed', message: errorText(err, ctx), points: 0 };
 }
 
@@ -314,11 +405,16 @@ function notStartedMessage(e: Exercise, idOrMessage: string): string {
 }
 
 /**
- * A failure as the learner reads it. An error thrown from the learner's code (its innermost
- * frame is in the target) is named and located: `TypeError: x is undefined (at
- * exercises/rnn/rnn-step.ts:12)`; an assertion keeps its own message.
+ * A failure as the learner reads it. An error thrown while the learner's code ran in the sandbox
+ * is named and located at the innermost frame in the learner's files, also when the core threw
+ * it: `ShapeError: matmul: ... (at exercises/rnn/rnn-step.ts:12:17)`. An error whose innermost
+ * frame is in the target (code run here: the harness's tests) is located the same way; an
+ * assertion keeps its own message.
  */
 function errorText(err: EventError, ctx: Ctx): string {
+  if (err.location !== undefined && err.name !== 'AssertionError') {
+    return `${err.name}: ${err.message} (at ${err.location})`;
+  }
   const frame = err.frames.find((f) => isInside(ctx.target.dir, f.replace(/:\d+:\d+$/, '')));
   const innermostIsTarget = frame !== undefined && err.frames[0] === frame;
   if (!innermostIsTarget || err.name === 'AssertionError') return err.message;
@@ -340,7 +436,10 @@ function report(
     chapter: e.chapter.manifest.chapter,
     title: e.title,
     status,
-    score: sum(tests.map((t) => t.points)),
+    score: cappedScore(
+      tests.map((t) => t.points),
+      e.points,
+    ),
     maxScore: e.points,
     message,
     file,
@@ -350,4 +449,9 @@ function report(
 
 function sum(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0);
+}
+
+/** A run seed drawn now, never 0 (the default, whose inputs a learner has seen). */
+export function randomSeed(): number {
+  return randomInt(1, MAX_SEED);
 }

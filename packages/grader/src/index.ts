@@ -25,7 +25,7 @@ export { DEFAULT_TIMEOUT_MS, grade } from './grade';
 export type { GradeOptions } from './grade';
 export { percent, statusOf } from './report';
 export type { ChapterReport, CheckReport, ExerciseReport, Report, Status } from './report';
-export { checkImports, describeViolation, findImports } from './imports';
+export { checkImports, describeViolation } from './imports';
 export type { ImportViolation } from './imports';
 export { checkGenerated, checkHintKeys, checkManifests, checkStubsThrow, verify } from './verify';
 export type { VerifyOptions, VerifyResult } from './verify';
@@ -61,6 +61,13 @@ export { todoLine } from './stub';
 export { applyEdits, stageEdited } from './stage-edited';
 export type { Edit, StageEditedOptions, StagedEdit } from './stage-edited';
 export { loadFunctions, pieceReport } from './load';
+export {
+  similarityReport,
+  toSimilarityCsv,
+  toSimilarityMarkdown,
+  writeSimilarityReport,
+} from './similarity/index';
+export type { SimilarityOptions, SimilarityReport } from './similarity/index';
 export type { FailingExercise, LoadedFunctions, LoadOptions } from './load';
 export { exportCourse } from './export';
 export type { ExportResult } from './export';

@@ -29,6 +29,13 @@ export interface ExerciseEntry {
    */
   readonly hints: Readonly<Record<string, string>>;
   /**
+   * The exercise asks for gradients derived by hand (a `-backward` or `-and-grad` role must say
+   * so; `verify` checks it): while the learner's functions of its file run, forward included, the
+   * core's autograd is switched off, so that building a graph or calling `.backward()` there
+   * fails with a message that says why (chapter 0, "Hand-derived means hand-derived").
+   */
+  readonly handDerived?: boolean;
+  /**
    * Ids this exercise had before a rename: a learner who types one is told the new id
    * (`course hint rnn/step-forward` → "Did you mean rnn/rnn-step-forward?").
    */

@@ -45,6 +45,11 @@ export interface ChapterReport {
 export interface Report {
   /** `exercises`, `solutions`, or the graded folder. */
   readonly target: string;
+  /**
+   * The seed of the suites' inputs: 0 for the suites' own (a learner's run), another number for
+   * inputs drawn for this grading; `grade --seed N` grades the same inputs again.
+   */
+  readonly seed: number;
   readonly score: number;
   readonly maxScore: number;
   readonly exercises: readonly ExerciseReport[];

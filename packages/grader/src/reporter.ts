@@ -1,15 +1,14 @@
 /**
- * The Vitest reporter of a grading run. It runs in the Vitest process and appends one JSON
- * line per event to the file named by `COURSE_EVENTS` (see events.ts), synchronously, so that
- * nothing is lost when the grader kills a run whose worker hangs.
+ * The Vitest reporter of a grading run. It runs in the Vitest process and hands each event (see
+ * events.ts) to `send` as it happens: the grader's IPC channel (results-channel.ts), so that
+ * nothing that finished is lost when the grader kills a run whose worker hangs.
  */
-import { appendFileSync } from 'node:fs';
 import type { Reporter, TestCase, TestModule, TestSuite } from 'vitest/node';
 import type { EventError, GradeEvent } from './events';
 
-/** The reporter; `file` is where the events go. */
+/** The reporter; `send` carries each event to the grader. */
 export class GradeReporter implements Reporter {
-  constructor(private readonly file: string) {}
+  constructor(private readonly send: (event: GradeEvent) => void) {}
 
   onTestModuleCollected(module: TestModule): void {
     const tests = [...module.children.allTests()].map((t) => ({
@@ -53,7 +52,7 @@ export class GradeReporter implements Reporter {
   }
 
   private write(event: GradeEvent): void {
-    appendFileSync(this.file, JSON.stringify(event) + '\n');
+    this.send(event);
   }
 }
 
@@ -70,6 +69,7 @@ interface SerializedLike {
   name?: unknown;
   message?: unknown;
   exerciseId?: unknown;
+  location?: unknown;
   stacks?: Array<{ file?: unknown; line?: unknown; column?: unknown }>;
   stack?: unknown;
 }
@@ -88,5 +88,10 @@ function toEventError(error: unknown): EventError {
   }
   const withId =
     typeof e.exerciseId === 'string' && name === 'Error' ? 'NotImplementedError' : name;
-  return { name: withId, message, frames };
+  return {
+    name: withId,
+    message,
+    frames,
+    ...(typeof e.location === 'string' ? { location: e.location } : {}),
+  };
 }

@@ -1,16 +1,18 @@
 /**
- * Runs the grading suites in a child Vitest process, under a watchdog. Vitest's per-test time
+ * Runs the grading suites in a child Vitest process, under a watchdog; its events come back over
+ * the IPC channel (see results-channel.ts). Vitest's per-test time
  * limit catches a promise that never settles, but nothing inside a worker can stop a
  * synchronous endless loop; the watchdog can. It kills the whole process group when no event
  * has arrived for longer than the time limit, and the caller re-runs what did not finish.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { GradeEvent } from './events';
 import { graderRoot, repoRoot } from './paths';
+import { receiveEvents } from './results-channel';
+import { STAGED_SUITES_ENV } from './staged-suites';
+import { SEED_ENV } from './testing/seed';
 import { killTree } from './process-tree';
 
 /** What to run. */
@@ -23,6 +25,12 @@ export interface RunOptions {
   readonly exercises?: readonly string[];
   /** Per-check time limit, also the watchdog's silence limit. */
   readonly timeoutMs: number;
+  /** The seed of the suites' inputs (`COURSE_SEED`, src/testing/seed.ts); 0 by default. */
+  readonly seed?: number;
+  /** The run's sandbox bundles (`COURSE_SANDBOX_DIR` for the workers). */
+  readonly sandboxDir?: string;
+  /** Staged suite folders → their originals (see staged-suites.ts). */
+  readonly stagedFolders?: Readonly<Record<string, string>>;
   /** When the run is killed whatever it is doing (epoch ms): a batch's time per student. */
   readonly deadline?: number;
 }
@@ -54,18 +62,24 @@ export function killActiveRuns(): void {
 
 /** Runs one grading Vitest process and collects its events. */
 export async function runVitest(opts: RunOptions): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'course-grade-'));
-  const eventsFile = join(dir, 'events.jsonl');
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('VITEST') && key !== 'NODE_OPTIONS') env[key] = value;
+    if (!key.startsWith('VITEST') && key !== 'NODE_OPTIONS' && key !== 'COURSE_EVENTS') {
+      env[key] = value;
+    }
   }
   Object.assign(env, {
     COURSE_TARGET: opts.targetDir,
     COURSE_SUITES: opts.suites.join(','),
     COURSE_EXERCISES: (opts.exercises ?? []).join(','),
     COURSE_TIMEOUT_MS: String(opts.timeoutMs),
-    COURSE_EVENTS: eventsFile,
+    [SEED_ENV]: String(opts.seed ?? 0),
+    // the events come back over the IPC channel opened below (results-channel.ts), not a file
+    COURSE_REPORT: 'ipc',
+    ...(opts.sandboxDir === undefined ? {} : { COURSE_SANDBOX_DIR: opts.sandboxDir }),
+    ...(opts.stagedFolders === undefined
+      ? {}
+      : { [STAGED_SUITES_ENV]: JSON.stringify(opts.stagedFolders) }),
     FORCE_COLOR: '0',
   });
   const args = [vitestBin(), 'run', '--config', resolve(graderRoot, 'vitest.grade.config.ts')];
@@ -73,8 +87,9 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
     cwd: repoRoot,
     env,
     detached: process.platform !== 'win32', // its own process group, so one kill stops the workers
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  const events: GradeEvent[] = [];
   if (child.pid !== undefined) running.add(child.pid);
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -85,16 +100,14 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
 
   let killed = false;
   let deadlineReached = false;
-  let size = 0;
   let lastActivity = Date.now();
+  receiveEvents(child, (event) => {
+    events.push(event);
+    lastActivity = Date.now();
+  });
   const watchdog = setInterval(() => {
     const now = Date.now();
-    const current = existsSync(eventsFile) ? statSync(eventsFile).size : 0;
-    if (current !== size) {
-      size = current;
-      lastActivity = now;
-    }
-    const limit = opts.timeoutMs + (size === 0 ? STARTUP_MS : GRACE_MS);
+    const limit = opts.timeoutMs + (events.length === 0 ? STARTUP_MS : GRACE_MS);
     const late = opts.deadline !== undefined && now >= opts.deadline;
     if ((now - lastActivity > limit || late) && child.pid !== undefined && !killed) {
       killed = true;
@@ -112,23 +125,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
     killGroup(child.pid); // workers left behind by a crashed Vitest
     running.delete(child.pid);
   }
-  const events = readEvents(eventsFile);
-  rmSync(dir, { recursive: true, force: true });
   return { events, killed, exitCode, output, deadlineReached };
-}
-
-function readEvents(file: string): GradeEvent[] {
-  if (!existsSync(file)) return [];
-  const events: GradeEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      events.push(JSON.parse(line) as GradeEvent);
-    } catch {
-      // a line cut short by the kill
-    }
-  }
-  return events;
 }
 
 /** Kills the run's process group and every process below it (see process-tree.ts). */

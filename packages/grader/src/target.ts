@@ -1,14 +1,25 @@
 /**
  * The implementation under test: `exercises/`, `solutions/`, or a folder. A submission is
- * staged: only its exercise files (those the manifests list, and the files of their chapter
- * folder they import) are copied into `.course/targets/`, inside the repository so that they
- * resolve `@rnn-course/core` like the learner's own files do. A folder outside the repository
- * is staged the same way.
+ * staged: the code files of its chapter folders (those the manifests' exercise files sit in) are
+ * copied into `.course/targets/`, inside the repository so that they resolve `@rnn-course/core`
+ * like the learner's own files do. A symbolic link is copied as a link, so that the bundler
+ * refuses it with a message rather than the copy taking in what it points to. A folder outside
+ * the repository is staged the same way.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import type { Course } from './course';
-import { localFiles } from './imports';
 import { displayPath, isInside, repoRoot, targetsDir, userPath } from './paths';
 import { locateSubmission } from './submission';
 
@@ -101,16 +112,43 @@ function stage(course: Course, sourceDir: string): Target {
   };
 }
 
-/** Copies each exercise file of `from`, with the chapter files it imports, into `to`. */
+/** The files a chapter folder may hold that code can import. */
+const CODE = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json']);
+/** More files than a chapter folder of exercises plausibly holds: the rest is not copied. */
+const MAX_FILES = 2000;
+
+/** Copies the code files of each chapter folder of `from` into `to`. */
 function copyExerciseFiles(course: Course, from: string, to: string): void {
-  for (const exercise of course.exercises) {
-    const file = join(from, exercise.file);
-    const chapterDir = join(from, exercise.file.split('/')[0] ?? '');
-    for (const f of localFiles(file)) {
-      if (!isInside(chapterDir, f)) continue; // the import check reports it
-      const dest = join(to, relative(from, f));
-      mkdirSync(dirname(dest), { recursive: true });
-      cpSync(f, dest);
+  const chapters = new Set(course.exercises.map((e) => e.file.split('/')[0] ?? ''));
+  let budget = MAX_FILES;
+  const copy = (src: string, dest: string): void => {
+    const stat = lstatSync(src);
+    if (stat.isSymbolicLink()) {
+      rmSync(dest, { force: true, recursive: true });
+      symlinkSync(readlinkSync(src), dest);
+    } else if (stat.isDirectory()) {
+      mkdirSync(dest, { recursive: true });
+      for (const name of readdirSync(src).sort()) {
+        if (name.startsWith('.') || name === 'node_modules') continue;
+        copy(join(src, name), join(dest, name));
+      }
+    } else if (stat.isFile() && CODE.has(extname(src)) && budget-- > 0) {
+      rmSync(dest, { force: true });
+      copyFileSync(src, dest);
     }
+  };
+  for (const chapter of chapters) {
+    const src = join(from, chapter);
+    if (chapter === '' || !existsOrLink(src)) continue;
+    copy(src, join(to, chapter));
+  }
+}
+
+function existsOrLink(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -170,6 +170,12 @@ export function checkManifests(
       if ((e.hints[key] ?? '').trim() === '') say(`hint '${key}' is empty`);
     }
     if (!existsSync(fromRoot(e.suite))) say(`suite missing: ${e.suite}`);
+    const role = ['-backward', '-and-grad'].find((r) => e.id.endsWith(r));
+    if (role !== undefined && e.handDerived !== true) {
+      say(
+        `the role ${role} asks for hand-derived gradients: set handDerived: true in its manifest`,
+      );
+    }
     const sectionProblem = checkSection(e.section);
     if (sectionProblem !== undefined) say(sectionProblem);
     for (const [kind, dir] of [

@@ -6,29 +6,30 @@
  * (`runTestSpecifications`). It runs the same grading config as a cold run, and reports the
  * same events, so `grade()` reads its results as it reads a cold run's.
  *
+ * The learner's code runs in the sandbox here as in a cold run: `grade()` bundles the target
+ * anew for every run and names the bundle in `COURSE_SANDBOX_DIR`, which the workers read, so a
+ * save is graded from its new bundle and nothing the learner wrote loads in this process or in a
+ * worker. Two things differ from a cold run, both because this instance lives in the grader's own
+ * process: the events come to the grader in memory (`COURSE_REPORT=memory`, results-channel.ts)
+ * instead of over an IPC channel, and the suites are hashed in place before and after each run
+ * (staged-suites.ts, `suitesInPlace`) instead of being copied, so that their transforms stay warm.
+ *
  * A run that hangs (no event for the time limit and a grace) is cancelled, which terminates its
  * worker thread; the instance is then closed and every later run of this runner falls back to
  * the cold child process, which `grade()` re-runs a hung exercise in. `watch` starts a new
  * instance for the next save.
  */
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Vitest } from 'vitest/node';
-import type { Course } from './course';
 import type { GradeEvent } from './events';
 import { graderRoot } from './paths';
 import { descendantsOf, killTree } from './process-tree';
+import { MEMORY_RECEIVER } from './results-channel';
 import { runVitest, type RunOptions, type RunResult } from './run-vitest';
+import { STAGED_SUITES_ENV } from './staged-suites';
+import { SEED_ENV } from './testing/seed';
 
 /** Silence allowed after the time limit before the worker is killed, as for a cold run. */
 const GRACE_MS = 1_500;
@@ -44,29 +45,27 @@ export interface WarmRunner {
 
 /**
  * Starts Vitest for one target folder and one time limit (the grading config reads both when it
- * loads); a run for another folder or limit goes to a cold process.
- *
- * Before each run the files of the target's chapter folders are invalidated, so that a save is
- * transformed anew.
+ * loads); a run for another folder or limit, or one with staged suites, goes to a cold process.
  */
-export async function startWarm(
-  course: Course,
-  targetDir: string,
-  timeoutMs: number,
-): Promise<WarmRunner> {
-  const work = mkdtempSync(join(tmpdir(), 'course-warm-'));
-  const events = join(work, 'events.jsonl');
-  writeFileSync(events, '');
+export async function startWarm(targetDir: string, timeoutMs: number): Promise<WarmRunner> {
+  // the events of the current run, and when the last one came (the watchdog's clock)
+  let events: GradeEvent[] = [];
+  let last = Date.now();
+  (globalThis as Record<symbol, unknown>)[MEMORY_RECEIVER] = (event: GradeEvent): void => {
+    events.push(event);
+    last = Date.now();
+  };
   // What the grading config reads when it loads (vitest.grade.config.ts); workers inherit the
-  // rest of the environment at each run, COURSE_EXERCISES included.
+  // rest of the environment at each run: COURSE_EXERCISES, COURSE_SANDBOX_DIR and COURSE_SEED.
   Object.assign(process.env, {
     COURSE_TARGET: targetDir,
     COURSE_TIMEOUT_MS: String(timeoutMs),
-    COURSE_EVENTS: events,
+    COURSE_REPORT: 'memory',
     FORCE_COLOR: '0',
     VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
   });
   delete process.env.COURSE_SUITES; // the config's include is every suite; runs name theirs
+  delete process.env[STAGED_SUITES_ENV]; // suites stay in place (suitesInPlace)
   let output = '';
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -83,16 +82,13 @@ export async function startWarm(
     {},
     { stdout: sink, stderr: sink },
   );
-  const chapterDirs = [
-    ...new Set(course.exercises.map((e) => resolve(targetDir, e.chapter.manifest.chapter))),
-  ];
 
   const close = async (): Promise<void> => {
     const v = vitest;
     vitest = undefined;
     if (v !== undefined) await Promise.race([v.close().catch(() => {}), sleep(5_000)]);
     killWorkers();
-    rmSync(work, { recursive: true, force: true });
+    delete (globalThis as Record<symbol, unknown>)[MEMORY_RECEIVER];
   };
 
   const run = async (opts: RunOptions): Promise<RunResult> => {
@@ -100,14 +96,18 @@ export async function startWarm(
     if (
       v === undefined ||
       resolve(opts.targetDir) !== resolve(targetDir) ||
-      opts.timeoutMs !== timeoutMs
+      opts.timeoutMs !== timeoutMs ||
+      Object.keys(opts.stagedFolders ?? {}).length > 0
     ) {
       return runVitest(opts);
     }
-    truncateSync(events, 0);
+    events = [];
+    last = Date.now();
     process.env.COURSE_EXERCISES = (opts.exercises ?? []).join(',');
-    // the learner's files are read anew; everything else stays transformed
-    for (const dir of chapterDirs) for (const file of typeScriptFiles(dir)) v.invalidateFile(file);
+    // the save's bundle: the learner's code is not transformed here, the sandbox runs it
+    if (opts.sandboxDir === undefined) delete process.env.COURSE_SANDBOX_DIR;
+    else process.env.COURSE_SANDBOX_DIR = opts.sandboxDir;
+    process.env[SEED_ENV] = String(opts.seed ?? 0);
     const project = v.getRootProject();
     const specs = opts.suites.map((suite) => project.createSpecification(suite));
     let settled = false;
@@ -122,16 +122,9 @@ export async function startWarm(
     // the watchdog of a cold run: silence longer than the time limit, or the deadline
     let killed = false;
     let hungEvents: GradeEvent[] | undefined;
-    let size = 0;
-    let last = Date.now();
     while (!settled) {
       await Promise.race([done, sleep(100)]);
       const now = Date.now();
-      const current = statSync(events).size;
-      if (current !== size) {
-        size = current;
-        last = now;
-      }
       const late = opts.deadline !== undefined && now >= opts.deadline;
       if (!settled && (now - last > opts.timeoutMs + GRACE_MS || late)) {
         killed = true;
@@ -140,13 +133,13 @@ export async function startWarm(
         await Promise.race([done, sleep(300)]);
         void v.cancelCurrentRun('keyboard-input');
         await Promise.race([done, sleep(5_000)]);
-        hungEvents = readEvents(events);
+        hungEvents = [...events];
         await close(); // a run was cut short: the next save starts a fresh instance
         break;
       }
     }
     const result: RunResult = {
-      events: hungEvents ?? readEvents(events),
+      events: hungEvents ?? [...events],
       killed,
       exitCode: killed ? null : 0,
       output,
@@ -169,29 +162,6 @@ function killWorkers(): void {
     }
     if (cmdline.includes('vitest') && cmdline.includes('workers')) killTree(pid);
   }
-}
-
-function typeScriptFiles(dir: string): string[] {
-  try {
-    return readdirSync(dir, { recursive: true })
-      .map((f) => join(dir, String(f)))
-      .filter((f) => f.endsWith('.ts'));
-  } catch {
-    return [];
-  }
-}
-
-function readEvents(file: string): GradeEvent[] {
-  const events: GradeEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      events.push(JSON.parse(line) as GradeEvent);
-    } catch {
-      // a line cut short by a kill
-    }
-  }
-  return events;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -238,13 +238,43 @@ describe('reset and grade-batch', () => {
     expect(rows.map((r) => r.student)).toEqual(['ada', 'bob', 'cy']);
     expect(existsSync(csv)).toBe(true);
     expect(readFileSync(csv, 'utf8').split('\n')).toEqual([
-      'student,fixture/scale,fixture/sum,total,max,note',
-      'ada,3,2,5,5,',
-      'bob,0,2,2,5,',
-      `cy,0,0,0,5,"found none of the 2 exercise files in ${dir}/cy/. Expected them as in ` +
+      'student,fixture/scale,fixture/sum,total,max,seed,note',
+      'ada,3,2,5,5,0,',
+      'bob,0,2,2,5,0,',
+      `cy,0,0,0,5,0,"found none of the 2 exercise files in ${dir}/cy/. Expected them as in ` +
         'exercises/ (fixture/scale.ts, fixture/sum.ts), or the whole course with its exercises/ ' +
         'folder, or the files themselves at the top level; found: notes.txt"',
       '',
     ]);
   }, 120_000);
+
+  it('grade-batch --similarity writes the pairs of similar files next to the CSV', () => {
+    const dir = join(work, 'similar');
+    cpSync(target('correct'), join(dir, 'ada'), { recursive: true });
+    cpSync(target('correct'), join(dir, 'bea'), { recursive: true });
+    cpSync(target('not-implemented'), join(dir, 'cy'), { recursive: true });
+    const csv = join(work, 'similar.csv');
+    const r = course([
+      'grade-batch',
+      dir,
+      '--csv',
+      csv,
+      '--similarity',
+      '--similarity-threshold',
+      '0.9',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Wrote ${join(work, 'similar.similarity.csv')} and `);
+    const rows = readFileSync(join(work, 'similar.similarity.csv'), 'utf8').trim().split('\n');
+    expect(rows.slice(1).map((row) => row.split(',').slice(0, 5).join(','))).toEqual([
+      'fixture/scale.ts,ada,bea,fixture/scale.ts,100%',
+      'fixture/sum.ts,ada,bea,fixture/sum.ts,100%',
+    ]);
+    expect(readFileSync(join(work, 'similar.similarity.md'), 'utf8')).toContain(
+      '## 1. ada and bea: `fixture/scale.ts`, 100%',
+    );
+    const bad = course(['grade-batch', dir, '--csv', csv, '--similarity-threshold', '50']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--similarity-threshold takes a number from 0 to 1, got '50'");
+  }, 240_000);
 });

@@ -19,6 +19,7 @@ const check = (
 
 const report: Report = {
   target: 'exercises',
+  seed: 7,
   score: 3,
   maxScore: 9,
   durationMs: 1500,
@@ -91,6 +92,8 @@ describe('report formats', () => {
     });
     expect(g.tests[1]?.output).toContain('read hint 2');
     expect(g.tests[0]?.status).toBe('passed');
+    expect(g.extra_data).toEqual({ seed: 7 });
+    expect(g.output).toContain('inputs seed 7; grade --seed 7 grades the same inputs');
   });
 
   it('says which exercise passes for one, and counts them for more', () => {
@@ -106,6 +109,7 @@ describe('report formats', () => {
     );
     expect(xml).toContain('<failure message="dWh: wrong at &lt;steps&gt; &amp; &quot;more&quot;">');
     expect(xml).toContain('<error message="timed out after 10s">');
+    expect(xml.match(/<property name="seed" value="7"\/>/g)).toHaveLength(3); // every testsuite
   });
 
   it('the CSV has a column per exercise and the total; a note says what errored or failed', () => {
@@ -117,9 +121,9 @@ describe('report formats', () => {
       ],
     );
     expect(csv.split('\n')).toEqual([
-      'student,rnn/a,rnn/b,rnn/c,total,max,note',
-      'ada,3,0,0,3,9,rnn/c: timed out after 10s',
-      '"bob, jr",,,,,,timed out after 300s',
+      'student,rnn/a,rnn/b,rnn/c,total,max,seed,note',
+      'ada,3,0,0,3,9,7,rnn/c: timed out after 10s',
+      '"bob, jr",,,,,,,timed out after 300s',
       '',
     ]);
   });

@@ -95,6 +95,7 @@ describe('reports of a submission that does not parse', () => {
     });
     const report: Report = {
       target: 'ada',
+      seed: 0,
       score: 0,
       maxScore: 6,
       durationMs: 1,

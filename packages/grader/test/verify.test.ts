@@ -91,7 +91,7 @@ describe('verify', () => {
     expect(r.ok).toBe(false);
     expect(
       r.problems.some((p) =>
-        p.startsWith('solution of fixture/scale is failed: scale mutated its input'),
+        p.startsWith('solution of fixture/scale is failed: scale changed its input xs'),
       ),
     ).toBe(true);
     // mutates/ holds no markers: no stub can be generated from it.

@@ -21,7 +21,7 @@ describe('the warm instance', () => {
   it('grades each save anew on one instance', async () => {
     const dir = join(work, 'edits');
     cpSync(target('not-implemented'), dir, { recursive: true });
-    const warm = await startWarm(course, dir, 10_000);
+    const warm = await startWarm(dir, 10_000);
     try {
       const first = await grade({ course, target: dir, filter: ['fixture/sum'], runner: warm.run });
       expect(first.exercises[0]?.status).toBe('not-started');
@@ -40,10 +40,10 @@ describe('the warm instance', () => {
     }
   }, 120_000);
 
-  it('an endless loop ends the instance; the loop is a time-out, the other exercise keeps its grade', async () => {
+  it("an endless loop is stopped by the sandbox's time limit: a time-out, the other exercise keeps its grade, the instance lives on", async () => {
     const dir = join(work, 'loop');
     cpSync(target('infinite-loop'), dir, { recursive: true });
-    const warm = await startWarm(course, dir, 2_000);
+    const warm = await startWarm(dir, 2_000);
     try {
       const r = await grade({ course, target: dir, timeoutMs: 2_000, runner: warm.run });
       expect(r.exercises.map((e) => [e.id, e.status, e.score])).toEqual([
@@ -51,7 +51,8 @@ describe('the warm instance', () => {
         ['fixture/sum', 'passed', 2],
       ]);
       expect(r.exercises[0]?.message).toMatch(/timed out after 2s/);
-      expect(warm.alive()).toBe(false);
+      // the loop ran in the sandbox, whose time limit killed it: the worker never hung
+      expect(warm.alive()).toBe(true);
     } finally {
       await warm.close();
     }

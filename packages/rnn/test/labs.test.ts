@@ -14,8 +14,10 @@ import { main as diagrams } from '../labs/diagrams';
 import { main as timeSeries } from '../labs/time-series';
 import { main as gradients, reportedDistances } from '../labs/vanishing-gradients';
 
-// A lab's quick mode takes seconds, not milliseconds: Vega loads, a model trains.
-const LAB_TIMEOUT_MS = 120_000;
+// A lab's quick mode takes seconds, not milliseconds: Vega loads, a model trains. The limit is
+// for a machine whose cores other test runs share (the closed-loop test, about 9 s quiet, took
+// over 120 s there): a lab must pass however slow the machine.
+const LAB_TIMEOUT_MS = 900_000;
 
 const out = (): string => mkdtempSync(join(tmpdir(), 'rnn-lab-'));
 const read = (dir: string, file: string): string => {

@@ -13,6 +13,12 @@
  * `--shard 2/3` takes every third student starting at the second, so a large class splits
  * across CI machines; each shard writes its own CSV. When done it says how many students per
  * minute it graded.
+ *
+ * Each student is graded in an environment of their own (src/batch-isolation.ts): a fresh HOME,
+ * nothing of the instructor's environment but PATH and the locale, and the course checkout and
+ * the class's folder watched during the run; a run that was void or changed a watched file marks
+ * that student's row (students graded at the same time share the mark: regrade them with
+ * `--jobs 1`) and the batch goes on.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -31,6 +37,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Course } from '../course';
 import type { BatchRow } from '../format/csv';
+import { isolateStudent } from '../batch-isolation';
 import { toCsv } from '../format/csv';
 import { graderRoot, repoRoot, targetsDir, userPath } from '../paths';
 import { killTree } from '../process-tree';
@@ -48,6 +55,8 @@ export interface BatchOptions {
   readonly checkTimeoutMs?: number;
   /** Manifests to grade with (`COURSE_MANIFESTS` for the child processes). */
   readonly manifestPaths?: readonly string[];
+  /** The seed of the suites' inputs; `random` draws one per student (recorded in the CSV). */
+  readonly seed?: number | 'random';
   /** Students graded at the same time (default: one per core). */
   readonly jobs?: number;
 }
@@ -154,8 +163,18 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
     String(limitMs / 1000),
   ];
   if (opts.checkTimeoutMs !== undefined) args.push('--timeout', String(opts.checkTimeoutMs / 1000));
-  const env: NodeJS.ProcessEnv = { ...process.env, COURSE_TARGETS_DIR: staging };
-  if (opts.manifestPaths !== undefined) env.COURSE_MANIFESTS = opts.manifestPaths.join(',');
+  if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
+  // a fresh HOME and nothing of the instructor's environment; the checkout and the class watched
+  const isolation = isolateStudent({
+    submissions: dirname(folder),
+    extra: {
+      COURSE_TARGETS_DIR: staging,
+      ...(opts.manifestPaths === undefined
+        ? {}
+        : { COURSE_MANIFESTS: opts.manifestPaths.join(',') }),
+    },
+  });
+  const env = isolation.env;
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env,
@@ -173,9 +192,12 @@ async function gradeOne(folder: string, student: string, opts: BatchOptions): Pr
   clearTimeout(timer);
   if (child.pid !== undefined) killTree(child.pid); // anything it left running
   try {
-    if (existsSync(json)) {
-      return { student, report: JSON.parse(readFileSync(json, 'utf8')) as Report };
-    }
+    const report = existsSync(json)
+      ? (JSON.parse(readFileSync(json, 'utf8')) as Report)
+      : undefined;
+    const tampered = isolation.finish(report);
+    if (tampered !== undefined) return { student, error: tampered };
+    if (report !== undefined) return { student, report };
     if (killed) {
       const s = (limitMs + graceMs(limitMs)) / 1000;
       return { student, error: `grading did not stop within ${s}s and was killed` };

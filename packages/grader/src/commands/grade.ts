@@ -25,6 +25,8 @@ export interface GradeCommandOptions {
   readonly junit?: string;
   readonly failUnder?: number;
   readonly timeoutMs?: number;
+  /** The seed of the suites' inputs: a number, or `random` (instructors; see src/testing/seed.ts). */
+  readonly seed?: number | 'random';
   /** When grading must end (epoch ms); see `GradeOptions.deadline`. */
   readonly deadline?: number;
   /** No table (grade-batch reads the JSON file). */
@@ -43,12 +45,15 @@ export async function gradeCommand(
     ...(opts.target === undefined ? {} : { target: opts.target }),
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.seed === undefined ? {} : { seed: opts.seed }),
     ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
   });
   writeReports(report, opts);
   if (report.target === 'exercises') recordResults(course, report, resolve(repoRoot, 'exercises'));
   if (opts.quiet !== true) {
     print(formatTable(report, { details: report.exercises.length <= 3 }));
+    if (report.seed !== 0)
+      print(`Inputs drawn with seed ${report.seed}: --seed ${report.seed} grades them again.`);
     if (report.target === 'exercises')
       print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
   }

@@ -94,7 +94,7 @@ export async function watchCommand(
   const runner = async (o: RunOptions): Promise<RunResult> => {
     if (warm === undefined || !warm.alive()) {
       const { startWarm } = await import('../warm');
-      warm = await startWarm(course, dir, timeoutMs);
+      warm = await startWarm(dir, timeoutMs);
     }
     return warm.run(o);
   };

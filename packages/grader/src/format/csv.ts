@@ -1,8 +1,9 @@
 /**
  * The class spreadsheet of `grade-batch`: a row per student, a column per exercise (its
- * score), the total, the maximum and a note saying what went wrong with that student's files:
- * why there is no report at all, how the submission was read, and the first line of every
- * exercise in `error` (a file that does not parse, a forbidden import, a time-out).
+ * score), the total, the maximum, the seed of the suites' inputs and a note saying what went
+ * wrong with that student's files: why there is no report at all, how the submission was read,
+ * and the first line of every exercise in `error` (a file that does not parse, a forbidden
+ * import, a time-out).
  */
 import type { Report } from '../report';
 import { stripAnsi } from './plain';
@@ -16,7 +17,7 @@ export interface BatchRow {
 
 /** The CSV text; `ids` fixes the exercise columns and their order. */
 export function toCsv(ids: readonly string[], rows: readonly BatchRow[]): string {
-  const header = ['student', ...ids, 'total', 'max', 'note'];
+  const header = ['student', ...ids, 'total', 'max', 'seed', 'note'];
   const lines = [header.map(cell).join(',')];
   for (const row of rows) {
     const byId = new Map((row.report?.exercises ?? []).map((e) => [e.id, e]));
@@ -25,7 +26,8 @@ export function toCsv(ids: readonly string[], rows: readonly BatchRow[]): string
     );
     const total = row.report === undefined ? '' : String(row.report.score);
     const max = row.report === undefined ? '' : String(row.report.maxScore);
-    lines.push([row.student, ...scores, total, max, noteOf(row)].map(cell).join(','));
+    const seed = row.report === undefined ? '' : String(row.report.seed);
+    lines.push([row.student, ...scores, total, max, seed, noteOf(row)].map(cell).join(','));
   }
   return lines.join('\n') + '\n';
 }

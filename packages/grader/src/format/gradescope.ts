@@ -23,6 +23,8 @@ export interface GradescopeResults {
   readonly execution_time: number;
   readonly output: string;
   readonly visibility: 'visible';
+  /** The seed of the suites' inputs (`grade --seed N` grades the same inputs again). */
+  readonly extra_data: { readonly seed: number };
   readonly tests: readonly GradescopeTest[];
 }
 
@@ -37,8 +39,11 @@ export function toGradescope(full: Report): GradescopeResults {
     score: report.score,
     max_score: report.maxScore,
     execution_time: Math.round(report.durationMs / 1000),
-    output: `Graded with the course's own suites: ${report.score}/${report.maxScore} points.${notes}`,
+    output:
+      `Graded with the course's own suites: ${report.score}/${report.maxScore} points ` +
+      `(inputs seed ${report.seed}; grade --seed ${report.seed} grades the same inputs).${notes}`,
     visibility: 'visible',
+    extra_data: { seed: report.seed },
     tests: report.exercises.map((e) => ({
       name: `${e.id}: ${e.title}`,
       score: e.score,

@@ -1,5 +1,6 @@
 /**
- * JUnit XML: a `testsuite` per exercise and a `testcase` per check. Failed checks are
+ * JUnit XML: a `testsuite` per exercise (its properties: score, maximum, status and the seed of
+ * the suites' inputs) and a `testcase` per check. Failed checks are
  * `failure`s, checks in error `error`s, not-started ones `skipped`, so CI dashboards show the
  * three apart.
  */
@@ -25,7 +26,8 @@ export function toJUnit(full: Report): string {
         `errors="${n('error')}" skipped="${n('not-started')}" ` +
         `time="${seconds(cases.reduce((a, t) => a + t.durationMs, 0))}">`,
       `    <properties><property name="score" value="${e.score}"/>` +
-        `<property name="maxScore" value="${e.maxScore}"/><property name="status" value="${e.status}"/></properties>`,
+        `<property name="maxScore" value="${e.maxScore}"/><property name="status" value="${e.status}"/>` +
+        `<property name="seed" value="${report.seed}"/></properties>`,
     );
     for (const t of cases) {
       const open = `    <testcase classname="${esc(e.id)}" name="${esc(t.name)}" time="${seconds(t.durationMs)}"`;

@@ -12,7 +12,9 @@
  */
 import { describe, test } from 'vitest';
 import { setCurrentExercise } from './context';
-import { GradingError } from './errors';
+import { GradingError, InputMutationError } from './errors';
+import { withCallLog, type LearnerCall } from './learner-calls';
+import { callerInputMutation } from './mutation';
 import { notImplementedId } from './not-implemented';
 
 declare module '@vitest/runner' {
@@ -91,7 +93,9 @@ export function exercise(id: string, fn: () => void): void {
  *
  * @param name what the check pins down, e.g. `nextH matches the reference (N=3, D=4, H=5)`
  * @param points what the check is worth (the exercise's checks add up to its manifest points)
- * @param fn throws (an assertion error, usually) to fail the check
+ * @param fn throws (an assertion error, usually) to fail the check; when it fails a comparison
+ *   after a call into the learner's code changed an input the suite passed, the check fails with
+ *   that change instead
  * @param options `requires`: the checks that must pass before this one scores (see `CheckOptions`)
  * @throws Error when called outside `exercise`, or when `requires` names no earlier check
  */
@@ -112,8 +116,9 @@ export function check(
     const seen = outcomes.get(exerciseId) ?? new Map<string, Outcome>();
     outcomes.set(exerciseId, seen);
     const outer = setCurrentExercise(exerciseId); // failure messages name the exercise's hints
+    const calls: LearnerCall[] = [];
     try {
-      await fn();
+      await withCallLog(calls, fn);
       const unmet = required.filter((r) => seen.get(r) !== 'passed');
       if (unmet.length > 0) throw gated(name, unmet, seen);
       seen.set(name, 'passed');
@@ -121,6 +126,11 @@ export function check(
       const id = notImplementedId(error);
       if (id !== undefined) task.meta.notImplemented = id;
       seen.set(name, id !== undefined ? 'not-started' : 'failed');
+      // A comparison that failed after the learner's code changed an input it was given reads
+      // values computed from that change: the change is the finding, reported first.
+      if (error instanceof GradingError && !(error instanceof InputMutationError)) {
+        throw callerInputMutation(calls) ?? error;
+      }
       throw error;
     } finally {
       setCurrentExercise(outer);

@@ -18,10 +18,13 @@ import {
   zerosLike,
   type Tensor,
 } from '@rnn-course/core';
+import { heldBySandbox } from '../sandbox/index';
 import { compareByStep, compareData, type Comparison } from './compare';
 import { GradientError, GradingError, WrongShapeError, type HintOptions } from './errors';
 import { describeWorst, expectFinite, expectShape } from './expect';
 import { describeValue, formatIndex, isTensor, unravelIndex } from './format';
+import { captureCall } from './learner-calls';
+import { isRemote } from './target-module';
 import {
   classifyTimePattern,
   describeTimePattern,
@@ -141,13 +144,17 @@ export function expectGradients(options: GradientOptions): void {
 /**
  * Central differences of a scalar function: d f() / d x, same shape as x. f reads x; x is
  * perturbed one element at a time (the core's `centralDifferences`) and restored, also when f
- * throws. f may return a promise (learner code), which is awaited.
+ * throws. f may return a promise (learner code), which is awaited. When f is one call into the
+ * learner's code returning (a part of) its result, `async () => (await loss(probe, y)).loss`,
+ * every perturbed call goes to the sandbox in one batch (see `batchedDifferences`).
  */
 export async function numericGradient(
   f: () => MaybePromise<number>,
   x: Tensor,
   h = 1e-5,
 ): Promise<Tensor> {
+  const batched = await batchedDifferences(f, [x], h, (value) => value as number);
+  if (batched !== undefined) return batched[0] as Tensor;
   const steps = centralDifferences(x, h);
   try {
     let step = steps.next();
@@ -163,7 +170,8 @@ export async function numericGradient(
  * every input afterwards (even when forward throws or writes into them).
  * forward: the learner's (or any) forward, reading its inputs from the record; inputs: named
  * tensors; dout: same shape as forward's output. Returns { ['d' + name]: shape of input }.
- * names: the inputs to differentiate (default all).
+ * names: the inputs to differentiate (default all). A forward that is one call into the
+ * learner's code is batched, as in `numericGradient`.
  */
 export async function numericGradients(
   forward: (inputs: Record<string, Tensor>) => MaybePromise<Tensor>,
@@ -172,23 +180,103 @@ export async function numericGradients(
   h = 1e-5,
   names: readonly string[] = Object.keys(inputs),
 ): Promise<Record<string, Tensor>> {
-  const saved = new Map(Object.entries(inputs).map(([name, t]) => [name, t.data.slice()]));
-  const weighted = async (): Promise<number> => {
-    const out: unknown = await forward(inputs);
+  for (const name of names) {
+    if (inputs[name] === undefined) throw new Error(`numericGradients: no input named ${name}`);
+  }
+  const weight = (out: unknown): number => {
     expectShape(out, dout.shape, "the forward's output (differentiated by finite differences)");
     return sum(mul(out, dout)).item(); // sum(out * dout): its gradient is the backward's
   };
   const grads: Record<string, Tensor> = {};
+  const saved = new Map(Object.entries(inputs).map(([name, t]) => [name, t.data.slice()]));
   try {
+    const batched = await batchedDifferences(
+      () => forward(inputs),
+      names.map((name) => inputs[name] as Tensor),
+      h,
+      weight,
+    );
+    if (batched !== undefined) {
+      names.forEach((name, k) => {
+        grads[`d${name}`] = batched[k] as Tensor;
+      });
+      return grads;
+    }
+    for (const [name, data] of saved) inputs[name]?.data.set(data); // the capture may have run it
+    const weighted = async (): Promise<number> => weight(await forward(inputs));
     for (const name of names) {
-      const x = inputs[name];
-      if (x === undefined) throw new Error(`numericGradients: no input named ${name}`);
-      grads[`d${name}`] = await numericGradient(weighted, x, h);
+      grads[`d${name}`] = await numericGradient(weighted, inputs[name] as Tensor, h);
     }
   } finally {
     for (const [name, data] of saved) inputs[name]?.data.set(data);
   }
   return grads;
+}
+
+/**
+ * Central differences of `f` with respect to each of `xs`, in one batch of learner calls: when
+ * `f` is one call into the learner's code (a function `targetModule` gave) whose arguments hold
+ * every x, and returns (a part of) its result unchanged, each perturbed argument set (x ± h e_i,
+ * the core's `centralDifferences` order) goes to the sandbox in one message, and `toNumber`
+ * turns each result into f's value. Undefined when `f` is anything else: the caller then
+ * evaluates it once per perturbation. Each x is left as it was.
+ */
+async function batchedDifferences(
+  f: () => unknown,
+  xs: readonly Tensor[],
+  h: number,
+  toNumber: (value: unknown) => number,
+): Promise<Tensor[] | undefined> {
+  const call = await captureCall(f);
+  if (call === undefined || !isRemote(call.fn)) return undefined;
+  const marker = {};
+  if (!xs.every((x) => substitute(call.args, x, marker) !== call.args)) return undefined;
+  const argSets: unknown[][] = [];
+  for (const x of xs) {
+    const steps = centralDifferences(x, h);
+    try {
+      for (let step = steps.next(); !step.done; step = steps.next(0)) {
+        argSets.push(substitute(call.args, x, x.clone()) as unknown[]); // x as perturbed now
+      }
+    } finally {
+      steps.return(x);
+    }
+  }
+  const values = await call.fn.batch<unknown>(argSets, { pick: call.pick });
+  const grads: Tensor[] = [];
+  let k = 0;
+  for (const x of xs) {
+    const steps = centralDifferences(x, h);
+    try {
+      let step = steps.next();
+      while (!step.done) step = steps.next(toNumber(values[k++]));
+      grads.push(step.value);
+    } finally {
+      steps.return(x);
+    }
+  }
+  return grads;
+}
+
+/**
+ * `value` with every occurrence of `x` replaced by `by`: arrays and plain objects on the way are
+ * copied, everything else (tensors, objects the learner's code returned) kept as it is. The same
+ * `value` when `x` does not occur in it.
+ */
+function substitute(value: unknown, x: unknown, by: unknown, depth = 0): unknown {
+  if (value === x) return by;
+  if (typeof value !== 'object' || value === null || depth > 8 || isTensor(value)) return value;
+  if (heldBySandbox(value)) return value;
+  if (Array.isArray(value)) {
+    const out = value.map((v) => substitute(v, x, by, depth + 1));
+    return out.some((v, i) => v !== value[i]) ? out : value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const entries = Object.entries(value).map(([k, v]) => [k, substitute(v, x, by, depth + 1)]);
+  return entries.some(([k, v]) => v !== (value as Record<string, unknown>)[k as string])
+    ? Object.fromEntries(entries)
+    : value;
 }
 
 /**
@@ -234,7 +322,9 @@ export interface LayerGradients {
  * Everything `expectGradients` needs for a layer written CS231n style: runs the learner's
  * forward and backward, differentiates the learner's forward by central differences, and
  * backpropagates `dout` through the reference. The learner's inputs are never the ones
- * perturbed. The learner's functions may return promises (they are awaited).
+ * perturbed, and the reference reads copies taken before the learner's code ran. The learner's
+ * functions may return promises (they are awaited); a forward `targetModule` gave is
+ * differentiated in one batch of calls.
  *
  * @param spec.inputs    the differentiable inputs, in the order `forward` and `reference` take them
  * @param spec.dout      upstream gradient, the shape of the forward's output
@@ -255,16 +345,21 @@ export async function layerGradients<R extends { cache: unknown }>(spec: {
 }): Promise<LayerGradients> {
   const names = Object.keys(spec.inputs);
   const args = (record: Record<string, Tensor>): Tensor[] => names.map((n) => record[n]);
+  const copy = (): Record<string, Tensor> =>
+    Object.fromEntries(names.map((n) => [n, spec.inputs[n].clone()]));
+  // The reference reads pristine copies taken before any learner code ran (in the sandbox the
+  // learner's code gets copies anyway; a function run here could write into its inputs).
+  const pristine = copy();
+  const pristineDout = spec.dout.clone();
   const { cache } = await spec.forward(...args(spec.inputs));
   const analytic = (await spec.backward(spec.dout, cache)) as Record<string, Tensor>;
-  const copies = Object.fromEntries(names.map((n) => [n, spec.inputs[n].clone()]));
   const numeric = await numericGradients(
     async (q) => spec.output(await spec.forward(...args(q))),
-    copies,
-    spec.dout,
+    copy(),
+    pristineDout,
     spec.h,
   );
-  const reference = referenceGradients(spec.reference, spec.inputs, spec.dout);
+  const reference = referenceGradients(spec.reference, pristine, pristineDout);
   return { analytic, numeric, reference };
 }
 

@@ -9,7 +9,8 @@
  * comparison, time patterns) are imported by path in the harness's own tests.
  */
 export { check, exercise, type CheckOptions } from './exercise';
-export { targetModule, type Remote } from './target-module';
+export { targetModule, type Remote, type RemoteFunction } from './target-module';
+export { inputSeed } from './seed';
 export { ABSOLUTE_FLOORS, TOLERANCES } from './tolerances';
 export { expectClose, expectFinite, expectShape, type CloseOptions } from './expect';
 export {
@@ -22,6 +23,7 @@ export {
   type LayerGradients,
 } from './gradients';
 export { expectNoInputMutation, type MutationOptions } from './mutation';
+export type { Alias, CallReport, Mutation } from '../sandbox/index';
 export { expectThrows, type ThrowsOptions } from './throws';
 export { rngBefore } from './rng';
 export { agrees } from './compare';

@@ -1,14 +1,24 @@
 /**
+/**
  * Inputs are read-only, and outputs are new tensors. A forward that writes into `x`, or a clip
  * that scales the caller's gradients in place, passes a value check and then corrupts the next
  * step of training; a clip that hands back the caller's own tensor when no clipping is needed
  * does the same one step later, when the caller updates what it was given. Suites check both
- * directly, through this one helper: snapshot every input, run, compare bit for bit, then look
- * at every tensor the call returned.
+ * directly, through this one helper.
+ *
+ * The learner's code runs in the sandbox on copies of the inputs, so the caller's tensors never
+ * change there and an output is never the caller's object: what counts is the sandbox's report
+ * of each call (it compares every input with a private copy taken before the call, and says
+ * which output tensors are an input or share its storage). For functions that run here (the
+ * harness's own tests) every input is snapshotted and compared bit for bit after the call, and
+ * the result's tensors are compared with the inputs by identity and storage.
  */
 import type { NestedArray, Tensor } from '@rnn-course/core';
+import type { Alias, Mutation } from '../sandbox/index';
+import { heldBySandbox } from '../sandbox/index';
 import { AliasedOutputError, InputMutationError, type HintOptions } from './errors';
 import { describeValue, formatIndex, formatNumber, isTensor, unravelIndex } from './format';
+import { withCallLog, type LearnerCall } from './learner-calls';
 
 /** What `expectNoInputMutation` watches: tensors, and arrays of numbers such as ids [N][T]. */
 export type WatchedInput = Tensor | NestedArray;
@@ -25,14 +35,22 @@ export interface MutationOptions<T = unknown> extends HintOptions {
   outputs?: (result: T) => unknown;
 }
 
+/** One changed input, in words. */
+interface Change {
+  readonly name: string;
+  readonly text: string;
+  readonly index: readonly number[];
+}
+
 /**
- * Runs `run` (and awaits it: learner code may run in another process) and asserts that it left
+ * Runs `run` (and awaits it: learner code runs in another process) and asserts that it left
  * every input exactly as it was (bitwise, shape included), then that no tensor of the result is
  * one of the input tensors or a view of one's storage. Names the inputs that changed and, for
  * the first, the first changed element: "rnnStepForward changed its input Wx: element [1, 2]
  * was 0.5 before the call, 0.25 after"; or the output and the input it aliases: "clipGradNorm
  * returned its input dWx itself as grads.dWx". inputs: named tensors or number arrays, any
- * shapes. Resolves to what `run` returned.
+ * shapes, as the suite passed them (also inside a cache the learner's forward returned, where
+ * they are recognised by value). Resolves to what `run` returned.
  */
 export async function expectNoInputMutation<T>(
   inputs: Record<string, WatchedInput>,
@@ -45,23 +63,19 @@ export async function expectNoInputMutation<T>(
     value,
     snap: snapshot(value),
   }));
-  const result = await run();
-  const changes = before.flatMap(({ name, value, snap }) => {
-    const change = firstChange(snap, snapshot(value));
-    return change === undefined ? [] : [{ name, change }];
-  });
-  const first = changes[0];
-  if (first !== undefined) {
-    const names = changes.map((c) => c.name);
-    const others = names.length > 1 ? ` (also changed: ${names.slice(1).join(', ')})` : '';
-    const body =
-      `${what} changed its ${names.length === 1 ? 'input' : 'inputs'} ${names.join(', ')}: ` +
-      `${first.change.text}${others}. ` +
-      'Inputs are read-only: compute results into new tensors (clone first if you must write).';
-    throw new InputMutationError(what, body, first.name, first.change.index, options);
-  }
+  const calls: LearnerCall[] = [];
+  const result = await withCallLog(calls, run);
+  const reported = namedMutations(calls, inputs);
+  const changes =
+    reported.length > 0
+      ? reported
+      : before.flatMap(({ name, value, snap }) => {
+          const change = firstChange(snap, snapshot(value));
+          return change === undefined ? [] : [{ name, ...change }];
+        });
+  if (changes.length > 0) throw mutationError(what, changes, options);
   const outputs = options.outputs === undefined ? withoutCache(result) : options.outputs(result);
-  const alias = firstAlias(outputs, inputs);
+  const alias = reportedAlias(calls, outputs, inputs) ?? firstAlias(outputs, inputs);
   if (alias !== undefined) {
     const how = alias.same
       ? `returned its input ${alias.input} itself as ${alias.output}`
@@ -73,6 +87,194 @@ export async function expectNoInputMutation<T>(
     throw new AliasedOutputError(what, body, alias.output, alias.input, options);
   }
   return result;
+}
+
+/** An output that is (or views) an input, as `firstAlias` finds it and the message names it. */
+interface FoundAlias {
+  readonly output: string;
+  readonly input: string;
+  readonly same: boolean;
+}
+
+/**
+ * The first alias the sandbox reported for a call made inside the run, among the tensors of
+ * `outputs` (the trusted copies the call returned are recognised by identity): the output's
+ * path within the result, and the input's name (`inputs`' key, else the parameter's name).
+ */
+function reportedAlias(
+  calls: readonly LearnerCall[],
+  outputs: unknown,
+  inputs: Record<string, WatchedInput>,
+): FoundAlias | undefined {
+  for (const call of calls) {
+    for (const a of call.report.aliased as readonly Alias[]) {
+      const returned = resolveResult(call.value, a.output);
+      if (returned === undefined || !contains(outputs, returned)) continue;
+      const at = resolvePath(call.args, a.input);
+      const named = Object.entries(inputs).find(([, v]) => v === at?.value);
+      const output = a.output.replace(/^result\.?/, '');
+      return {
+        output: output === '' ? 'its result' : output,
+        input: named?.[0] ?? label(call, a.input),
+        same: a.same,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** `result.grads.dWx` → that object of the trusted copy of a call's result. */
+function resolveResult(value: unknown, path: string): unknown {
+  if (!path.startsWith('result')) return undefined;
+  let at: unknown = value;
+  for (const step of path.slice('result'.length).matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[step[1] ?? Number(step[2])];
+  }
+  return at;
+}
+
+/** True when `target` is `root` or found inside it, a few levels deep. */
+function contains(root: unknown, target: unknown, depth = 0): boolean {
+  if (root === target) return true;
+  if (depth > 4 || typeof root !== 'object' || root === null || ArrayBuffer.isView(root))
+    return false;
+  if (isTensor(root)) return false;
+  const values = Array.isArray(root) ? root : Object.values(root);
+  return values.some((v) => contains(v, target, depth + 1));
+}
+
+/**
+ * The first input a learner call changed that the caller passed in itself (an argument, or a
+ * tensor or array inside one; not an object the learner's code returned earlier, such as its
+ * cache), as the error `expectNoInputMutation` would throw; undefined when the calls changed
+ * nothing of the caller's. `check` reports it in place of a failed comparison: values computed
+ * from a changed input are not worth comparing.
+ */
+export function callerInputMutation(
+  calls: readonly LearnerCall[],
+  options: HintOptions = {},
+): InputMutationError | undefined {
+  for (const call of calls) {
+    for (const m of call.report.mutated) {
+      const at = resolvePath(call.args, m.path);
+      if (at === undefined || at.throughLearnerObject) continue;
+      const name = label(call, m.path);
+      const change = describeMutation(m, at.value, name);
+      const error = mutationError(call.what, [change], options);
+      error.message +=
+        "\n(Reported in place of this check's comparisons: they would read values computed from a changed input.)";
+      return error;
+    }
+  }
+  return undefined;
+}
+
+/** The error for `changes` (the first is described, the others named). */
+function mutationError(
+  what: string,
+  changes: readonly Change[],
+  options: HintOptions,
+): InputMutationError {
+  const first = changes[0] as Change;
+  const names = changes.map((c) => c.name);
+  const others = names.length > 1 ? ` (also changed: ${names.slice(1).join(', ')})` : '';
+  const body =
+    `${what} changed its ${names.length === 1 ? 'input' : 'inputs'} ${names.join(', ')}: ` +
+    `${first.text}${others}. ` +
+    'Inputs are read-only: compute results into new tensors (clone first if you must write).';
+  return new InputMutationError(what, body, first.name, first.index, options);
+}
+
+/**
+ * The sandbox's mutations of the named inputs, first per name. An input is the object the call
+ * received (the same trusted object) or, inside an object the learner returned earlier (a cache
+ * holding `x`), an object with the input's values.
+ */
+function namedMutations(
+  calls: readonly LearnerCall[],
+  inputs: Record<string, WatchedInput>,
+): Change[] {
+  const found = new Map<string, Change>();
+  for (const call of calls) {
+    for (const m of call.report.mutated) {
+      const at = resolvePath(call.args, m.path);
+      if (at === undefined) continue;
+      const entries = Object.entries(inputs);
+      const named =
+        entries.find(([, v]) => v === at.value) ??
+        (at.throughLearnerObject ? entries.find(([, v]) => sameValues(v, at.value)) : undefined);
+      if (named === undefined || found.has(named[0])) continue;
+      found.set(named[0], describeMutation(m, named[1], named[0]));
+    }
+  }
+  return [...found.values()];
+}
+
+/** A mutation the sandbox reported, in the words of a trusted-side comparison. */
+function describeMutation(m: Mutation, value: unknown, name: string): Change {
+  if (m.index === undefined || m.before === undefined || m.after === undefined) {
+    return { name, text: m.text, index: [] };
+  }
+  const index = isTensor(value)
+    ? unravelIndex(m.index, value.shape)
+    : Array.isArray(value)
+      ? arrayIndex(
+          m.index,
+          JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? 0 : v)),
+        )
+      : [m.index];
+  const count = m.changed ?? 1;
+  const tally =
+    count === 1 ? 'only this element changed' : `${count} of ${m.size ?? '?'} elements changed`;
+  return {
+    name,
+    index,
+    text:
+      `element ${formatIndex(index)} was ${formatNumber(m.before, 17)} before the call, ` +
+      `${formatNumber(m.after, 17)} after${m.changed === undefined ? '' : ` (${tally})`}`,
+  };
+}
+
+/**
+ * `args[1].x` → the trusted object at that place, and whether the way there passes through an
+ * object the learner's code returned (a cache, whose contents are copies of what it held).
+ */
+function resolvePath(
+  args: readonly unknown[],
+  path: string,
+): { value: unknown; throughLearnerObject: boolean } | undefined {
+  const steps = [...path.matchAll(/\.([^.[\]()]+)|\[(\d+)\]/g)];
+  if (!path.startsWith('args')) return undefined;
+  let value: unknown = args;
+  let through = false;
+  for (const step of steps) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (value !== args && heldBySandbox(value)) through = true;
+    const key = step[1] ?? Number(step[2]);
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  if (typeof value === 'object' && value !== null && heldBySandbox(value)) through = true;
+  return { value, throughLearnerObject: through };
+}
+
+/** `dnextH`, `cache.nextH` (the parameter names the learner wrote), or `argument 2 (.x)`. */
+function label(call: LearnerCall, path: string): string {
+  const m = /^args\[(\d+)\](.*)$/.exec(path);
+  if (m === null) return path;
+  const i = Number(m[1]);
+  const param = call.report.params?.[i];
+  const rest = m[2] ?? '';
+  return param !== undefined && param !== ''
+    ? `${param}${rest}`
+    : `argument ${i + 1}${rest === '' ? '' : ` (${rest})`}`;
+}
+
+/** Equal shape and bitwise-equal values (tensors), or equal nesting and numbers (arrays). */
+function sameValues(a: unknown, b: unknown): boolean {
+  const x = snapshot(a);
+  const y = snapshot(b);
+  return x.kind !== 'other' && firstChange(x, y) === undefined;
 }
 
 /** The result without its `cache` field, which may hold the inputs by design. */
