@@ -33,7 +33,17 @@ export { Rng, randn, randu } from './random';
 export type { RandnOptions, RanduOptions } from './random';
 
 // Autograd: the graph, the reverse walk, and switching recording off.
-export { noGrad, isGradEnabled, needsGrad, record, accumulate, topologicalSort } from './autograd';
+export {
+  noGrad,
+  withGrad,
+  isGradEnabled,
+  needsGrad,
+  record,
+  accumulate,
+  topologicalSort,
+} from './autograd';
+// Named gradients of a differentiable function, for hand-written backward passes.
+export { vjp } from './vjp';
 export { broadcastShapes, broadcastOffsets, sumToShape } from './broadcast';
 
 // Elementwise ops (binary ones broadcast like numpy).
@@ -76,7 +86,10 @@ export {
   sequenceMask,
   paddingMask,
   flattenIds,
+  reverseSequence,
 } from './ops/sequence';
+// Inverted dropout with a seeded mask.
+export { dropout, dropoutMask } from './ops/dropout';
 export type { Ids } from './ops/sequence';
 
 // Matmul kernels: a readable reference and a register-blocked default, swappable.
