@@ -125,7 +125,9 @@ export function ctcPrefixBeamSearch(
         }
       }
     }
-    beams = rank([...next.values()]).slice(0, beamWidth);
+    // A prefix no path reaches (a repeat with no blank between yet) is not a hypothesis.
+    const reachable = [...next.values()].filter((b) => logAddExp(b.pb, b.pnb) > -Infinity);
+    beams = rank(reachable).slice(0, beamWidth);
   }
   return rank(beams).map((b) => ({ labels: b.labels, logProb: logAddExp(b.pb, b.pnb) }));
 }
