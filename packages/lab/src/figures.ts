@@ -169,7 +169,8 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   };
 }
 
-const TOP_LEVEL = {
+/** Settings every figure of the lab kit shares (the schema, a white background, the font). */
+export const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
   config: {

@@ -3,8 +3,10 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
+ * - heatmaps: attention weights, spectrograms, a heatmap above a line chart
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
+ * - dates: dates written by people in many formats, paired with their ISO form
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
 export { progress, formatDuration } from './progress';
@@ -25,6 +27,8 @@ export type {
   DiagramEdge,
   DiagramSpec,
 } from './figures';
+export { heatmap, heatmapSpec, heatmapGrid, heatmapAboveLines } from './heatmap';
+export type { HeatmapSpec } from './heatmap';
 export {
   seasonalSeries,
   fitLine,
@@ -35,6 +39,21 @@ export {
   CORPUS_FILES,
 } from './datasets';
 export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
+export {
+  dateTask,
+  formatDate,
+  isoDate,
+  ordinal,
+  weekday,
+  allDates,
+  TRAIN_DATE_FORMATS,
+  HELD_OUT_DATE_FORMATS,
+  DATE_INPUT_ALPHABET,
+  DATE_OUTPUT_ALPHABET,
+  FIRST_YEAR,
+  LAST_YEAR,
+} from './dates';
+export type { CalendarDate, DateExample, DateTask, DateTaskOptions } from './dates';
 export {
   parseLabArgs,
   usage,
