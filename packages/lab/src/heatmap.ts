@@ -82,7 +82,8 @@ export function heatmapSpec(spec: HeatmapSpec): Record<string, unknown> {
     width: spec.width ?? Math.min(560, 18 * cols),
     height: spec.height ?? Math.min(360, 18 * rows),
     data: { values: cells },
-    mark: { type: 'rect', stroke: null },
+    // No per-cell aria labels: a spectrogram has thousands of cells, and they would triple the file.
+    mark: { type: 'rect', stroke: null, aria: false },
     encoding: {
       x: {
         field: 'x0',

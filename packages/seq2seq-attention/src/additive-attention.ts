@@ -58,6 +58,8 @@ export function attentionShapes(
  * @param Wq     `[Hq, A]` projects the query into the attention space of size A
  * @param Wk     `[Hk, A]` projects the keys
  * @param v      `[A]` reads a score off the hidden layer
+ * @param projectedKeys `[N, T, A]` keys Wk, when the caller already has it: it does not depend
+ *   on the query, so a decoder computes it once per source instead of once per step
  * @returns `context [N, Hv]` and `weights [N, T]`
  * @throws ShapeError naming `additiveAttention` when the shapes disagree
  */
@@ -69,6 +71,7 @@ export function additiveAttention(
   Wq: Tensor,
   Wk: Tensor,
   v: Tensor,
+  projectedKeys?: Tensor,
 ): Attention {
   const op = 'additiveAttention';
   const { N, T, Hq, Hk, Hv } = attentionShapes(op, query, keys, values, mask);
@@ -77,7 +80,9 @@ export function additiveAttention(
   assertShape(op, Wk, [Hk, A], 'Wk');
   assertShape(op, v, [A], 'v');
   const q = reshape(matmul(query, Wq), [N, 1, A]); // [N, Hq]·[Hq, A] -> [N, 1, A]
-  const hidden = tanh(add(matmul(keys, Wk), q)); // [N, T, A], q broadcast over t
+  if (projectedKeys !== undefined) assertShape(op, projectedKeys, [N, T, A], 'projectedKeys');
+  const k = projectedKeys ?? matmul(keys, Wk); // [N, T, Hk]·[Hk, A] -> [N, T, A]
+  const hidden = tanh(add(k, q)); // [N, T, A], q broadcast over t
   const scores = matmul(hidden, v); // [N, T, A]·[A] -> [N, T]
   const weights = maskedSoftmax(scores, mask); // [N, T]
   const context = weightedSum(weights, values, N, T, Hv); // [N, Hv]

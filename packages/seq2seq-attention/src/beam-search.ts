@@ -129,5 +129,11 @@ export function beamSearch(
 /** The encoder's memory of one sequence, repeated for B hypotheses. */
 function repeatMemory(m: EncoderMemory, B: number): EncoderMemory {
   const rep = (t: Tensor): Tensor => concat(new Array<Tensor>(B).fill(t), 0);
-  return { outputs: rep(m.outputs), mask: rep(m.mask), summary: rep(m.summary) };
+  const memory: EncoderMemory = {
+    outputs: rep(m.outputs),
+    mask: rep(m.mask),
+    summary: rep(m.summary),
+  };
+  if (m.projectedKeys !== undefined) memory.projectedKeys = rep(m.projectedKeys);
+  return memory;
 }

@@ -26,6 +26,8 @@ export interface EncoderMemory {
   mask: Tensor;
   /** `[N, Hc]` the fixed-size summary c of eq. 3.7, the context when there is no attention */
   summary: Tensor;
+  /** `[N, S, A]` outputs Wk for additive attention, computed once for all the decoder's steps */
+  projectedKeys?: Tensor;
 }
 
 /** The decoder's weights. Which attention weights are needed depends on the kind. */
@@ -91,6 +93,7 @@ export function attend(
         need(params, 'Wq', kind),
         need(params, 'Wk', kind),
         need(params, 'v', kind),
+        memory.projectedKeys,
       );
     case 'dot':
       return multiplicativeAttention(s, outputs, outputs, mask);

@@ -189,6 +189,10 @@ export function encode(
   const backwardFirst = mul(timeStep(narrow(outputs, 2, H, H), 0), nonEmpty); // [N, H]
   const summary = concat([forwardLast, backwardFirst], 1); // [N, 2H]
   const s0 = tanh(add(matmul(summary, params.Winit), params.binit)); // [N, Hd]
+  // Additive attention's keys Wk do not depend on the decoder's state: once per source.
+  if (config.attention === 'additive' && params.Wk !== undefined) {
+    return { outputs, mask, summary, s0, projectedKeys: matmul(outputs, params.Wk) }; // [N, S, A]
+  }
   return { outputs, mask, summary, s0 };
 }
 
