@@ -29,7 +29,7 @@ export interface WeightedSumCache {
 }
 
 /**
- * eq. 3.14: c_n = Σ_t α_{n,t} values_{n,t}, the context vector.
+ * eq. 3.13: c_n = Σ_t α_{n,t} values_{n,t}, the context vector.
  *
  * @param weights `[N, T]`
  * @param values  `[N, T, Hv]`
@@ -45,7 +45,7 @@ export function weightedSumForward(
 }
 
 /**
- * The backward of eq. 3.14: dα_{n,t} = dc_n · values_{n,t}, dvalues_{n,t} = α_{n,t} dc_n.
+ * The backward of eq. 3.13: dα_{n,t} = dc_n · values_{n,t}, dvalues_{n,t} = α_{n,t} dc_n.
  *
  * @param dcontext `[N, Hv]`
  * @returns `dweights [N, T]` and `dvalues [N, T, Hv]`
@@ -103,7 +103,7 @@ export interface AdditiveAttentionGrads {
 }
 
 /**
- * Additive attention, eqs. 3.13, 3.11 and 3.14:
+ * Additive attention, eqs. 3.14, 3.11 and 3.13:
  *
  *   u_{n,t} = tanh(q_n Wq + k_{n,t} Wk),  e_{n,t} = u_{n,t} · v,
  *   α = maskedSoftmax(e, mask),  c_n = Σ_t α_{n,t} values_{n,t}
@@ -148,7 +148,7 @@ export function additiveAttentionForward(
 /**
  * The backward of additive attention, eq. 3.15, from the context's gradient back:
  *
- *   dα, dvalues from eq. 3.14;  de = maskedSoftmaxBackward(dα);
+ *   dα, dvalues from eq. 3.13;  de = maskedSoftmaxBackward(dα);
  *   dv = Σ_{n,t} de_{n,t} u_{n,t};  δ_{n,t} = de_{n,t} v ⊙ (1 − u_{n,t}²);
  *   dWk = Σ_{n,t} k_{n,t}ᵀ δ_{n,t},  dkeys_{n,t} = δ_{n,t} Wkᵀ;
  *   dWq = Σ_n q_nᵀ (Σ_t δ_{n,t}),    dquery_n = (Σ_t δ_{n,t}) Wqᵀ

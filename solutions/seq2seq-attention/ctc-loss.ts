@@ -15,7 +15,7 @@ function logAddExp(a: number, b: number): number {
 }
 
 /**
- * −ln p(l_n | x_n) for every sequence (eqs. 3.19–3.22) and the gradient of the reduced loss
+ * −ln p(l_n | x_n) for every sequence (eqs. 3.20–3.23) and the gradient of the reduced loss
  * with respect to the log-probabilities.
  *
  * With l' = (blank, l_1, blank, …, l_L, blank) of length S = 2L + 1 and y_t(k) = e^{logProbs}:
@@ -110,7 +110,7 @@ export function ctcLoss(
       for (let s = 0; s < S; s++) {
         const a = alpha[t * S + s]! + beta[t * S + s]!;
         if (a === -Infinity) continue;
-        // eq. 3.22: −γ_t(k), summed over the positions s where l'_s = k.
+        // eq. 3.23: −γ_t(k), summed over the positions s where l'_s = k.
         dlogProbs[(n * T + t) * C + ext[s]!]! -= factor * Math.exp(a - logP);
       }
     }

@@ -35,7 +35,7 @@ export interface MultiplicativeAttentionGrads {
 }
 
 /**
- * Multiplicative attention, eqs. 3.16, 3.11 and 3.14: e_{n,t} = q̃_n · k_{n,t} with q̃ = q
+ * Multiplicative attention, eqs. 3.16, 3.11 and 3.13: e_{n,t} = q̃_n · k_{n,t} with q̃ = q
  * ("dot", Wa omitted, Hq = Hk) or q̃ = q Wa ("general"); α = maskedSoftmax(e, mask);
  * c_n = Σ_t α_{n,t} values_{n,t}.
  *
@@ -73,7 +73,7 @@ export function multiplicativeAttentionForward(
 }
 
 /**
- * The backward, eq. 3.17: from eq. 3.14 and the masked softmax, de; then e_{n,t} = q̃_n · k_{n,t}
+ * The backward, eq. 3.17: from eq. 3.13 and the masked softmax, de; then e_{n,t} = q̃_n · k_{n,t}
  * gives dq̃_n = Σ_t de_{n,t} k_{n,t} and dk_{n,t} = de_{n,t} q̃_n; for "general",
  * dWa = qᵀ dq̃ and dquery = dq̃ Waᵀ; for "dot", dquery = dq̃.
  *

@@ -12,13 +12,10 @@
 import {
   ShapeError,
   add,
-  assertShape,
-  concat,
   embedding,
   fromData,
   matmul,
   mul,
-  narrow,
   onesLike,
   sequenceMask,
   square,

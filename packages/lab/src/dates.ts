@@ -71,6 +71,7 @@ export const TRAIN_DATE_FORMATS: readonly string[] = [
   '{dd}/{mm}/{yyyy}',
   '{d}/{m}/{yyyy}',
   '{d}.{m}.{yyyy}',
+  '{d}.{m}.{yy}',
   '{dd}.{mm}.{yy}',
   '{yyyy}-{mm}-{dd}',
   '{yyyy}/{mm}/{dd}',

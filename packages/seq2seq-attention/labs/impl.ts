@@ -20,7 +20,7 @@ export interface LabImpl {
   impl: Impl;
   /** eq. 3.10 on a batch; `.backward()` fills the model's gradients */
   seq2seqLoss(model: Seq2Seq, batch: Seq2SeqBatch): Tensor;
-  /** eqs. 3.19–3.22, reduction 'mean' or 'sum' */
+  /** eqs. 3.20–3.23, reduction 'mean' or 'sum' */
   ctcLoss(
     logProbs: Tensor,
     targets: readonly (readonly number[])[],

@@ -1,10 +1,10 @@
 /**
  * Lab: speech recognition in miniature. Digit strings spoken by eSpeak NG voices (synthesised
  * on this machine, see speech-data.ts), log-mel features computed by the chapter's own code
- * (eq. 3.24), a bidirectional LSTM that emits, at every frame, a distribution over the ten
- * digits and the blank, trained with CTC (eqs. 3.19–3.22): no one says which frames belong to
+ * (eq. 3.25), a bidirectional LSTM that emits, at every frame, a distribution over the ten
+ * digits and the blank, trained with CTC (eqs. 3.20–3.23): no one says which frames belong to
  * which digit. Measured by the label error rate on voices the model never heard, with best-path
- * and prefix beam decoding (eq. 3.23).
+ * and prefix beam decoding (eq. 3.24).
  *
  *   npm run lab:speech -w @rnn-course/seq2seq-attention                        # full run
  *   npm run lab:speech -w @rnn-course/seq2seq-attention -- --quick             # smoke run
@@ -90,13 +90,13 @@ export const FULL: SpeechLabConfig = {
   heldOutVoices: HELD_OUT_VOICES.length,
   bands: 40,
   stack: 3,
-  hidden: 64,
-  batchSize: 16,
-  steps: 1500,
-  lr: 2e-3,
+  hidden: 32,
+  batchSize: 8,
+  steps: 800,
+  lr: 3e-3,
   maxNorm: 5,
-  evalUtterances: 200,
-  evalEvery: 250,
+  evalUtterances: 150,
+  evalEvery: 100,
   beamWidth: 8,
 };
 
@@ -120,7 +120,7 @@ export const QUICK: SpeechLabConfig = {
 const BLANK = 0;
 const SYMBOLS = 11;
 
-/** Feature extraction settings (eq. 3.24): 23 ms Hann frames every 11.6 ms at 22.05 kHz. */
+/** Feature extraction settings (eq. 3.25): 23 ms Hann frames every 11.6 ms at 22.05 kHz. */
 const FRAME = 512;
 const HOP = 256;
 

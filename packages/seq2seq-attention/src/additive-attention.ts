@@ -12,7 +12,7 @@ import { maskedSoftmax } from './masked-softmax';
 
 /** What an attention layer returns: the context vector and the weights that made it. */
 export interface Attention {
-  /** `[N, Hv]` c = Σ_t α_t v_t (eq. 3.14) */
+  /** `[N, Hv]` c = Σ_t α_t v_t (eq. 3.13) */
   context: Tensor;
   /** `[N, T]` α, each row sums to 1 over its valid positions (0 on padding) */
   weights: Tensor;
@@ -47,7 +47,7 @@ export function attentionShapes(
 }
 
 /**
- * eqs. 3.13, 3.11, 3.14: e_{n,t} = v · tanh(q_n Wq + k_{n,t} Wk), α = maskedSoftmax(e, mask),
+ * eqs. 3.14, 3.11, 3.13: e_{n,t} = v · tanh(q_n Wq + k_{n,t} Wk), α = maskedSoftmax(e, mask),
  * c_n = Σ_t α_{n,t} values_{n,t}. In a sequence-to-sequence model the query is the decoder's
  * state and keys and values are both the encoder's outputs.
  *
@@ -89,7 +89,7 @@ export function additiveAttention(
   return { context, weights };
 }
 
-/** eq. 3.14: c_n = Σ_t α_{n,t} values_{n,t}, as a batched product `[N, 1, T]·[N, T, Hv]`. */
+/** eq. 3.13: c_n = Σ_t α_{n,t} values_{n,t}, as a batched product `[N, 1, T]·[N, T, Hv]`. */
 export function weightedSum(
   weights: Tensor,
   values: Tensor,

@@ -94,7 +94,7 @@ export function powerSpectrum(frame: ArrayLike<number>, M: number): Float64Array
   return Float64Array.from({ length: M / 2 + 1 }, (_, k) => re[k]! * re[k]! + im[k]! * im[k]!);
 }
 
-/** eq. 3.24: the mel scale, m = 2595 log10(1 + f / 700) (HTK). */
+/** eq. 3.25: the mel scale, m = 2595 log10(1 + f / 700) (HTK). */
 export function hzToMel(f: number): number {
   return 2595 * Math.log10(1 + f / 700);
 }

@@ -13,7 +13,7 @@ import type { Tensor } from '@rnn-course/core';
 import { logAddExp } from './ctc-loss';
 
 /**
- * The many-to-one map B of eq. 3.19: merge runs of the same symbol, then drop blanks, so
+ * The many-to-one map B of eq. 3.20: merge runs of the same symbol, then drop blanks, so
  * `a a - a b b -` reads as `a a b`. (Merging after removing the blanks would read `a b`.)
  *
  * @param path one symbol per frame
@@ -64,7 +64,7 @@ export interface CtcHypothesis {
 }
 
 /**
- * Prefix beam search (eq. 3.23) for one sequence, without a language model.
+ * Prefix beam search (eq. 3.24) for one sequence, without a language model.
  *
  * For each prefix ℓ it keeps p_b (paths read as ℓ ending in a blank) and p_nb (ending in ℓ's
  * last label). At frame t, with y = y_t:

@@ -9,7 +9,7 @@
  * thousand probabilities do not underflow.
  *
  * This op is one node of the core's autograd graph: its forward runs the alpha recursion, its
- * backward the beta recursion and the gradient (eq. 3.22), like the core's `crossEntropy`.
+ * backward the beta recursion and the gradient (eq. 3.23), like the core's `crossEntropy`.
  *
  * Chapter 3, "Connectionist temporal classification" —
  * packages/seq2seq-attention/README.md#connectionist-temporal-classification
@@ -24,7 +24,7 @@ export function logAddExp(a: number, b: number): number {
   return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
 
-/** The extended label sequence l' of eq. 3.19: blanks around and between the labels. */
+/** The extended label sequence l' of eq. 3.20: blanks around and between the labels. */
 export function extendedLabels(labels: readonly number[], blank: number): number[] {
   const ext = [blank];
   for (const l of labels) ext.push(l, blank);
@@ -33,16 +33,16 @@ export function extendedLabels(labels: readonly number[], blank: number): number
 
 /** The alpha and beta tables of one sequence, in log space, and its log-likelihood. */
 export interface CtcTables {
-  /** `[T][S]` α_t(s) (eq. 3.20), S = 2L + 1 */
+  /** `[T][S]` α_t(s) (eq. 3.21), S = 2L + 1 */
   alpha: Float64Array[];
-  /** `[T][S]` β_t(s) (eq. 3.21): paths from (t, s) to the end, without the symbol at t */
+  /** `[T][S]` β_t(s) (eq. 3.22): paths from (t, s) to the end, without the symbol at t */
   beta: Float64Array[];
-  /** ln p(l | x) (eq. 3.22); −∞ when no path of T frames reads as l */
+  /** ln p(l | x) (eq. 3.23); −∞ when no path of T frames reads as l */
   logLikelihood: number;
 }
 
 /**
- * The recursions of eqs. 3.20–3.21 for one sequence.
+ * The recursions of eqs. 3.21–3.22 for one sequence.
  *
  *   α_0(0) = y_0(blank),  α_0(1) = y_0(l_1)
  *   α_t(s) = y_t(l'_s) · (α_{t−1}(s) + α_{t−1}(s−1) + [l'_s ≠ blank, l'_s ≠ l'_{s−2}] α_{t−1}(s−2))
@@ -102,7 +102,7 @@ export function ctcTables(
 /**
  * γ_t(k) = Σ_{s: l'_s = k} exp(α_t(s) + β_t(s) − ln p): the probability that frame t emits
  * symbol k, given the labels (the posterior of the alignment; it sums to 1 over k at every
- * frame). −γ is the gradient of −ln p with respect to the log-probabilities (eq. 3.22).
+ * frame). −γ is the gradient of −ln p with respect to the log-probabilities (eq. 3.23).
  *
  * @returns `[T * C]` row-major, zeros when no path exists
  */
@@ -140,9 +140,9 @@ export interface CtcLossOptions {
 }
 
 /**
- * The CTC loss −ln p(l_n | x_n) of every sequence of a batch (eqs. 3.19–3.22), reduced.
+ * The CTC loss −ln p(l_n | x_n) of every sequence of a batch (eqs. 3.20–3.23), reduced.
  *
- * The gradient with respect to log y_t(k) is −γ_t(k) (eq. 3.22), times the reduction's factor,
+ * The gradient with respect to log y_t(k) is −γ_t(k) (eq. 3.23), times the reduction's factor,
  * for t < inputLengths[n], and 0 on the frames beyond. (PyTorch's `ctc_loss` returns
  * exp(log y) − γ instead: the gradient with respect to the logits under a log-softmax, which it
  * assumes; both give the same gradient for the logits.) An impossible labelling contributes no
@@ -213,7 +213,7 @@ export function ctcLoss(
       const scale = (reduction === 'none' ? g[n]! : g[0]!) * weight(n);
       const gamma = gammas[n]!; // [Tn * C]
       const base = n * T * C;
-      for (let k = 0; k < gamma.length; k++) grad[base + k] = -scale * gamma[k]!; // eq. 3.22
+      for (let k = 0; k < gamma.length; k++) grad[base + k] = -scale * gamma[k]!; // eq. 3.23
     }
     accumulate(logProbs, grad);
   });

@@ -41,7 +41,7 @@ export interface DecoderParams {
   bc: Tensor;
   Wy: Tensor;
   by: Tensor;
-  /** additive attention (eq. 3.13): `Wq [Hd, A]`, `Wk [Hc, A]`, `v [A]` */
+  /** additive attention (eq. 3.14): `Wq [Hd, A]`, `Wk [Hc, A]`, `v [A]` */
   Wq?: Tensor;
   Wk?: Tensor;
   v?: Tensor;

@@ -39,13 +39,13 @@ export type { GreedyResult } from './greedy-decode';
 export { beamSearch, normalisedScore } from './beam-search';
 export type { BeamSearchOptions, Hypothesis } from './beam-search';
 
-// Connectionist temporal classification (eqs. 3.19–3.23).
+// Connectionist temporal classification (eqs. 3.20–3.24).
 export { ctcLoss, ctcPosteriors, ctcTables, extendedLabels, logAddExp } from './ctc-loss';
 export type { CtcLossOptions, CtcTables } from './ctc-loss';
 export { collapsePath, ctcGreedyDecode, ctcPrefixBeamSearch } from './ctc-decode';
 export type { CtcHypothesis } from './ctc-decode';
 
-// Speech features (eq. 3.24) and measures of output sequences (eq. 3.25).
+// Speech features (eq. 3.25) and measures of output sequences (eq. 3.19).
 export {
   fft,
   frameSignal,

@@ -90,7 +90,7 @@ function ngramCounts(tokens: Tokens, n: number): Map<string, number> {
 }
 
 /**
- * Corpus-level BLEU with one reference per output (eq. 3.25):
+ * Corpus-level BLEU with one reference per output (eq. 3.19):
  *
  *   p_n = Σ_outputs Σ_g min(count_out(g), count_ref(g)) / Σ_outputs Σ_g count_out(g)
  *   BLEU = BP · exp((1/N) Σ_{n=1..N} log p_n),   BP = min(1, exp(1 − r/c))

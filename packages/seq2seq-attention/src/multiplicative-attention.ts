@@ -16,7 +16,7 @@ import { maskedSoftmax } from './masked-softmax';
 
 /**
  * eq. 3.16: e_{n,t} = q̃_n · k_{n,t} with q̃ = q ("dot", Wa omitted) or q̃ = q Wa ("general");
- * then α = maskedSoftmax(e, mask) (eq. 3.11) and c_n = Σ_t α_{n,t} values_{n,t} (eq. 3.14).
+ * then α = maskedSoftmax(e, mask) (eq. 3.11) and c_n = Σ_t α_{n,t} values_{n,t} (eq. 3.13).
  *
  * @param query  `[N, Hq]` the decoder state
  * @param keys   `[N, T, Hk]` the encoder outputs scored against the query

@@ -1,7 +1,7 @@
 /**
  * CTC checked against its definition: the probability of a labelling is the sum, over every
  * path of T symbols that collapses to it, of the product of the per-frame probabilities
- * (eq. 3.19). For small T and C all C^T paths can be enumerated. And decoding: best path,
+ * (eq. 3.20). For small T and C all C^T paths can be enumerated. And decoding: best path,
  * prefix beam search, and where the two differ.
  */
 import { describe, expect, it } from 'vitest';

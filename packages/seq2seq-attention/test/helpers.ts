@@ -51,8 +51,3 @@ export function numericGrads(
     Object.entries(inputs).map(([k, x]) => [`d${k}`, numericalGradientOfOutput(f, x, dout, 1e-5)]),
   );
 }
-
-/** `[N][T]` integer ids in `[lo, V)`. */
-export function randomIds(N: number, T: number, V: number, rng: Rng, lo = 0): number[][] {
-  return Array.from({ length: N }, () => Array.from({ length: T }, () => lo + rng.int(V - lo)));
-}

@@ -51,7 +51,7 @@ import {
   stackedRnnBackward,
   stackedRnnForward,
 } from '../../../solutions/seq2seq-attention/stacked-rnn';
-import { expectGrads, expectRel, randnT, randomIds } from './helpers';
+import { expectGrads, expectRel, randnT } from './helpers';
 
 const VALUE_TOL = 1e-10;
 const GRAD_TOL = 1e-8;
