@@ -66,6 +66,7 @@ export const TRAIN_DATE_FORMATS: readonly string[] = [
   '{Wkd} {d} {Mon} {yyyy}',
   '{wkd}, {d} {mon} {yy}',
   '{mon} {d} {yy}',
+  '{mon} {d}, {yyyy}',
   '{Mon} {dth} {yyyy}',
   '{dd}/{mm}/{yy}',
   '{dd}/{mm}/{yyyy}',
@@ -87,7 +88,7 @@ export const HELD_OUT_DATE_FORMATS: readonly string[] = [
   '{Month} {dth} {yyyy}',
   '{d} {Month}, {yyyy}',
   '{dd}.{mm}.{yyyy}',
-  '{d}/{m}/{yy}',
+  '{yyyy}.{mm}.{dd}',
   '{Weekday}, {d} {month} {yyyy}',
   '{mon} {dth}, {yyyy}',
 ];
