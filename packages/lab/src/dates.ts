@@ -88,7 +88,7 @@ export const HELD_OUT_DATE_FORMATS: readonly string[] = [
   '{Month} {dth} {yyyy}',
   '{d} {Month}, {yyyy}',
   '{dd}.{mm}.{yyyy}',
-  '{yyyy}.{mm}.{dd}',
+  '{d} {mon} {yyyy}',
   '{Weekday}, {d} {month} {yyyy}',
   '{mon} {dth}, {yyyy}',
 ];

@@ -66,3 +66,4 @@ export {
   ArgsError,
 } from './args';
 export type { Impl, LabArgs } from './args';
+export { wrapText } from './text';

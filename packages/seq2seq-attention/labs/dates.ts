@@ -33,6 +33,7 @@ import {
   runIfMain,
   shownPath,
   usage,
+  wrapText,
   writeFigure,
 } from '@rnn-course/lab';
 import type { DateExample } from '@rnn-course/lab';
@@ -170,6 +171,8 @@ export interface ModelResult {
   beamSubsetExact: number;
   /** [input length, exact match, count] on validation and test together */
   byLength: [number, number, number][];
+  /** [held-out format, exact match, count] on the test set */
+  byFormat: [string, number, number][];
   seconds: number;
 }
 
@@ -264,6 +267,16 @@ async function run(
     .sort((a, b) => a[0] - b[0])
     .map(([len, [ok, n]]) => [len, ok / n, n] as [number, number, number]);
 
+  // Exact match per held-out format: which recombinations the model generalises to.
+  const formats = new Map<string, [number, number]>();
+  task.test.forEach((e, i) => {
+    const f = formats.get(e.format) ?? [0, 0];
+    formats.set(e.format, [f[0] + (test[i]!.text === e.output ? 1 : 0), f[1] + 1]);
+  });
+  const byFormat = [...formats.entries()].map(
+    ([format, [ok, n]]) => [format, ok / n, n] as [string, number, number],
+  );
+
   // Greedy against beam search on the first test examples.
   const subset = task.test.slice(0, config.beamExamples);
   const beamed = subset.map((e) => {
@@ -291,6 +304,7 @@ async function run(
       greedySubsetExact: greedySubset,
       beamSubsetExact: beamSubset,
       byLength,
+      byFormat,
       seconds: (performance.now() - started) / 1000,
     },
   };
@@ -332,6 +346,9 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
     const { model, result } = await run(kind, config, task, args.seed, impl.seq2seqLoss);
     models.push(result);
     if (kind === 'additive') attentionModel = model;
+    console.log(
+      `  test exact match per held-out format: ${result.byFormat.map(([f, acc]) => `${f} ${pct(acc)}`).join(', ')}`,
+    );
     console.log(
       `${label(kind)}: validation exact match ${pct(result.validationExact)} (BLEU ${result.validationBleu.toFixed(3)}), ` +
         `test ${pct(result.testExact)} (BLEU ${result.testBleu.toFixed(3)}); on ${config.beamExamples} test ` +
@@ -409,10 +426,17 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
     output: e.output,
     predicted: translated[i]!.text,
   }));
+  const formats = models[0]!.byFormat.map(([f]) => f);
   const table = [
     '# Date translation: results',
     '',
-    `Produced by \`${command}\` (implementation: ${impl.impl}) in ${seconds.toFixed(0)} s.`,
+    ...wrapText(
+      `Produced by \`${command}\` (implementation: ${impl.impl}) in ${seconds.toFixed(0)} s. ` +
+        `Validation: ${config.validationSize} unseen dates in training formats. Test: ` +
+        `${config.testSize} unseen dates in unseen formats. Greedy decoding and beam search ` +
+        `(width ${config.beamWidth}, α = 1) are compared on the first ${config.beamExamples} test ` +
+        'examples. BLEU is over characters, up to 4-grams.',
+    ),
     '',
     '| model | validation exact | validation BLEU | test exact | test BLEU | greedy (subset) | beam (subset) | time |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -422,9 +446,15 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
         `${m.testBleu.toFixed(3)} | ${pct(m.greedySubsetExact)} | ${pct(m.beamSubsetExact)} | ${m.seconds.toFixed(0)} s |`,
     ),
     '',
-    `Validation: ${config.validationSize} unseen dates in training formats. Test: ${config.testSize} unseen dates in ` +
-      `unseen formats. Greedy and beam search (width ${config.beamWidth}, α = 1) are compared on the first ` +
-      `${config.beamExamples} test examples. BLEU is over characters, up to 4-grams.`,
+    'Exact match on the test set, per held-out format:',
+    '',
+    `| format | example | ${models.map((m) => label(m.attention)).join(' | ')} |`,
+    `| --- | --- | ${models.map(() => '---').join(' | ')} |`,
+    ...formats.map((f) => {
+      const example = task.test.find((e) => e.format === f)?.input ?? '';
+      const cells = models.map((m) => pct(m.byFormat.find(([g]) => g === f)?.[1] ?? NaN));
+      return `| \`${f}\` | ${example} | ${cells.join(' | ')} |`;
+    }),
     '',
   ].join('\n');
   files.push(writeFigure(join(out, 'dates-results.md'), table));

@@ -40,6 +40,7 @@ import {
   shownPath,
   stackedLineCharts,
   usage,
+  wrapText,
   writeFigure,
 } from '@rnn-course/lab';
 import {
@@ -497,14 +498,15 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
   const table = [
     '# Speech recognition in miniature: results',
     '',
-    `Produced by \`${command}\` (implementation: ${impl.impl}) in ${seconds.toFixed(0)} s.`,
+    ...wrapText(
+      `Produced by \`${command}\` (implementation: ${impl.impl}) in ${seconds.toFixed(0)} s. ` +
+        `Beam width ${config.beamWidth}. Held-out voices: ${heldOutVoices.map((v) => v.voice).join(', ')}.`,
+    ),
     '',
     '| voices | utterances | label error rate, best path | label error rate, prefix beam search |',
     '| --- | --- | --- | --- |',
     `| training voices, new utterances | ${validation.length} | ${pct(validationGreedy)} | ${pct(validationBeam)} |`,
     `| held-out voices | ${test.length} | ${pct(heldOutGreedy)} | ${pct(heldOutBeam)} |`,
-    '',
-    `Beam width ${config.beamWidth}. Held-out voices: ${heldOutVoices.map((v) => v.voice).join(', ')}.`,
     '',
     '| reference | best path | prefix beam search |',
     '| --- | --- | --- |',
