@@ -3,9 +3,14 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
- * - heatmaps: attention weights, spectrograms, a heatmap above a line chart
+ * - heatmap: matrices as heatmaps (attention weights, spectrograms), alone, in a grid with one
+ *   colour scale, or above a line chart on the same x axis
+ * - surface: a function of two variables on a grid, with paths over it (e.g. optimiser iterates)
+ * - image-grid: rows of small greyscale images (frames of clips) as one SVG
+ * - text: wrapping samples into lines for the labs' Markdown outputs
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
+ * - tasks: seeded sequence tasks for long-term memory (adding problem, copy task, moving-shape clips)
  * - dates: dates written by people in many formats, paired with their ISO form
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
@@ -29,6 +34,11 @@ export type {
 } from './figures';
 export { heatmap, heatmapSpec, heatmapGrid, heatmapAboveLines } from './heatmap';
 export type { HeatmapSpec } from './heatmap';
+export { surfaceMap } from './surface';
+export type { SurfaceSpec, SurfacePath } from './surface';
+export { imageGrid } from './image-grid';
+export type { ImageGridSpec, ImageRow } from './image-grid';
+export { wrapText } from './text';
 export {
   seasonalSeries,
   fitLine,
@@ -39,6 +49,8 @@ export {
   CORPUS_FILES,
 } from './datasets';
 export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
+export { addingProblem, copyTask, movingShapeClips, DIRECTIONS } from './tasks';
+export type { AddingBatch, CopyBatch, ClipOptions, Clips } from './tasks';
 export {
   dateTask,
   formatDate,
@@ -66,4 +78,3 @@ export {
   ArgsError,
 } from './args';
 export type { Impl, LabArgs } from './args';
-export { wrapText } from './text';

@@ -4,10 +4,12 @@
  */
 
 /**
- * Breaks a text into lines of at most `width` characters, at spaces; a word longer than the
- * width gets a line of its own. Newlines in the text count as spaces.
+ * Breaks a text into lines of at most `width` characters, at spaces. A word longer than the
+ * width gets a line of its own, whole (cutting it would break a command or a link in Markdown;
+ * markdownlint allows such a line). Newlines in the text count as spaces.
  *
  * @returns the lines, without trailing spaces
+ * @throws RangeError when `width` is not an integer >= 1
  */
 export function wrapText(text: string, width = 100): string[] {
   if (!Number.isInteger(width) || width < 1) {

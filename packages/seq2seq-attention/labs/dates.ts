@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, clipGradNorm, noGrad } from '@rnn-course/core';
+import { Adam, Rng, clipGradNormInPlace, noGrad } from '@rnn-course/core';
 import {
   DATE_INPUT_ALPHABET,
   DATE_OUTPUT_ALPHABET,
@@ -227,7 +227,7 @@ async function run(
     optimizer.zeroGrad();
     const l = lossFn(model, toBatch(examples)); // eq. 3.10, summed over the 11 target steps
     l.backward();
-    clipGradNorm(params, config.maxNorm);
+    clipGradNormInPlace(params, config.maxNorm);
     optimizer.step();
     bar.tick(l.item());
     loss.push([step, bar.runningLoss as number]);

@@ -21,7 +21,7 @@ import {
   Rng,
   Tensor,
   add,
-  clipGradNorm,
+  clipGradNormInPlace,
   logSoftmax,
   matmul,
   narrow,
@@ -43,6 +43,8 @@ import {
   wrapText,
   writeFigure,
 } from '@rnn-course/lab';
+import { lstm, lstmParams } from '@rnn-course/lstm-gru';
+import type { LstmParams } from '@rnn-course/lstm-gru';
 import {
   bidirectional,
   ctcGreedyDecode,
@@ -51,8 +53,6 @@ import {
   logMelSpectrogram,
 } from '../src/index';
 import { loadImpl } from './impl';
-import { createLstm, lstmSequence } from './lstm';
-import type { LstmParams } from './lstm';
 import {
   CLIP_CACHE,
   DIGIT_WORDS,
@@ -167,7 +167,7 @@ export function speechFeatures(
   return { features: new Tensor(out, [steps, bands * stack]), spectrogram };
 }
 
-/** The recogniser's weights: an LSTM per direction and the output layer. */
+/** The recogniser's weights: an LSTM per direction (chapter 2's) and the output layer. */
 export interface SpeechModel {
   forward: LstmParams;
   backward: LstmParams;
@@ -177,8 +177,8 @@ export interface SpeechModel {
 
 function createModel(D: number, H: number, rng: Rng): SpeechModel {
   return {
-    forward: createLstm(D, H, rng),
-    backward: createLstm(D, H, rng),
+    forward: lstmParams(D, H, rng, { forgetBias: 1 }),
+    backward: lstmParams(D, H, rng, { forgetBias: 1 }),
     Wy: xavierUniform([2 * H, SYMBOLS], rng),
     by: zeros([SYMBOLS], { requiresGrad: true }),
   };
@@ -205,12 +205,12 @@ function parametersOf(m: SpeechModel): Tensor[] {
  * @returns `[N, T, 11]`
  */
 export function logProbsOf(m: SpeechModel, x: Tensor, lengths: readonly number[]): Tensor {
-  const h = bidirectional(
-    (xs) => lstmSequence(xs, m.forward),
-    (xs) => lstmSequence(xs, m.backward),
-    x,
-    lengths,
-  ); // [N, T, 2H]
+  const [N] = x.shape as [number, number, number];
+  const H = m.Wy.shape[0]! / 2;
+  const h0 = zeros([N, H]); // [N, H]: both directions start from zero states
+  // Chapter 2's LSTM (eqs. 2.1–2.4), one per direction; only its hidden states are read.
+  const run = (p: LstmParams) => (xs: Tensor) => lstm(xs, h0, h0, p.Wx, p.Wh, p.b).h; // [N, T, H]
+  const h = bidirectional(run(m.forward), run(m.backward), x, lengths); // [N, T, 2H]
   return logSoftmax(add(matmul(h, m.Wy), m.by), -1); // [N, T, 11]
 }
 
@@ -302,7 +302,7 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
       `(${train.synthesised + heldOut.synthesised} synthesised now, the rest from ${shownPath(CLIP_CACHE)}); ` +
       `${config.bands} mel bands × ${config.stack} frames, BiLSTM H = ${config.hidden}, ${config.steps} steps of ${config.batchSize}`,
   );
-  console.log(`  ${impl.report}; LSTM: the lab's own (labs/lstm.ts)`);
+  console.log(`  ${impl.report}; LSTM: chapter 2's reference (@rnn-course/lstm-gru)`);
 
   const rng = new Rng(args.seed);
   const example = (clips: readonly Float64Array[][], r: Rng): Example => {
@@ -365,7 +365,7 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
     const lp = logProbsOf(model, batch.x, batch.lengths); // [N, T, 11]
     const l = impl.ctcLoss(lp, batch.labels, batch.lengths, { blank: BLANK, reduction: 'mean' });
     l.backward();
-    clipGradNorm(params, config.maxNorm);
+    clipGradNormInPlace(params, config.maxNorm);
     optimizer.step();
     bar.tick(l.item());
     loss.push([step, bar.runningLoss as number]);
