@@ -93,10 +93,10 @@ export const FULL: SpeechLabConfig = {
   stack: 3,
   hidden: 32,
   batchSize: 8,
-  steps: 800,
+  steps: 500,
   lr: 3e-3,
   maxNorm: 5,
-  evalUtterances: 150,
+  evalUtterances: 100,
   evalEvery: 100,
   beamWidth: 8,
 };
