@@ -93,11 +93,11 @@ export const FULL: SpeechLabConfig = {
   stack: 3,
   hidden: 32,
   batchSize: 8,
-  steps: 500,
+  steps: 250,
   lr: 3e-3,
   maxNorm: 5,
-  evalUtterances: 100,
-  evalEvery: 100,
+  evalUtterances: 60,
+  evalEvery: 50,
   beamWidth: 8,
 };
 
