@@ -61,6 +61,20 @@ function assertAutogradOn(what: string): void {
   if (disabledBecause !== undefined) throw new Error(`${what}: ${disabledBecause}`);
 }
 
+/**
+ * Runs `fn` with gradient recording on, even inside `noGrad` (PyTorch's `enable_grad`): for a
+ * computation that needs its own backward pass while the enclosing one is not recorded.
+ */
+export function withGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
 /** True when an op on `inputs` must be recorded: grad is enabled and some input requires it. */
 export function needsGrad(...inputs: readonly Tensor[]): boolean {
   return gradEnabled && inputs.some((t) => t.requiresGrad);

@@ -35,6 +35,7 @@ export type { RandnOptions, RanduOptions } from './random';
 // Autograd: the graph, the reverse walk, and switching recording off.
 export {
   noGrad,
+  withGrad,
   isGradEnabled,
   needsGrad,
   record,
@@ -43,6 +44,8 @@ export {
   topologicalSort,
   withoutAutograd,
 } from './autograd';
+// Named gradients of a differentiable function, for hand-written backward passes.
+export { vjp } from './vjp';
 export { broadcastShapes, broadcastOffsets, sumToShape } from './broadcast';
 
 // Elementwise ops (binary ones broadcast like numpy).
@@ -87,7 +90,10 @@ export {
   sequenceMask,
   paddingMask,
   flattenIds,
+  reverseSequence,
 } from './ops/sequence';
+// Inverted dropout with a seeded mask.
+export { dropout, dropoutMask } from './ops/dropout';
 export type { Ids } from './ops/sequence';
 
 // Matmul kernels: a readable reference, a register-blocked one in TypeScript (the fallback) and

@@ -19,7 +19,9 @@ function softmaxOf(z: number[], tau: number): number[] {
 
 describe('sampleWithTemperature', () => {
   for (const tau of [0.5, 1, 2]) {
-    it(`20 000 draws at τ = ${tau} match softmax(logits / τ) within 4.5 standard errors per index`, () => {
+    it(`20 000 draws at τ = ${tau} match softmax(logits / τ) within 4.5 standard errors per index`, {
+      timeout: 120_000, // 20 000 draws: well under a second alone, longer on a busy machine
+    }, () => {
       const n = 20000;
       const rng = new Rng(1000 + tau * 10);
       const counts = new Array<number>(logits.length).fill(0);

@@ -40,6 +40,9 @@ import {
   randomBlock,
 } from './helpers';
 
+// Central differences run the forward twice per weight: seconds on a busy machine, never a hang.
+const FD_TIMEOUT_MS = 120_000;
+
 const FD_TOL = 1e-6;
 
 /** Both derivations against the numeric gradients. */
@@ -70,7 +73,7 @@ describe('scaled dot-product attention against central differences', () => {
     },
     { name: 'N=1, T=1', N: 1, Tq: 1, Tk: 1, mask: undefined },
   ]) {
-    it(name, () => {
+    it(name, { timeout: FD_TIMEOUT_MS }, () => {
       const rng = new Rng(Tq * 10 + Tk);
       const p = {
         Q: randnT([N, Tq, 3], rng),
@@ -107,7 +110,7 @@ describe('multi-head attention against central differences', () => {
     },
     { name: 'N=1, T=1, h=3', N: 1, T: 1, E: 6, h: 3, mask: undefined },
   ]) {
-    it(name, () => {
+    it(name, { timeout: FD_TIMEOUT_MS }, () => {
       const rng = new Rng(T * 10 + E);
       const p = randomAttention(E, rng);
       const inputs = {
@@ -143,7 +146,7 @@ describe('layer norm against central differences', () => {
     [2, 3, 5],
     [1, 1, 3],
   ]) {
-    it(`x [${shape.join(', ')}]`, () => {
+    it(`x [${shape.join(', ')}]`, { timeout: FD_TIMEOUT_MS }, () => {
       const rng = new Rng(shape[0] as number);
       const D = shape.at(-1) as number;
       const p = {
@@ -168,7 +171,7 @@ describe('transformer encoder block against central differences', () => {
     { name: 'N=2, T=3, padding mask', N: 2, T: 3, mask: keyPaddingMask([3, 2], 3) },
     { name: 'N=1, T=1', N: 1, T: 1, mask: undefined },
   ]) {
-    it(`every gradient: ${name}`, () => {
+    it(`every gradient: ${name}`, { timeout: FD_TIMEOUT_MS }, () => {
       const [E, h, F] = [4, 2, 6];
       const rng = new Rng(N * 10 + T);
       const p = randomBlock(E, F, rng);

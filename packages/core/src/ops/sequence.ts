@@ -213,3 +213,51 @@ export function paddingMask(ids: Ids, padId: number): Tensor {
     shape,
   );
 }
+
+/**
+ * Each sequence reversed in time within its own length: out[n, t] = x[n, len_n − 1 − t] for
+ * t < len_n, and out[n, t] = x[n, t] (padding left in place) for t >= len_n. Without lengths
+ * every row is reversed whole. Applying it twice gives x back, so its backward is the same
+ * reversal of the gradient. The backward direction of a bidirectional RNN reads its input
+ * through this op and writes its outputs back through it (TensorFlow's `reverse_sequence`).
+ *
+ * @param x       [N, T, D]
+ * @param lengths N lengths in 0..T (default: T for every row)
+ * @returns [N, T, D]
+ */
+export function reverseSequence(x: Tensor, lengths?: readonly number[]): Tensor {
+  if (x.ndim !== 3) throw new ShapeError('reverseSequence', 'x [N, T, D]', formatShape(x.shape));
+  const [N, T, D] = x.shape as [number, number, number];
+  const lens = lengths ?? new Array<number>(N).fill(T);
+  if (lens.length !== N) {
+    throw new ShapeError(
+      'reverseSequence',
+      `${N} lengths (one per row of x ${formatShape(x.shape)})`,
+      `${lens.length} lengths`,
+    );
+  }
+  lens.forEach((len, n) => {
+    if (!Number.isInteger(len) || len < 0 || len > T) {
+      throw new RangeError(`reverseSequence: length ${len} at ${n} is outside 0..${T}`);
+    }
+  });
+  // source[n * T + t]: the time step of row n that lands at step t.
+  const source = new Int32Array(N * T);
+  for (let n = 0; n < N; n++) {
+    const len = lens[n]!;
+    for (let t = 0; t < T; t++) source[n * T + t] = t < len ? len - 1 - t : t;
+  }
+  const permuted = (from: Float64Array): Float64Array => {
+    const out = new Float64Array(from.length);
+    for (let n = 0; n < N; n++) {
+      for (let t = 0; t < T; t++) {
+        const at = (n * T + source[n * T + t]!) * D;
+        out.set(from.subarray(at, at + D), (n * T + t) * D);
+      }
+    }
+    return out;
+  };
+  return record(new Tensor(permuted(x.data), [N, T, D]), 'reverseSequence', [x], (g) =>
+    accumulate(x, permuted(g)),
+  );
+}
