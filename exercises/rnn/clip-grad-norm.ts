@@ -22,7 +22,8 @@ import type { Tensor } from '@rnn-course/core';
  * @param maxNorm the largest global norm allowed, > 0
  * @returns new tensors under the same names (same shapes), and `totalNorm`, the global norm
  *   before clipping. The inputs are not changed.
- * @throws RangeError when maxNorm is not a positive number
+ * @throws RangeError naming `clipGradNorm` when `maxNorm` is not a positive number (0, negative,
+ *   NaN)
  */
 export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,

@@ -1,23 +1,18 @@
 /**
- * One step of a vanilla RNN, forward and backward, written by hand.
+ * One step of a vanilla RNN, forward and backward, written by hand (CS231n style).
  *
  * Chapter 1, "The forward pass" and "Backpropagation through time".
  * Row-vector convention: a batch of inputs is `x [N, D]`, `Wx` is `[D, H]`.
- * Useful core ops: matmul, transpose, add, mul, sub, square, tanh, sum (see @rnn-course/core).
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**
- * What `rnnStepBackward` needs from the forward pass. A suggestion: change the fields freely;
- * the grader only hands the cache from your forward back to your backward.
+ * What `rnnStepBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
  */
 export interface RnnStepCache {
-  readonly x: Tensor; // [N, D]
-  readonly prevH: Tensor; // [N, H]
-  readonly Wx: Tensor; // [D, H]
-  readonly Wh: Tensor; // [H, H]
-  readonly nextH: Tensor; // [N, H]
+  // TODO: the fields your rnnStepBackward reads, filled in by your rnnStepForward.
 }
 
 /** The gradients of one step, one per input of `rnnStepForward`. */
@@ -40,7 +35,8 @@ export interface RnnStepGrads {
  * @param Wh    `[H, H]` hidden-to-hidden weights
  * @param b     `[H]` bias
  * @returns `nextH [N, H]` = h_t, and the cache for `rnnStepBackward`
- * @throws ShapeError naming `rnnStepForward` when the shapes disagree
+ * @throws ShapeError naming `rnnStepForward` and the argument when `x` is not 2-D, or when `Wx`,
+ *   `Wh`, `b` or `prevH` does not fit x and the others
  */
 export function rnnStepForward(
   x: Tensor,
@@ -50,7 +46,7 @@ export function rnnStepForward(
   b: Tensor,
 ): { nextH: Tensor; cache: RnnStepCache } {
   // TODO: compute the pre-activation, apply tanh, return { nextH, cache }.
-  notImplemented('rnn/step-forward');
+  notImplemented('rnn/rnn-step-forward');
 }
 
 /**
@@ -62,8 +58,10 @@ export function rnnStepForward(
  * @param dnextH `[N, H]` the gradient of the loss with respect to h_t
  * @param cache  from `rnnStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
+ * @throws ShapeError naming `rnnStepBackward` when `dnextH` is not [N, H], the shape of the step's
+ *   output
  */
 export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGrads {
   // TODO: backpropagate through tanh, then through the affine pre-activation.
-  notImplemented('rnn/step-backward');
+  notImplemented('rnn/rnn-step-backward');
 }

@@ -3,18 +3,16 @@
  *
  * Chapter 1, "From hidden states to predictions" —
  * packages/rnn/README.md#from-hidden-states-to-predictions
- * Useful core ops: reshape(x, shape), matmul, transpose, add, sum(a, axis).
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**
- * What `temporalAffineBackward` needs. A suggestion: change the fields freely; the grader only
- * hands the cache from your forward back to your backward.
+ * What `temporalAffineBackward` needs from the forward pass. The fields are yours to choose: the
+ * grader hands the cache your forward returns to your backward, unread.
  */
 export interface TemporalAffineCache {
-  readonly x: Tensor; // [N, T, H]
-  readonly W: Tensor; // [H, V]
+  // TODO: the fields your temporalAffineBackward reads.
 }
 
 /**
@@ -27,7 +25,8 @@ export interface TemporalAffineCache {
  * @param W `[H, V]` weights
  * @param b `[V]` bias
  * @returns `out [N, T, V]` and the cache for `temporalAffineBackward`
- * @throws ShapeError naming `temporalAffineForward` when the shapes disagree
+ * @throws ShapeError naming `temporalAffineForward` and the argument when `x` is not 3-D, or when
+ *   `W` or `b` does not fit x and the other
  */
 export function temporalAffineForward(
   x: Tensor,
@@ -47,11 +46,13 @@ export function temporalAffineForward(
  * @param dout  `[N, T, V]` upstream gradient
  * @param cache from `temporalAffineForward`
  * @returns `dx [N, T, H]`, `dW [H, V]`, `db [V]`
+ * @throws ShapeError naming `temporalAffineBackward` when `dout` is not [N, T, V], the shape of
+ *   the forward's out
  */
 export function temporalAffineBackward(
   dout: Tensor,
   cache: TemporalAffineCache,
 ): { dx: Tensor; dW: Tensor; db: Tensor } {
-  // TODO: reshape to [N·T, ·], then the affine backward; dW and db sum over batch and time.
+  // TODO: reshape to [N·T, ·] for the affine backward; dW and db sum over batch and time.
   notImplemented('rnn/temporal-affine-backward');
 }

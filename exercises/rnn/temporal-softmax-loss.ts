@@ -3,7 +3,6 @@
  *
  * Chapter 1, "The loss: cross-entropy over time" —
  * packages/rnn/README.md#the-loss-cross-entropy-over-time
- * Useful core functions: fromData(data, shape); `logits.data` is the row-major Float64Array.
  */
 import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
@@ -24,15 +23,16 @@ import type { Tensor } from '@rnn-course/core';
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
  * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
- * @throws ShapeError naming `temporalSoftmaxLoss` when targets or mask do not match `[N][T]`;
- *   RangeError when a target is not an integer in `[0, V)`
+ * @throws ShapeError naming `temporalSoftmaxLossAndGrad` and the argument when `logits` is not
+ *   3-D, or when `targets` or `mask` is not `[N][T]` (a missing row, or a row of another length)
+ * @throws RangeError naming `temporalSoftmaxLossAndGrad` when a target of `targets` is not an
+ *   integer in `[0, V)`
  */
-export function temporalSoftmaxLoss(
+export function temporalSoftmaxLossAndGrad(
   logits: Tensor,
   targets: readonly (readonly number[])[],
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
-  // TODO: for every (n, t): a stable softmax of the V scores, the masked −log p of the
-  // target, and its gradient; divide both by N.
-  notImplemented('rnn/temporal-softmax-loss');
+  // TODO: per (n, t): a stable softmax, −log p[target] and its gradient, masked, over N.
+  notImplemented('rnn/temporal-softmax-loss-and-grad');
 }

@@ -10,7 +10,7 @@
  * Run it by hand to see a suite's plain Vitest output:
  * `COURSE_TARGET=solutions npx vitest run --config packages/grader/vitest.grade.config.ts`.
  */
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { GradeReporter } from './src/reporter';
@@ -21,6 +21,13 @@ const targetDir = resolve(root, target);
 const suites = process.env.COURSE_SUITES?.split(',').filter((s) => s !== '');
 const timeout = Number(process.env.COURSE_TIMEOUT_MS ?? 10_000);
 const events = process.env.COURSE_EVENTS;
+// Transforms are kept on disk between runs (Vitest's fsModuleCache, keyed by each file's
+// content and the config), which a cold run of one exercise spends most of its time on; not for
+// a staged copy, whose folder is new each time and would only fill the cache.
+// COURSE_NO_TRANSFORM_CACHE turns it off (the benchmark's peer).
+const cacheable =
+  process.env.COURSE_NO_TRANSFORM_CACHE === undefined &&
+  !targetDir.split(sep).join('/').includes('/.course/targets/');
 
 export default defineConfig({
   resolve: {
@@ -39,5 +46,6 @@ export default defineConfig({
     passWithNoTests: true,
     reporters: events === undefined ? ['default'] : [new GradeReporter(events)],
     watch: false,
+    experimental: { fsModuleCache: cacheable },
   },
 });

@@ -1,8 +1,16 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The tests of the reference implementation only. The grading suites (grading/**) are run by
-// the course grader against a chosen target, never here.
+// the course grader against a chosen target, never here. Here the implementation under test,
+// `@target/`, is the worked solutions, which the tests hold against the reference.
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
 export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@target\//, replacement: `${root}/solutions/` }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
   },

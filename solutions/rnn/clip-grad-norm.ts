@@ -22,17 +22,19 @@ import type { Tensor } from '@rnn-course/core';
  * @param maxNorm the largest global norm allowed, > 0
  * @returns new tensors under the same names (same shapes), and `totalNorm`, the global norm
  *   before clipping. The inputs are not changed.
- * @throws RangeError when maxNorm is not a positive number
+ * @throws RangeError naming `clipGradNorm` when `maxNorm` is not a positive number (0, negative,
+ *   NaN)
  */
 export function clipGradNorm(
   grads: Readonly<Record<string, Tensor>>,
   maxNorm: number,
 ): { grads: Record<string, Tensor>; totalNorm: number } {
+  // BEGIN SOLUTION: one norm over every entry of every tensor, one factor, new scaled tensors.
   if (!(maxNorm > 0))
     throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
   let sumSquares = 0;
   for (const g of Object.values(grads)) {
-    for (let i = 0; i < g.size; i++) sumSquares += g.data[i]! * g.data[i]!;
+    for (let i = 0; i < g.size; i++) sumSquares += g.data[i] * g.data[i];
   }
   const totalNorm = Math.sqrt(sumSquares);
   // The 1e-6 keeps the factor finite when every gradient is zero (then the factor is 1).
@@ -43,4 +45,5 @@ export function clipGradNorm(
     clipped[name] = fromData(scaled, g.shape);
   }
   return { grads: clipped, totalNorm };
+  // END SOLUTION
 }

@@ -18,13 +18,18 @@ import {
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `rnnStepBackward` needs from the forward pass. */
+/**
+ * What `rnnStepBackward` needs from the forward pass. The fields are yours to choose: the grader
+ * hands the cache your forward returns to your backward, unread.
+ */
 export interface RnnStepCache {
+  // BEGIN SOLUTION: the fields your rnnStepBackward reads, filled in by your rnnStepForward.
   readonly x: Tensor; // [N, D]
   readonly prevH: Tensor; // [N, H]
   readonly Wx: Tensor; // [D, H]
   readonly Wh: Tensor; // [H, H]
   readonly nextH: Tensor; // [N, H]
+  // END SOLUTION
 }
 
 /** The gradients of one step, one per input of `rnnStepForward`. */
@@ -47,7 +52,8 @@ export interface RnnStepGrads {
  * @param Wh    `[H, H]` hidden-to-hidden weights
  * @param b     `[H]` bias
  * @returns `nextH [N, H]` = h_t, and the cache for `rnnStepBackward`
- * @throws ShapeError naming `rnnStepForward` when the shapes disagree
+ * @throws ShapeError naming `rnnStepForward` and the argument when `x` is not 2-D, or when `Wx`,
+ *   `Wh`, `b` or `prevH` does not fit x and the others
  */
 export function rnnStepForward(
   x: Tensor,
@@ -56,10 +62,11 @@ export function rnnStepForward(
   Wh: Tensor,
   b: Tensor,
 ): { nextH: Tensor; cache: RnnStepCache } {
+  // BEGIN SOLUTION: compute the pre-activation, apply tanh, return { nextH, cache }.
   assertShape('rnnStepForward', x, [null, null], 'x');
-  const [N, D] = x.shape as [number, number];
+  const [N, D] = x.shape;
   assertShape('rnnStepForward', Wx, [D, null], 'Wx');
-  const H = Wx.shape[1] as number;
+  const H = Wx.shape[1];
   assertShape('rnnStepForward', Wh, [H, H], 'Wh');
   assertShape('rnnStepForward', b, [H], 'b');
   assertShape('rnnStepForward', prevH, [N, H], 'prevH');
@@ -68,6 +75,7 @@ export function rnnStepForward(
   const a = add(add(matmul(x, Wx), matmul(prevH, Wh)), b); // [N, H]
   const nextH = tanh(a); // [N, H]
   return { nextH, cache: { x, prevH, Wx, Wh, nextH } };
+  // END SOLUTION
 }
 
 /**
@@ -79,8 +87,11 @@ export function rnnStepForward(
  * @param dnextH `[N, H]` the gradient of the loss with respect to h_t
  * @param cache  from `rnnStepForward`
  * @returns `dx [N, D]`, `dprevH [N, H]`, `dWx [D, H]`, `dWh [H, H]`, `db [H]`
+ * @throws ShapeError naming `rnnStepBackward` when `dnextH` is not [N, H], the shape of the step's
+ *   output
  */
 export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGrads {
+  // BEGIN SOLUTION: backpropagate through tanh, then through the affine pre-activation.
   const { x, prevH, Wx, Wh, nextH } = cache;
   assertShape('rnnStepBackward', dnextH, nextH.shape, 'dnextH');
 
@@ -97,4 +108,5 @@ export function rnnStepBackward(dnextH: Tensor, cache: RnnStepCache): RnnStepGra
   // b is broadcast to every row of the batch, so its gradient sums over the batch.
   const db = sum(da, 0); // [H]
   return { dx, dprevH, dWx, dWh, db };
+  // END SOLUTION
 }

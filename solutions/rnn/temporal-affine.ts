@@ -7,10 +7,15 @@
 import { add, assertShape, matmul, reshape, sum, transpose } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
-/** What `temporalAffineBackward` needs from the forward pass. */
+/**
+ * What `temporalAffineBackward` needs from the forward pass. The fields are yours to choose: the
+ * grader hands the cache your forward returns to your backward, unread.
+ */
 export interface TemporalAffineCache {
+  // BEGIN SOLUTION: the fields your temporalAffineBackward reads.
   readonly x: Tensor; // [N, T, H]
   readonly W: Tensor; // [H, V]
+  // END SOLUTION
 }
 
 /**
@@ -23,23 +28,26 @@ export interface TemporalAffineCache {
  * @param W `[H, V]` weights
  * @param b `[V]` bias
  * @returns `out [N, T, V]` and the cache for `temporalAffineBackward`
- * @throws ShapeError naming `temporalAffineForward` when the shapes disagree
+ * @throws ShapeError naming `temporalAffineForward` and the argument when `x` is not 3-D, or when
+ *   `W` or `b` does not fit x and the other
  */
 export function temporalAffineForward(
   x: Tensor,
   W: Tensor,
   b: Tensor,
 ): { out: Tensor; cache: TemporalAffineCache } {
+  // BEGIN SOLUTION: treat the N·T steps as rows of one matrix, apply W and b, restore [N, T, V].
   assertShape('temporalAffineForward', x, [null, null, null], 'x');
-  const [N, T, H] = x.shape as [number, number, number];
+  const [N, T, H] = x.shape;
   assertShape('temporalAffineForward', W, [H, null], 'W');
-  const V = W.shape[1] as number;
+  const V = W.shape[1];
   assertShape('temporalAffineForward', b, [V], 'b');
 
   // The map is the same at every step, so the N·T rows are one matrix product.
   const x2 = reshape(x, [N * T, H]); // [N·T, H]
   const out = reshape(add(matmul(x2, W), b), [N, T, V]); // [N·T, V] -> [N, T, V]
   return { out, cache: { x, W } };
+  // END SOLUTION
 }
 
 /**
@@ -51,14 +59,17 @@ export function temporalAffineForward(
  * @param dout  `[N, T, V]` upstream gradient
  * @param cache from `temporalAffineForward`
  * @returns `dx [N, T, H]`, `dW [H, V]`, `db [V]`
+ * @throws ShapeError naming `temporalAffineBackward` when `dout` is not [N, T, V], the shape of
+ *   the forward's out
  */
 export function temporalAffineBackward(
   dout: Tensor,
   cache: TemporalAffineCache,
 ): { dx: Tensor; dW: Tensor; db: Tensor } {
+  // BEGIN SOLUTION: reshape to [N·T, ·] for the affine backward; dW and db sum over batch and time.
   const { x, W } = cache;
-  const [N, T, H] = x.shape as [number, number, number];
-  const V = W.shape[1] as number;
+  const [N, T, H] = x.shape;
+  const V = W.shape[1];
   assertShape('temporalAffineBackward', dout, [N, T, V], 'dout');
 
   const dout2 = reshape(dout, [N * T, V]); // [N·T, V]
@@ -69,4 +80,5 @@ export function temporalAffineBackward(
   const dW = matmul(transpose(x2), dout2); // [H, N·T]·[N·T, V] = [H, V]
   const db = sum(dout2, 0); // [V]
   return { dx, dW, db };
+  // END SOLUTION
 }

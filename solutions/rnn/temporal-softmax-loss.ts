@@ -23,16 +23,19 @@ import type { Tensor } from '@rnn-course/core';
  * @param targets `number[][]` of shape `[N][T]`, integers in `[0, V)`
  * @param mask    `number[][]` of shape `[N][T]`, 1 where the position counts, 0 where it does not
  * @returns `loss` (a number) and `dlogits [N, T, V]` = dL/dlogits
- * @throws ShapeError naming `temporalSoftmaxLoss` when targets or mask do not match `[N][T]`;
- *   RangeError when a target is not an integer in `[0, V)`
+ * @throws ShapeError naming `temporalSoftmaxLossAndGrad` and the argument when `logits` is not
+ *   3-D, or when `targets` or `mask` is not `[N][T]` (a missing row, or a row of another length)
+ * @throws RangeError naming `temporalSoftmaxLossAndGrad` when a target of `targets` is not an
+ *   integer in `[0, V)`
  */
-export function temporalSoftmaxLoss(
+export function temporalSoftmaxLossAndGrad(
   logits: Tensor,
   targets: readonly (readonly number[])[],
   mask: readonly (readonly number[])[],
 ): { loss: number; dlogits: Tensor } {
-  assertShape('temporalSoftmaxLoss', logits, [null, null, null], 'logits');
-  const [N, T, V] = logits.shape as [number, number, number];
+  // BEGIN SOLUTION: per (n, t): a stable softmax, −log p[target] and its gradient, masked, over N.
+  assertShape('temporalSoftmaxLossAndGrad', logits, [null, null, null], 'logits');
+  const [N, T, V] = logits.shape;
   checkGrid('targets', targets, N, T);
   checkGrid('mask', mask, N, T);
 
@@ -41,38 +44,43 @@ export function temporalSoftmaxLoss(
   let loss = 0;
   for (let n = 0; n < N; n++) {
     for (let t = 0; t < T; t++) {
-      const m = (mask[n] as readonly number[])[t] as number;
-      const y = (targets[n] as readonly number[])[t] as number;
+      const m = mask[n][t];
+      const y = targets[n][t];
       if (!Number.isInteger(y) || y < 0 || y >= V) {
         throw new RangeError(
-          `temporalSoftmaxLoss: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
+          `temporalSoftmaxLossAndGrad: targets[${n}][${t}] = ${y} is not an integer in [0, ${V})`,
         );
       }
       const row = (n * T + t) * V;
       // Stable softmax: softmax(z) = softmax(z − max z), so every exponent is <= 0.
       let max = -Infinity;
-      for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);
+      for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]);
       let sumExp = 0;
-      for (let v = 0; v < V; v++) sumExp += Math.exp(z[row + v]! - max);
+      for (let v = 0; v < V; v++) sumExp += Math.exp(z[row + v] - max);
       const logSumExp = max + Math.log(sumExp);
       // −log p[y] = log Σ exp(z) − z[y], computed in log space so p[y] ≈ 0 stays finite.
-      loss += (m * (logSumExp - z[row + y]!)) / N;
+      loss += (m * (logSumExp - z[row + y])) / N;
       // eq. 1.11: dL/dz = m (p − onehot(y)) / N.
       for (let v = 0; v < V; v++) {
-        const p = Math.exp(z[row + v]! - logSumExp);
+        const p = Math.exp(z[row + v] - logSumExp);
         dlogits[row + v] = (m * (p - (v === y ? 1 : 0))) / N;
       }
     }
   }
   return { loss, dlogits: fromData(dlogits, [N, T, V]) };
+  // END SOLUTION
 }
 
+// BEGIN SOLUTION
 /** Checks that a `number[][]` argument is `[N][T]`. */
 function checkGrid(name: string, grid: readonly (readonly number[])[], N: number, T: number): void {
-  const ragged = grid.findIndex((row) => row.length !== T);
-  if (grid.length !== N || ragged >= 0) {
-    const received =
-      grid.length !== N ? [grid.length] : [grid.length, (grid[ragged] as readonly number[]).length];
-    throw new ShapeError('temporalSoftmaxLoss', `${name} [${N}][${T}]`, received);
+  if (grid.length !== N || grid.some((row) => row.length !== T)) {
+    const rows = grid.map((row) => row.length).join(', ');
+    throw new ShapeError(
+      'temporalSoftmaxLossAndGrad',
+      `${name} [${N}][${T}]`,
+      `rows of length ${rows}`,
+    );
   }
 }
+// END SOLUTION

@@ -1,7 +1,7 @@
 /**
  * A bidirectional vanilla RNN, forward and backward, written by hand around chapter 1's RNN.
  *
- * The recurrent layer itself is chapter 1's: its forward is `rnnSequence` from
+ * The recurrent layer itself is chapter 1's: its forward is `rnn` from
  * `@rnn-course/rnn`, and its backward (backpropagation through time, chapter 1's exercise) is
  * taken from the core's autograd with `vjp`. What is new here is the wiring: reversing the
  * input of the backward direction, reversing its outputs back, concatenating, and splitting
@@ -19,7 +19,7 @@ import {
   vjp,
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { rnnSequence } from '@rnn-course/rnn';
+import { rnn } from '@rnn-course/rnn';
 
 /** The weights of both directions: `Wx* [D, H]`, `Wh* [H, H]`, `b* [H]`. */
 export interface BidirectionalRnnParams {
@@ -92,10 +92,10 @@ export function bidirectionalRnnForward(
     throw new ShapeError(op, `${N} lengths (one per sequence)`, `${lengths.length} lengths`);
   }
 
-  const hf = rnnSequence(x, h0f, Wxf, Whf, bf); // eq. 3.1, [N, T, H]
+  const hf = rnn(x, h0f, Wxf, Whf, bf); // eq. 3.1, [N, T, H]
   // eq. 3.2: the backward RNN reads each sequence from its last real step down to step 0.
   const xReversed = reverseSequence(x, lengths); // [N, T, D]
-  const hbReversed = rnnSequence(xReversed, h0b, Wxb, Whb, bb); // [N, T, H], in reading order
+  const hbReversed = rnn(xReversed, h0b, Wxb, Whb, bb); // [N, T, H], in reading order
   // Reversed back, so that position t holds the state computed after reading x_t.
   const hb = reverseSequence(hbReversed, lengths); // [N, T, H]
   const h = concat([hf, hb], 2); // eq. 3.3, [N, T, 2H]
@@ -120,9 +120,9 @@ export function bidirectionalRnnBackward(
   const dhf = narrow(dh, 2, 0, H); // [N, T, H]
   const dhb = narrow(dh, 2, H, H); // [N, T, H]
   // Chapter 1's BPTT for each direction (by autograd, see the file's comment).
-  const f = vjp(rnnSequence, { x, h0: h0f, Wx: params.Wxf, Wh: params.Whf, b: params.bf }, dhf);
+  const f = vjp(rnn, { x, h0: h0f, Wx: params.Wxf, Wh: params.Whf, b: params.bf }, dhf);
   const b = vjp(
-    rnnSequence,
+    rnn,
     { x: xReversed, h0: h0b, Wx: params.Wxb, Wh: params.Whb, b: params.bb },
     reverseSequence(dhb, lengths), // [N, T, H], in the backward RNN's reading order
   );

@@ -7,7 +7,7 @@
  */
 import { ShapeError, assertShape, dropoutMask, mul, vjp } from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
-import { rnnSequence } from '@rnn-course/rnn';
+import { rnn } from '@rnn-course/rnn';
 
 /** One layer's weights: `Wx [D_l, H]`, `Wh [H, H]`, `b [H]`. */
 export interface RnnLayerParams {
@@ -79,7 +79,7 @@ export function stackedRnnForward(
     if (mask !== undefined) input = mul(input, mask); // [N, T, H]
     inputs.push(input);
     masks.push(mask);
-    input = rnnSequence(input, h0[l] as Tensor, layer.Wx, layer.Wh, layer.b); // [N, T, H]
+    input = rnn(input, h0[l] as Tensor, layer.Wx, layer.Wh, layer.b); // [N, T, H]
     size = H;
   });
   return { h: input, cache: { inputs, masks, h0, layers } };
@@ -107,7 +107,7 @@ export function stackedRnnBackward(
   let dout = dh; // gradient of layer l's outputs
   for (let l = L - 1; l >= 0; l--) {
     const { Wx, Wh, b } = layers[l]!;
-    const g = vjp(rnnSequence, { x: inputs[l]!, h0: h0[l]!, Wx, Wh, b }, dout);
+    const g = vjp(rnn, { x: inputs[l]!, h0: h0[l]!, Wx, Wh, b }, dout);
     dh0[l] = g.dh0 as Tensor;
     dlayers[l] = { dWx: g.dWx as Tensor, dWh: g.dWh as Tensor, db: g.db as Tensor };
     const mask = masks[l];

@@ -86,7 +86,20 @@ export function accumulate(t: Tensor, g: Float64Array): void {
     return;
   }
   const acc = t.grad.data;
-  for (let i = 0; i < acc.length; i++) acc[i]! += g[i]!;
+  for (let i = 0; i < acc.length; i++) acc[i] += g[i];
+}
+
+/**
+ * Adds a gradient that touches only part of `t` (a slice of it) into `t.grad`, allocated as
+ * zeros on first use: `add(acc)` adds its entries into the flat buffer `acc` (`t.size`
+ * entries, row-major). Ignored when `t` does not require grad. A graph that slices one tensor
+ * T times (the time steps of a sequence) then costs O(slice) per slice instead of O(t.size),
+ * which would make backpropagation through T steps quadratic in T.
+ */
+export function accumulateSlice(t: Tensor, add: (acc: Float64Array) => void): void {
+  if (!t.requiresGrad) return;
+  if (t.grad === null) t.grad = new Tensor(new Float64Array(t.size), t.shape);
+  add(t.grad.data);
 }
 
 /**
@@ -99,7 +112,7 @@ export function topologicalSort(root: Tensor): Tensor[] {
   const visited = new Set<Tensor>([root]);
   const stack: Array<{ node: Tensor; next: number }> = [{ node: root, next: 0 }];
   while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
+    const frame = stack[stack.length - 1];
     const parent = frame.node.parents[frame.next++];
     if (parent === undefined) {
       order.push(frame.node);
@@ -127,7 +140,7 @@ export function backwardFrom(root: Tensor, seed: Float64Array): void {
   // computations are not themselves recorded.
   noGrad(() => {
     for (let i = order.length - 1; i >= 0; i--) {
-      const node = order[i]!;
+      const node = order[i];
       if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
     }
   });

@@ -42,7 +42,7 @@ export function broadcastOffsets(outShape: Shape, inShape: Shape): Int32Array | 
   // Stride 0 on axes the input repeats (missing or size 1).
   const strides = outShape.map((d, i) => {
     const j = i - (n - inShape.length);
-    return j < 0 || inShape[j] === 1 ? 0 : inStrides[j]!;
+    return j < 0 || inShape[j] === 1 ? 0 : inStrides[j];
   });
   return stridedOffsets(outShape, strides);
 }
@@ -63,10 +63,10 @@ export function stridedOffsets(outShape: Shape, strides: readonly number[]): Int
     offsets[k] = off;
     // Advance the odometer by one position, updating the offset incrementally.
     for (let axis = n - 1; axis >= 0; axis--) {
-      counter[axis]!++;
-      off += strides[axis]!;
-      if (counter[axis]! < outShape[axis]!) break;
-      off -= strides[axis]! * counter[axis]!;
+      counter[axis]++;
+      off += strides[axis];
+      if (counter[axis] < outShape[axis]) break;
+      off -= strides[axis] * counter[axis];
       counter[axis] = 0;
     }
   }
@@ -84,6 +84,6 @@ export function sumToShape(g: Float64Array, fromShape: Shape, toShape: Shape): F
   const offsets = broadcastOffsets(fromShape, toShape);
   if (offsets === null) return g;
   const out = new Float64Array(shapeSize(toShape));
-  for (let k = 0; k < g.length; k++) out[offsets[k]!]! += g[k]!;
+  for (let k = 0; k < g.length; k++) out[offsets[k]] += g[k];
   return out;
 }

@@ -8,16 +8,17 @@ import type { Tensor } from './tensor';
 
 /**
  * Scales every `p.grad` in place by min(1, maxNorm / (‖g‖ + 1e-6)), where ‖g‖ is the
- * Euclidean norm of all the gradients concatenated (PyTorch's `clip_grad_norm_`).
+ * Euclidean norm of all the gradients concatenated (PyTorch's `clip_grad_norm_`). Chapter 1's
+ * `clipGradNorm` applies the same rule to named gradients and returns new tensors instead.
  * Parameters whose `.grad` is null are skipped.
  *
  * @param params tensors of any shapes whose `.grad` was filled by `backward()`
  * @param maxNorm the largest allowed global norm, > 0
  * @returns the global norm before clipping
  */
-export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
+export function clipGradNormInPlace(params: readonly Tensor[], maxNorm: number): number {
   if (!(maxNorm > 0)) {
-    throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);
+    throw new RangeError(`clipGradNormInPlace: maxNorm must be > 0, received ${maxNorm}`);
   }
   let sumSquares = 0;
   for (const p of params) {
@@ -30,7 +31,7 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number
     for (const p of params) {
       if (p.grad === null) continue;
       const g = p.grad.data;
-      for (let i = 0; i < g.length; i++) g[i]! *= coef;
+      for (let i = 0; i < g.length; i++) g[i] *= coef;
     }
   }
   return totalNorm;

@@ -44,12 +44,20 @@ export function allClose(
   const { rtol = 1e-5, atol = 1e-8 } = opts;
   const [A, B] = values('allClose', a, b);
   for (let i = 0; i < A.length; i++) {
-    const x = A[i]!;
-    const y = B[i]!;
+    const x = A[i];
+    const y = B[i];
     if (x === y) continue; // equal infinities
     if (!(Math.abs(x - y) <= atol + rtol * Math.abs(y))) return false;
   }
   return true;
+}
+
+/**
+ * The CS231n relative error of two numbers, |a - b| / max(1e-8, |a| + |b|): 0 when they are
+ * equal, NaN when either is NaN. The 1e-8 keeps two numbers near zero from dividing by zero.
+ */
+export function relativeError(a: number, b: number): number {
+  return a === b ? 0 : Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
 }
 
 /**
@@ -64,9 +72,7 @@ export function maxRelError(a: Tensor | number, b: Tensor | number): number {
   const [A, B] = values('maxRelError', a, b);
   let worst = 0;
   for (let i = 0; i < A.length; i++) {
-    const x = A[i]!;
-    const y = B[i]!;
-    const e = x === y ? 0 : Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y));
+    const e = relativeError(A[i], B[i]);
     if (Number.isNaN(e)) return NaN;
     if (e > worst) worst = e;
   }

@@ -61,12 +61,12 @@ export function customOp<Names extends string>(
       const grads = spec.backward(dout, cache);
       inputs.forEach((t, i) => {
         if (!t.requiresGrad) return;
-        const key = `d${names[i]!}`;
+        const key = `d${names[i]}`;
         const gt = grads[key];
         if (gt === undefined) {
           const keys = Object.keys(grads).join(', ') || 'none';
           throw new Error(
-            `${name}: backward returned no gradient '${key}' for input ${names[i]!} ` +
+            `${name}: backward returned no gradient '${key}' for input ${names[i]} ` +
               `${formatShape(t.shape)} (keys returned: ${keys})`,
           );
         }
@@ -74,7 +74,7 @@ export function customOp<Names extends string>(
           const got = gt instanceof Tensor ? formatShape(gt.shape) : typeof gt;
           throw new ShapeError(
             name,
-            `gradient '${key}' of shape ${formatShape(t.shape)} (the shape of ${names[i]!})`,
+            `gradient '${key}' of shape ${formatShape(t.shape)} (the shape of ${names[i]})`,
             got,
           );
         }

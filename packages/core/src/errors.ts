@@ -41,7 +41,7 @@ export class ShapeError extends Error {
 /** Thrown by an exercise stub that has not been implemented yet. */
 export class NotImplementedError extends Error {
   override name = 'NotImplementedError';
-  /** The exercise id, e.g. `rnn/step-forward`. */
+  /** The exercise id, e.g. `rnn/rnn-step-forward`. */
   readonly exerciseId: string;
 
   constructor(exerciseId: string) {
@@ -53,7 +53,7 @@ export class NotImplementedError extends Error {
 /**
  * The last line of every exercise stub: throws a NotImplementedError carrying the exercise id.
  *
- * @param exerciseId e.g. `rnn/step-forward`
+ * @param exerciseId e.g. `rnn/rnn-step-forward`
  */
 export function notImplemented(exerciseId: string): never {
   throw new NotImplementedError(exerciseId);

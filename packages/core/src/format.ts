@@ -55,16 +55,16 @@ export function format(t: Tensor): string {
   let s = 1;
   for (let i = t.shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= t.shape[i]!;
+    s *= t.shape[i];
   }
   // Collect the shown values to pick a common format and width.
   const shown: number[] = [];
   const collect = (axis: number, offset: number): void => {
     if (axis === t.shape.length) {
-      shown.push(t.data[offset]!);
+      shown.push(t.data[offset]);
       return;
     }
-    for (const i of kept[axis]!) if (i >= 0) collect(axis + 1, offset + i * strides[axis]!);
+    for (const i of kept[axis]) if (i >= 0) collect(axis + 1, offset + i * strides[axis]);
   };
   collect(0, 0);
   const fmt = numberFormatter(shown);
@@ -73,9 +73,9 @@ export function format(t: Tensor): string {
 
   const prefix = 'tensor(';
   const render = (axis: number, offset: number, indent: number): string => {
-    if (axis === t.shape.length) return cell(t.data[offset]!);
-    const parts = kept[axis]!.map((i) =>
-      i < 0 ? '...' : render(axis + 1, offset + i * strides[axis]!, indent + 1),
+    if (axis === t.shape.length) return cell(t.data[offset]);
+    const parts = kept[axis].map((i) =>
+      i < 0 ? '...' : render(axis + 1, offset + i * strides[axis], indent + 1),
     );
     if (axis === t.shape.length - 1) {
       // Innermost axis: numbers on one line, wrapped at LINE_WIDTH.

@@ -40,6 +40,7 @@ export {
   needsGrad,
   record,
   accumulate,
+  accumulateSlice,
   topologicalSort,
 } from './autograd';
 // Named gradients of a differentiable function, for hand-written backward passes.
@@ -73,6 +74,8 @@ export { reshape, permute, transpose, concat, stack, split, narrow } from './ops
 export { matmul } from './ops/matmul';
 // Softmax, stable.
 export { softmax, logSoftmax } from './ops/softmax';
+// Replacing masked entries by a constant (attention masks).
+export { maskedFill } from './ops/masked-fill';
 // Loss: softmax cross-entropy with mask.
 export { crossEntropy } from './ops/loss';
 export type { CrossEntropyOptions, Reduction } from './ops/loss';
@@ -92,8 +95,10 @@ export {
 export { dropout, dropoutMask } from './ops/dropout';
 export type { Ids } from './ops/sequence';
 
-// Matmul kernels: a readable reference and a register-blocked default, swappable.
+// Matmul kernels: a readable reference, a register-blocked one in TypeScript (the fallback) and
+// the WebAssembly SIMD default, swappable.
 export { referenceKernel, blockedKernel, getMatmulKernel, setMatmulKernel } from './kernels/matmul';
+export { wasmKernel } from './kernels/wasm';
 export type { MatmulKernel } from './kernels/matmul';
 
 // A hand-written forward/backward pair as one graph node.
@@ -101,17 +106,19 @@ export { customOp } from './custom-op';
 export type { CustomOpSpec } from './custom-op';
 
 // Checking gradients and comparing values.
+export { centralDifferences } from './finite-differences';
 export {
   numericalGradient,
   numericalGradientOfOutput,
   gradcheck,
   formatGradcheckReport,
+  GRADCHECK_DEFAULTS,
 } from './gradcheck';
 export type { GradcheckOptions, GradcheckReport, GradcheckInputReport } from './gradcheck';
-export { allClose, maxRelError } from './compare';
+export { allClose, maxRelError, relativeError } from './compare';
 export type { AllCloseOptions } from './compare';
 // Gradient clipping by global norm.
-export { clipGradNorm } from './clip';
+export { clipGradNormInPlace } from './clip';
 
 // Training: initialisers, optimisers, batches.
 export * from './init';

@@ -46,7 +46,7 @@ export function uniformRnnInit(shape: Shape, hiddenSize: number, rng: Rng): Tens
  */
 export function xavierUniform(shape: Shape, rng: Rng, gain = 1): Tensor {
   if (shape.length !== 2) throw new ShapeError('xavierUniform', '[fanIn, fanOut]', shape);
-  const [fanIn, fanOut] = shape as [number, number];
+  const [fanIn, fanOut] = shape;
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return randu(shape, rng, { low: -a, high: a, requiresGrad: true });
 }
@@ -69,7 +69,7 @@ export function xavierUniform(shape: Shape, rng: Rng, gain = 1): Tensor {
  */
 export function orthogonal(shape: Shape, rng: Rng, gain = 1): Tensor {
   if (shape.length < 2) throw new ShapeError('orthogonal', '[rows, cols, ...]', shape);
-  const rows = shape[0] as number;
+  const rows = shape[0];
   const cols = shape.slice(1).reduce((p, s) => p * s, 1);
   const A = randn([rows, cols], rng).data; // [rows, cols]
   // Orthonormalise the columns of a tall matrix: [m, k] with m >= k.
@@ -78,13 +78,13 @@ export function orthogonal(shape: Shape, rng: Rng, gain = 1): Tensor {
   const k = tall ? cols : rows;
   const Q = new Float64Array(m * k); // [m, k], column j = Q[i * k + j]
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < k; j++) Q[i * k + j] = tall ? A[i * cols + j]! : A[j * cols + i]!;
+    for (let j = 0; j < k; j++) Q[i * k + j] = tall ? A[i * cols + j] : A[j * cols + i];
   }
   gramSchmidtColumns(Q, m, k);
   const W = new Float64Array(rows * cols); // [rows, cols]
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < k; j++) {
-      const q = gain * Q[i * k + j]!;
+      const q = gain * Q[i * k + j];
       if (tall) W[i * cols + j] = q;
       else W[j * cols + i] = q; // transpose back: [k, m] = [rows, cols]
     }
@@ -102,15 +102,15 @@ function gramSchmidtColumns(Q: Float64Array, m: number, k: number): void {
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < j; p++) {
         let dot = 0; // q_p · a_j
-        for (let i = 0; i < m; i++) dot += Q[i * k + p]! * Q[i * k + j]!;
-        for (let i = 0; i < m; i++) Q[i * k + j]! -= dot * Q[i * k + p]!;
+        for (let i = 0; i < m; i++) dot += Q[i * k + p] * Q[i * k + j];
+        for (let i = 0; i < m; i++) Q[i * k + j] -= dot * Q[i * k + p];
       }
     }
     let norm = 0;
-    for (let i = 0; i < m; i++) norm += Q[i * k + j]! ** 2;
+    for (let i = 0; i < m; i++) norm += Q[i * k + j] ** 2;
     norm = Math.sqrt(norm);
     // A Gaussian matrix is rank-deficient with probability 0; guard anyway.
     if (norm === 0) throw new RangeError('orthogonal: degenerate random draw');
-    for (let i = 0; i < m; i++) Q[i * k + j]! /= norm;
+    for (let i = 0; i < m; i++) Q[i * k + j] /= norm;
   }
 }

@@ -56,11 +56,11 @@ export class SGD {
     this.params.forEach((p, i) => {
       if (p.grad === null) return;
       const g = p.grad.data;
-      const v = this.velocity[i]!;
+      const v = this.velocity[i];
       const w = p.data;
       for (let j = 0; j < w.length; j++) {
-        v[j] = this.momentum * v[j]! + g[j]!; // v ← μ v + g
-        w[j]! -= this.lr * v[j]!; //             p ← p − lr v
+        v[j] = this.momentum * v[j] + g[j]; // v ← μ v + g
+        w[j] -= this.lr * v[j]; //             p ← p − lr v
       }
     });
   }
@@ -120,19 +120,19 @@ export class Adam {
     const { beta1, beta2, eps, lr } = this;
     this.params.forEach((p, i) => {
       if (p.grad === null) return;
-      const s = this.state[i]!;
+      const s = this.state[i];
       s.t += 1;
       const c1 = 1 - beta1 ** s.t; // bias corrections: E[m] = (1 − β1^t) E[g] when m starts at 0
       const c2 = 1 - beta2 ** s.t;
       const g = p.grad.data;
       const w = p.data;
       for (let j = 0; j < w.length; j++) {
-        const gj = g[j]!;
-        s.m[j] = beta1 * s.m[j]! + (1 - beta1) * gj;
-        s.v[j] = beta2 * s.v[j]! + (1 - beta2) * gj * gj;
-        const mHat = s.m[j]! / c1;
-        const vHat = s.v[j]! / c2;
-        w[j]! -= (lr * mHat) / (Math.sqrt(vHat) + eps);
+        const gj = g[j];
+        s.m[j] = beta1 * s.m[j] + (1 - beta1) * gj;
+        s.v[j] = beta2 * s.v[j] + (1 - beta2) * gj * gj;
+        const mHat = s.m[j] / c1;
+        const vHat = s.v[j] / c2;
+        w[j] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
       }
     });
   }

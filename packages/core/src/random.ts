@@ -51,10 +51,10 @@ export class Rng {
   }
 
   private setState(words: number[]): void {
-    this.s0 = words[0]! | 0;
-    this.s1 = words[1]! | 0;
-    this.s2 = words[2]! | 0;
-    this.s3 = words[3]! | 0;
+    this.s0 = words[0] | 0;
+    this.s1 = words[1] | 0;
+    this.s2 = words[2] | 0;
+    this.s3 = words[3] | 0;
     // xoshiro's state must not be all zeros.
     if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
     this.spare = null;
@@ -107,8 +107,8 @@ export class Rng {
   shuffle<T>(a: T[]): T[] {
     for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const tmp = a[i]!;
-      a[i] = a[j]!;
+      const tmp = a[i];
+      a[i] = a[j];
       a[j] = tmp;
     }
     return a;
@@ -124,7 +124,7 @@ export class Rng {
   categorical(probs: ArrayLike<number>): number {
     let total = 0;
     for (let k = 0; k < probs.length; k++) {
-      const p = probs[k]!;
+      const p = probs[k];
       if (!(p >= 0) || p === Infinity) {
         throw new RangeError(
           `Rng.categorical: probabilities must be finite and >= 0, received ${p} at ${k}`,
@@ -137,7 +137,7 @@ export class Rng {
     let cum = 0;
     let last = 0;
     for (let k = 0; k < probs.length; k++) {
-      const p = probs[k]!;
+      const p = probs[k];
       if (p === 0) continue;
       cum += p;
       last = k;

@@ -6,6 +6,7 @@
  * Element `[i0, i1, ..., ik]` lives at `data[i0 * s0 + i1 * s1 + ... + ik * sk]`, where the
  * stride `s_j` is the product of the sizes of the axes after j.
  */
+// tensor.ts and autograd.ts import each other: t.backward() walks the graph autograd.ts records.
 import { backwardFrom } from './autograd';
 import { ShapeError, formatShape } from './errors';
 import { format } from './format';
@@ -45,7 +46,7 @@ export function stridesOf(shape: Shape): number[] {
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     strides[i] = s;
-    s *= shape[i]!;
+    s *= shape[i];
   }
   return strides;
 }
@@ -80,7 +81,7 @@ export function tensor(values: NestedArray, opts: TensorOptions = {}): Tensor {
   while (Array.isArray(probe)) {
     shape.push(probe.length);
     if (probe.length === 0) break;
-    probe = probe[0]!;
+    probe = probe[0];
   }
   const data = new Float64Array(shapeSize(shape));
   let k = 0;
@@ -104,7 +105,7 @@ export function tensor(values: NestedArray, opts: TensorOptions = {}): Tensor {
         got,
       );
     }
-    for (let i = 0; i < v.length; i++) fill(v[i]!, depth + 1, [...path, i]);
+    for (let i = 0; i < v.length; i++) fill(v[i], depth + 1, [...path, i]);
   };
   fill(values, 0, []);
   return new Tensor(data, shape, opts.requiresGrad ?? false);
@@ -244,8 +245,8 @@ export class Tensor {
     }
     let off = 0;
     for (let i = 0; i < index.length; i++) {
-      const k = index[i]!;
-      const n = this.shape[i]!;
+      const k = index[i];
+      const n = this.shape[i];
       if (!Number.isInteger(k) || k < 0 || k >= n) {
         throw new RangeError(
           `${op}: index ${formatShape(index)} out of range for shape ${formatShape(this.shape)}`,
@@ -258,7 +259,7 @@ export class Tensor {
 
   /** The element at `index` (one integer per axis). */
   get(...index: number[]): number {
-    return this.data[this.offset('get', index)]!;
+    return this.data[this.offset('get', index)];
   }
 
   /** Writes `value` at `index`: a raw write, not recorded by autograd. */
@@ -271,14 +272,14 @@ export class Tensor {
     if (this.size !== 1) {
       throw new ShapeError('item', 'a tensor with one element', formatShape(this.shape));
     }
-    return this.data[0]!;
+    return this.data[0];
   }
 
   /** The values as nested arrays (a number for a scalar). */
   toArray(): NestedArray {
     const build = (axis: number, offset: number): NestedArray => {
-      if (axis === this.shape.length) return this.data[offset]!;
-      const n = this.shape[axis]!;
+      if (axis === this.shape.length) return this.data[offset];
+      const n = this.shape[axis];
       const stride = n === 0 ? 0 : shapeSize(this.shape.slice(axis + 1));
       const out: NestedArray[] = [];
       for (let i = 0; i < n; i++) out.push(build(axis + 1, offset + i * stride));

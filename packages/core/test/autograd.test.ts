@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isGradEnabled, noGrad, topologicalSort } from '../src/autograd';
+import { accumulateSlice, isGradEnabled, noGrad, topologicalSort } from '../src/autograd';
 import { tensor } from '../src/tensor';
 import { add, mul, tanh } from '../src/ops/elementwise';
 import { sum } from '../src/ops/reduce';
 import { matmul } from '../src/ops/matmul';
+import { timeStep } from '../src/ops/sequence';
+import { narrow } from '../src/ops/shape';
 
 describe('backward', () => {
   it('applies the chain rule through a small graph (micrograd example)', () => {
@@ -119,5 +121,54 @@ describe('noGrad', () => {
   it('nests', () => {
     noGrad(() => noGrad(() => undefined));
     expect(isGradEnabled()).toBe(true);
+  });
+});
+
+describe('accumulateSlice (slices of a sequence)', () => {
+  it('reading every step of a sequence gives the gradient of the whole, and leaves keep accumulating', () => {
+    const x = tensor(
+      [
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      ],
+      { requiresGrad: true },
+    ); // [1, 3, 2]
+    // Step t weighted by t + 1: d/dx = [[1, 1], [2, 2], [3, 3]], from three in-place additions.
+    const steps = [0, 1, 2].map((t) => mul(timeStep(x, t), t + 1));
+    sum(add(add(steps[0]!, steps[1]!), steps[2]!)).backward();
+    expect(x.grad!.toArray()).toEqual([
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+      ],
+    ]);
+    sum(narrow(x, 1, 1, 2)).backward(); // steps 1 and 2 once more
+    expect(x.grad!.toArray()).toEqual([
+      [
+        [1, 1],
+        [3, 3],
+        [4, 4],
+      ],
+    ]);
+  });
+
+  it('an intermediate read in slices gets a fresh gradient on every backward walk', () => {
+    const w = tensor([1, 2, 3, 4], { requiresGrad: true });
+    const y = mul(w, 2); // intermediate node, read twice in slices below
+    const loss = add(sum(narrow(y, 0, 0, 2)), sum(narrow(y, 0, 2, 2)));
+    loss.backward();
+    loss.backward();
+    expect(w.grad!.toArray()).toEqual([4, 4, 4, 4]); // 2 per walk, not 2 + 4
+    expect(y.grad!.toArray()).toEqual([1, 1, 1, 1]);
+  });
+
+  it('does nothing for a tensor that does not require grad', () => {
+    const t = tensor([1, 2]);
+    accumulateSlice(t, (g) => g.fill(5));
+    expect(t.grad).toBeNull();
   });
 });

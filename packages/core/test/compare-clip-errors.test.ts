@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clipGradNorm } from '../src/clip';
-import { allClose, maxRelError } from '../src/compare';
+import { clipGradNormInPlace } from '../src/clip';
+import { allClose, maxRelError, relativeError } from '../src/compare';
 import { NotImplementedError, ShapeError, assertShape, notImplemented } from '../src/errors';
 import { tensor } from '../src/tensor';
 
@@ -12,6 +12,13 @@ describe('allClose and maxRelError', () => {
     expect(allClose(tensor([1]), tensor([2]), { atol: 1 })).toBe(true);
     expect(allClose(tensor([NaN]), tensor([NaN]))).toBe(false);
     expect(allClose(3, 3)).toBe(true);
+  });
+
+  it('relativeError is the CS231n formula for two numbers; maxRelError its maximum', () => {
+    expect(relativeError(3, 1)).toBe(0.5); // |3 - 1| / (3 + 1)
+    expect(relativeError(-2, -2)).toBe(0);
+    expect(relativeError(1e-12, 0)).toBe(1e-12 / 1e-8); // floor 1e-8
+    expect(relativeError(NaN, 1)).toBeNaN();
   });
 
   it('maxRelError is the CS231n formula', () => {
@@ -26,13 +33,13 @@ describe('allClose and maxRelError', () => {
   });
 });
 
-describe('clipGradNorm', () => {
+describe('clipGradNormInPlace', () => {
   it('rescales all gradients together to the max norm and returns the norm before', () => {
     const a = tensor([0, 0], { requiresGrad: true });
     const b = tensor([0], { requiresGrad: true });
     a.grad = tensor([3, 0]);
     b.grad = tensor([4]);
-    const norm = clipGradNorm([a, b], 1);
+    const norm = clipGradNormInPlace([a, b], 1);
     expect(norm).toBe(5);
     const coef = 1 / (5 + 1e-6);
     expect(a.grad.data[0]).toBeCloseTo(3 * coef, 15);
@@ -43,7 +50,7 @@ describe('clipGradNorm', () => {
     const a = tensor([0, 0], { requiresGrad: true });
     const b = tensor([0], { requiresGrad: true });
     a.grad = tensor([0.3, 0.4]);
-    expect(clipGradNorm([a, b], 1)).toBeCloseTo(0.5, 15);
+    expect(clipGradNormInPlace([a, b], 1)).toBeCloseTo(0.5, 15);
     expect(a.grad.toArray()).toEqual([0.3, 0.4]);
     expect(b.grad).toBeNull();
   });
@@ -71,12 +78,12 @@ describe('errors', () => {
 
   it('notImplemented throws a NotImplementedError carrying the exercise id', () => {
     try {
-      notImplemented('rnn/step-forward');
+      notImplemented('rnn/rnn-step-forward');
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(NotImplementedError);
-      expect((e as NotImplementedError).exerciseId).toBe('rnn/step-forward');
-      expect((e as Error).message).toContain('rnn/step-forward');
+      expect((e as NotImplementedError).exerciseId).toBe('rnn/rnn-step-forward');
+      expect((e as Error).message).toContain('rnn/rnn-step-forward');
     }
   });
 });

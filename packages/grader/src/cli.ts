@@ -4,39 +4,60 @@
  * 0 done, 1 a check failed (`--fail-under`, `verify`, ...), 2 a usage error.
  */
 import { parseArgs } from 'node:util';
-import { findExercise, loadCourse, UnknownIdError } from './course';
+import { findExercise, loadCourse, selectExercises, UnknownIdError } from './course';
 import type { Course } from './course';
 import { gradeBatch, parseShard } from './commands/batch';
 import { gradeCommand } from './commands/grade';
-import { showHint } from './commands/hint';
-import { describeReset, resetExercise } from './commands/reset';
+import { showHint, UnknownHintError } from './commands/hint';
+import {
+  describeBackups,
+  describeReset,
+  describeRestore,
+  resetExercise,
+  restoreExercise,
+} from './commands/reset';
 import { solutionCommand } from './commands/solution';
 import { watchCommand } from './commands/watch';
-import { formatFatal, formatList, formatNext } from './format/table';
+import { progressOf } from './commands/list';
+import { formatFatal, formatList, formatNext, formatProgress } from './format/table';
 import { bold, green, red } from './format/style';
 import { grade } from './grade';
-import { repoRoot } from './paths';
+import { exportCourse, needsInstructorCopy } from './export';
+import { hasSolutions, repoRoot, userPath } from './paths';
+import { recordResults } from './state';
 import { killActiveRuns } from './run-vitest';
 import { verify } from './verify';
+import { generate } from './commands/generate';
 import { resolve } from 'node:path';
 
 const USAGE = `Usage: npm run course -- <command>
 
-  list                          every exercise with its status, and your progress
+  list [--grade]                every exercise with its status, and your progress (as last
+                                graded; --grade grades first)
   grade [chapter | id]          grade; options:
       --target exercises|solutions|DIR   what to grade (also COURSE_TARGET)
       --submission DIR          a student's folder: only its exercise files are used
-      --base solutions|exercises|DIR   fill in the files the folder lacks from here
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
       --timeout SECONDS         per-check time limit (default 10)
+      --time-limit SECONDS      stop grading then; what has not finished is error (a batch's
+                                limit per student)
   watch [id]                    re-grade on every save; h hint, l list, q quit
-  hint <id> [--all]             the next hint (or all of them)
+  hint <id> [key] [--all]       the next hint, the one a failure names, or all of them
   solution <id> [--force]       the worked solution, once your exercise passes
-  reset <id>                    restore the stub (your version is backed up first)
-  verify                        maintainers: solutions 100%, stubs not-started, manifests complete
-  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT]
-                                grade a folder of student folders into one CSV`;
+  reset <id> [--file]           reset the exercise's function to its stub, the rest of the file
+                                untouched (--file: the whole file); your version is backed up
+  restore <id> [--list] [--from STAMP]
+                                put back your version of the function from its newest backup
+  verify                        maintainers: solutions 100%, stubs not-started, manifests complete,
+                                generated files fresh
+  generate                      maintainers: write the stubs (from solutions/) and the tables and
+                                counts of the chapter texts and docs/ (from the manifests)
+  export DIR                    instructors: write the learner's repository (no solutions/) with
+                                a GitHub Classroom workflow
+  grade-batch DIR --csv FILE [--shard i/n] [--timeout SECONDS-PER-STUDENT] [--jobs N]
+                                grade a folder of student folders into one CSV, N students at
+                                a time (default: one per core)`;
 
 const COMMANDS = [
   'list',
@@ -45,7 +66,10 @@ const COMMANDS = [
   'hint',
   'solution',
   'reset',
+  'restore',
   'verify',
+  'generate',
+  'export',
   'grade-batch',
   'help',
 ];
@@ -80,17 +104,21 @@ async function main(argv: string[]): Promise<number> {
         { target: { type: 'string' }, timeout: { type: 'string' } },
         1,
       );
-      const code = await watchCommand(
-        course,
-        positionals[0],
-        { ...targetOf(values), ...timeoutOf(values) },
-        print,
-      );
+      const code = await watchCommand(course, positionals[0], {
+        ...targetOf(values),
+        ...timeoutOf(values),
+      });
       process.exit(code); // standard input may still be open; quitting watch ends the command
     }
     case 'hint': {
-      const { values, positionals } = parse(rest, { all: { type: 'boolean' } }, 1);
-      showHint(findExercise(course, needId(positionals, 'hint')), values.all === true, print);
+      const { values, positionals } = parse(rest, { all: { type: 'boolean' } }, 2);
+      const exercise = findExercise(course, needId(positionals, 'hint'));
+      const key = positionals[1];
+      showHint(
+        exercise,
+        { all: values.all === true, ...(key === undefined ? {} : { key }) },
+        print,
+      );
       return 0;
     }
     case 'solution': {
@@ -103,13 +131,60 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     case 'reset': {
-      const { positionals } = parse(rest, {}, 1);
+      const { values, positionals } = parse(rest, { file: { type: 'boolean' } }, 1);
       const exercise = findExercise(course, needId(positionals, 'reset'));
-      print(describeReset(exercise, resetExercise(course, exercise)));
-      return 0;
+      const result = await resetExercise(course, exercise, {
+        wholeFile: values.file === true,
+        ...(process.stdin.isTTY === true ? { confirm: askYesNo } : {}),
+      });
+      print(describeReset(exercise, result));
+      return result.refused === undefined ? 0 : 1;
+    }
+    case 'restore': {
+      const { values, positionals } = parse(
+        rest,
+        { list: { type: 'boolean' }, from: { type: 'string' } },
+        1,
+      );
+      const exercise = findExercise(course, needId(positionals, 'restore'));
+      if (values.list === true) {
+        print(describeBackups(exercise));
+        return 0;
+      }
+      const from = typeof values.from === 'string' ? { from: values.from } : {};
+      const result = restoreExercise(exercise, from);
+      print(describeRestore(exercise, result));
+      return result.from === undefined ? 1 : 0;
     }
     case 'verify':
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('verify'));
       return verifyCli(course, rest);
+    case 'generate': {
+      parse(rest, {}, 0);
+      if (!hasSolutions()) throw new Error(needsInstructorCopy('generate'));
+      for (const line of generate(course)) print(line);
+      return 0;
+    }
+    case 'export': {
+      const { positionals } = parse(rest, {}, 1);
+      const dir = positionals[0];
+      if (dir === undefined) throw new UsageError('export needs a folder: course export DIR');
+      const r = exportCourse(course, userPath(dir));
+      print(
+        `Wrote the learner's copy of the course to ${r.dir}: ${r.files} files, ${r.stubs} ` +
+          'exercise stubs (generated from solutions/), and a GitHub Classroom workflow ' +
+          '(.github/workflows/classroom.yml: one step per exercise, npm run grade -- ID --fail-under 100).',
+      );
+      print(
+        `Left out ${r.leftOut.length} files: solutions/, the known mistakes of each chapter ` +
+          "(grading/mistakes.ts) and what imports them, and the course's own CI.",
+      );
+      print(
+        `Next: cd ${r.dir} && npm ci && npm run grade   (every exercise not-started); then make ` +
+          'it a git repository and a GitHub Classroom template.',
+      );
+      return 0;
+    }
     case 'grade-batch':
       return batchCli(course, rest);
     default:
@@ -118,11 +193,24 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function list(course: Course, args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { target: { type: 'string' } }, Infinity);
+  const { values, positionals } = parse(
+    args,
+    { target: { type: 'string' }, grade: { type: 'boolean' } },
+    Infinity,
+  );
+  const exercisesDir = resolve(repoRoot, 'exercises');
+  const target = targetOf(values).target ?? process.env.COURSE_TARGET ?? 'exercises';
+  if (target === 'exercises' && values.grade !== true) {
+    // from the last grades and the files: no grading run (commands/list.ts)
+    const rows = progressOf(selectExercises(course, positionals), exercisesDir);
+    print(formatProgress(course, rows));
+    print(`\n${formatNext({ exercises: rows }, course, exercisesDir)}`);
+    return 0;
+  }
   const report = await grade({ course, filter: positionals, ...targetOf(values) });
+  if (report.target === 'exercises') recordResults(course, report, exercisesDir);
   print(formatList(report));
-  if (report.target === 'exercises')
-    print(`\n${formatNext(report, course, resolve(repoRoot, 'exercises'))}`);
+  if (report.target === 'exercises') print(`\n${formatNext(report, course, exercisesDir)}`);
   return 0;
 }
 
@@ -132,16 +220,20 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       target: { type: 'string' },
       submission: { type: 'string' },
-      base: { type: 'string' },
       json: { type: 'string' },
       gradescope: { type: 'string' },
       junit: { type: 'string' },
       'fail-under': { type: 'string' },
       timeout: { type: 'string' },
+      'time-limit': { type: 'string' },
       quiet: { type: 'boolean' },
     },
     Infinity,
   );
+  const limit = values['time-limit'] === undefined ? undefined : Number(values['time-limit']);
+  if (limit !== undefined && !(limit > 0)) {
+    throw new UsageError(`--time-limit takes seconds, got '${values['time-limit']}'`);
+  }
   const failUnder = values['fail-under'] === undefined ? undefined : Number(values['fail-under']);
   if (failUnder !== undefined && !(failUnder >= 0 && failUnder <= 100)) {
     throw new UsageError(
@@ -153,9 +245,11 @@ async function gradeCli(course: Course, args: string[]): Promise<number> {
     {
       filter: positionals,
       ...targetOf(values),
-      ...strings(values, ['submission', 'base', 'json', 'gradescope', 'junit']),
+      ...strings(values, ['submission', 'json', 'gradescope', 'junit']),
       ...(failUnder === undefined ? {} : { failUnder }),
       ...timeoutOf(values),
+      // counted from the start of this process, as a batch that started it counts
+      ...(limit === undefined ? {} : { deadline: performance.timeOrigin + limit * 1000 }),
       quiet: values.quiet === true,
     },
     print,
@@ -184,9 +278,17 @@ async function verifyCli(course: Course, args: string[]): Promise<number> {
 async function batchCli(course: Course, args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { csv: { type: 'string' }, shard: { type: 'string' }, timeout: { type: 'string' } },
+    {
+      csv: { type: 'string' },
+      shard: { type: 'string' },
+      timeout: { type: 'string' },
+      jobs: { type: 'string' },
+    },
     1,
   );
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1))
+    throw new UsageError(`--jobs takes a whole number of students at a time, got '${values.jobs}'`);
   const dir = positionals[0];
   const csv = values.csv;
   if (dir === undefined || typeof csv !== 'string')
@@ -202,6 +304,7 @@ async function batchCli(course: Course, args: string[]): Promise<number> {
       csv,
       ...(shard === undefined ? {} : { shard }),
       ...(timeout === undefined ? {} : { timeoutSeconds: timeout }),
+      ...(jobs === undefined ? {} : { jobs }),
     },
     print,
   );
@@ -227,11 +330,23 @@ function parse(args: string[], options: Spec, maxPositionals: number) {
   }
 }
 
+/** Asks a yes/no question on the terminal; anything but y or yes is no. */
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
 function needId(positionals: string[], command: string): string {
   const id = positionals[0];
   if (id === undefined)
     throw new UsageError(
-      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/step-forward`,
+      `${command} needs an exercise id, e.g. npm run course -- ${command} rnn/rnn-step-forward`,
     );
   return id;
 }
@@ -277,6 +392,11 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${formatFatal(message)}\n`);
     if (error instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
-    process.exitCode = error instanceof UsageError || error instanceof UnknownIdError ? 2 : 1;
+    process.exitCode =
+      error instanceof UsageError ||
+      error instanceof UnknownIdError ||
+      error instanceof UnknownHintError
+        ? 2
+        : 1;
   },
 );

@@ -16,10 +16,11 @@ import type {
 } from './events';
 import { checkImports, describeViolation } from './imports';
 import type { ChapterManifest } from './manifest';
+import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
-import { runVitest } from './run-vitest';
+import { runVitest, type RunOptions, type RunResult } from './run-vitest';
 import { resolveTarget } from './target';
 import type { Target } from './target';
 
@@ -29,20 +30,21 @@ export interface GradeOptions {
   readonly target?: string;
   /** A student's folder: only its exercise files are taken. Overrides `target`. */
   readonly submission?: string;
-  /**
-   * Fills in the exercise files the target folder lacks from `solutions`, `exercises` or a folder, so a
-   * folder holding one file (a mistake staged by `stageEdited`, a single-file hand-in) grades with
-   * working neighbours. Also a folder. Without it a missing file is `not-started`.
-   */
-  readonly base?: string;
   /** Chapter ids or exercise ids; everything when absent. */
   readonly filter?: readonly string[];
   /** Per-check time limit (default 10 s); a check running longer is `error`. */
   readonly timeoutMs?: number;
+  /**
+   * When grading must end (epoch ms; a batch's time per student): the run is stopped then,
+   * results already in are kept, and what did not finish is `error`.
+   */
+  readonly deadline?: number;
   /** Grade these chapters instead of the course's (the harness's tests use a fixture). */
   readonly manifests?: readonly ChapterManifest[];
   /** The course, already loaded. */
   readonly course?: Course;
+  /** What runs the suites (default: a Vitest child process; `watch` keeps one warm, warm.ts). */
+  readonly runner?: (opts: RunOptions) => Promise<RunResult>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -56,7 +58,15 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const target = resolveTarget(course, opts);
   try {
-    const { results, warnings } = await gradeIn(course, selected, target, timeoutMs);
+    const run = opts.runner ?? runVitest;
+    const { results, warnings } = await gradeIn(
+      course,
+      selected,
+      target,
+      timeoutMs,
+      run,
+      opts.deadline,
+    );
     const exercises = selected.map((e) => results.get(e.id) as ExerciseReport);
     const chapters = course.chapters
       .map((c) => {
@@ -71,15 +81,20 @@ export async function grade(opts: GradeOptions = {}): Promise<Report> {
       })
       .filter((c) => c.count > 0)
       .map(({ count: _count, ...c }) => c);
-    return {
-      target: target.name,
-      score: sum(exercises.map((e) => e.score)),
-      maxScore: sum(exercises.map((e) => e.maxScore)),
-      exercises,
-      chapters,
-      durationMs: Date.now() - started,
-      warnings,
-    };
+    // plain text naming the learner's files, never a staged copy (format/plain.ts)
+    return plainReport(
+      {
+        target: target.name,
+        score: sum(exercises.map((e) => e.score)),
+        maxScore: sum(exercises.map((e) => e.maxScore)),
+        exercises,
+        chapters,
+        durationMs: Date.now() - started,
+        warnings,
+        ...(target.notes !== undefined && target.notes.length > 0 ? { notes: target.notes } : {}),
+      },
+      target,
+    );
   } finally {
     target.cleanup();
   }
@@ -90,6 +105,8 @@ async function gradeIn(
   selected: readonly Exercise[],
   target: Target,
   timeoutMs: number,
+  run: (opts: RunOptions) => Promise<RunResult>,
+  deadline?: number,
 ): Promise<{ results: Map<string, ExerciseReport>; warnings: string[] }> {
   const results = new Map<string, ExerciseReport>();
   const warnings: string[] = [];
@@ -99,11 +116,11 @@ async function gradeIn(
   };
 
   // 1. Files that are missing, imports that are not allowed, suites that do not exist.
-  const violations = checkImports(course, selected, target.checkDir);
+  const violations = checkImports(course, selected, target.sourceDir);
   const runnable: Exercise[] = [];
   for (const e of selected) {
     const found = violations.get(e.id);
-    if (!existsSync(resolve(target.checkDir, e.file))) early(e, 'not-started', 'file missing');
+    if (!existsSync(resolve(target.sourceDir, e.file))) early(e, 'not-started', 'file missing');
     else if (found !== undefined) early(e, 'error', found.map(describeViolation).join('\n'));
     else if (!existsSync(fromRoot(e.suite))) early(e, 'error', `grading suite missing: ${e.suite}`);
     else runnable.push(e);
@@ -114,11 +131,12 @@ async function gradeIn(
   const suites = [...new Set(runnable.map((e) => fromRoot(e.suite)))];
   const inSuites = course.exercises.filter((e) => suites.includes(fromRoot(e.suite)));
   const filter = inSuites.length === runnable.length ? undefined : runnable.map((e) => e.id);
-  const first = await runVitest({
+  const first = await run({
     targetDir: target.dir,
     suites,
     timeoutMs,
     ...(filter ? { exercises: filter } : {}),
+    ...(deadline === undefined ? {} : { deadline }),
   });
   if (!first.killed && !first.events.some((ev) => ev.type === 'end')) {
     throw new Error(`the grading run did not start:\n${first.output.trim()}`);
@@ -136,19 +154,36 @@ async function gradeIn(
   }
 
   // 3. After a kill or a crashed worker, what finished stands; the rest is re-run one exercise
-  //    at a time, so that a hang or a crash is pinned on the exercise that causes it.
+  //    at a time, so that a hang or a crash is pinned on the exercise that causes it. Past the
+  //    deadline nothing is re-run; a file whose import never finished is not imported again.
+  const outOfTime = 'not graded: the time limit of this grading run was reached first';
+  const neverImported = new Map<string, ExerciseReport>();
   for (const e of runnable) {
     if (finished(first.events, e)) {
       results.set(e.id, fromEvents(e, first.events, false, ctx));
       continue;
     }
-    const again = await runVitest({
+    const hung = neverImported.get(e.file);
+    if (deadline !== undefined && Date.now() >= deadline) {
+      results.set(e.id, fromEvents(e, first.events, true, ctx, outOfTime));
+      continue;
+    } else if (hung !== undefined) {
+      results.set(e.id, report(e, hung.file, 'error', hung.message, []));
+      continue;
+    }
+    const again = await run({
       targetDir: target.dir,
       suites: [fromRoot(e.suite)],
       exercises: [e.id],
       timeoutMs,
+      ...(deadline === undefined ? {} : { deadline }),
     });
-    results.set(e.id, fromEvents(e, again.events, again.killed, ctx));
+    const why = again.deadlineReached === true ? outOfTime : undefined;
+    const graded = fromEvents(e, again.events, again.killed, ctx, why);
+    if (again.killed && why === undefined && !collected(again.events, e)) {
+      neverImported.set(e.file, graded);
+    }
+    results.set(e.id, graded);
   }
   return { results: results, warnings: [...new Set(warnings)] };
 }
@@ -162,6 +197,12 @@ function finished(events: readonly GradeEvent[], e: Exercise): boolean {
   );
 }
 
+/** Vitest collected the checks of the exercise's suite: importing it finished. */
+function collected(events: readonly GradeEvent[], e: Exercise): boolean {
+  const suite = fromRoot(e.suite);
+  return events.some((ev) => ev.type === 'collected' && ev.file === suite);
+}
+
 interface Ctx {
   readonly target: Target;
   readonly timeoutMs: number;
@@ -172,6 +213,7 @@ function fromEvents(
   events: readonly GradeEvent[],
   killed: boolean,
   ctx: Ctx,
+  killedBecause?: string,
 ): ExerciseReport {
   const suite = fromRoot(e.suite);
   const file = displayPath(resolve(ctx.target.sourceDir, e.file));
@@ -185,11 +227,18 @@ function fromEvents(
   const checks: CheckReport[] = tests.map((t) => checkOf(t, e, ctx));
   if (killed) {
     const done = new Set(tests.map((t) => t.name));
-    const collected = events
+    const imported = collected(events, e);
+    const pending = events
       .filter((ev): ev is CollectedEvent => ev.type === 'collected' && ev.file === suite)
       .flatMap((ev) => ev.tests.filter((t) => t.exercise === e.id && !done.has(t.name)));
-    const why = `timed out after ${seconds}: the code never returned (an endless loop?)`;
-    for (const t of collected) {
+    const why =
+      killedBecause ??
+      (imported
+        ? `timed out after ${seconds}: the code never returned (an endless loop?)`
+        : `importing ${file} never finished (${seconds} and more): a top-level await that never ` +
+          'settles, or a loop at the top level of the module?');
+    if (!imported) return report(e, file, 'error', why, checks);
+    for (const t of pending) {
       checks.push({
         name: t.name,
         status: 'error',
@@ -203,7 +252,7 @@ function fromEvents(
       e,
       file,
       'error',
-      collected.length > 0 ? `${collected[0]?.name}: ${why}` : why,
+      pending.length > 0 ? `${pending[0]?.name}: ${why}` : why,
       checks,
     );
   }

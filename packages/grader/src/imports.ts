@@ -196,7 +196,7 @@ function resolveRelative(from: string, specifier: string): string | undefined {
  * Replaces comments with spaces (newlines kept, so offsets and line numbers stay the same).
  * Strings are skipped so that `'//'` inside a string is not taken for a comment.
  */
-function blankComments(source: string): string {
+export function blankComments(source: string): string {
   const out = source.split('');
   let i = 0;
   while (i < source.length) {

@@ -1,35 +1,48 @@
 /**
- * The shape of a chapter manifest: the list of a chapter's exercises, each with its file,
- * its exported functions, its points, its ordered hints and the section that teaches it.
- * Every chapter package has one at `packages/<pkg>/manifest.ts`.
+ * The shape of a chapter manifest: the one source of every fact about a chapter's exercises.
+ * Every chapter package has one at `packages/<pkg>/manifest.ts`. What follows from the names is
+ * not written here but derived (see `course.ts`): an exercise's function, file and grading
+ * suite come from its id, its section link from the chapter text, and the exercise tables of the
+ * chapter text and the syllabus, the counts and the stubs are generated from the manifest and
+ * the solutions (`npm run course -- generate`).
  */
 
-/** One exercise of a chapter. Paths are relative to the repository root unless said. */
+/** One exercise of a chapter. */
 export interface ExerciseEntry {
-  /** `<chapter>/<slug>`, e.g. `rnn/step-forward`. */
+  /**
+   * `<chapter>/<slug>`, where the slug is the exercise's function in kebab case: the function
+   * `rnnStepForward` is `rnn/rnn-step-forward`. The slug is a concept (`rnn-step`, the name of
+   * the file and of the reference's function) and, for a hand-written pair, its role:
+   * `-forward`, `-backward`, or `-and-grad` for a loss that returns its own gradient.
+   */
   readonly id: string;
   readonly title: string;
-  /** The exercise file, relative to `exercises/` and `solutions/`, e.g. `rnn/rnn-step.ts`. */
-  readonly file: string;
-  /** The functions the learner writes; each stub throws NotImplementedError with `id`. */
-  readonly exports: readonly string[];
   readonly points: number;
-  /** The chapter section that teaches it, e.g. `packages/rnn/README.md#the-forward-pass`. */
+  /** The heading of the chapter text that teaches it, as its anchor: `the-forward-pass`. */
   readonly section: string;
-  /** The grading suite, e.g. `packages/rnn/grading/step-forward.grade.ts`. */
-  readonly suite: string;
-  /** Ordered from a nudge to nearly the answer. */
-  readonly hints: readonly string[];
+  /** The week of the syllabus it belongs to. */
+  readonly week: number;
+  /**
+   * Hints by key, in the order `course hint` shows them: from a nudge to nearly the answer.
+   * Suites point at a hint by its key (`hint: 'tanhOutput'`), so reordering is safe.
+   */
+  readonly hints: Readonly<Record<string, string>>;
+  /**
+   * Ids this exercise had before a rename: a learner who types one is told the new id
+   * (`course hint rnn/step-forward` → "Did you mean rnn/rnn-step-forward?").
+   */
+  readonly formerly?: readonly string[];
 }
 
 /** A chapter: its id (the exercise id prefix), its package and its exercises in order. */
 export interface ChapterManifest {
   readonly chapter: string;
   readonly title: string;
-  /** The chapter package folder, e.g. `packages/rnn`. */
+  /**
+   * The chapter package folder, e.g. `packages/rnn`: its `README.md` is the chapter text, its
+   * `grading/` folder holds the suites.
+   */
   readonly package: string;
-  /** The chapter text, e.g. `packages/rnn/README.md`. */
-  readonly text: string;
   readonly exercises: readonly ExerciseEntry[];
 }
 

@@ -53,6 +53,8 @@ export interface Report {
   readonly durationMs: number;
   /** Problems of the course itself (a suite naming an exercise no manifest has, ...). */
   readonly warnings: readonly string[];
+  /** How a submission was read, when that needs saying (files found at its top level, ...). */
+  readonly notes?: readonly string[];
 }
 
 /** score / maxScore as a percentage, 100 for an empty selection. */

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { GradeEvent } from './events';
 import { graderRoot, repoRoot } from './paths';
+import { killTree } from './process-tree';
 
 /** What to run. */
 export interface RunOptions {
@@ -22,6 +23,8 @@ export interface RunOptions {
   readonly exercises?: readonly string[];
   /** Per-check time limit, also the watchdog's silence limit. */
   readonly timeoutMs: number;
+  /** When the run is killed whatever it is doing (epoch ms): a batch's time per student. */
+  readonly deadline?: number;
 }
 
 /** What came back. */
@@ -32,6 +35,8 @@ export interface RunResult {
   readonly exitCode: number | null;
   /** The tail of Vitest's own output, for when it could not run at all. */
   readonly output: string;
+  /** The run was killed because `deadline` passed. */
+  readonly deadlineReached?: boolean;
 }
 
 /** Extra time before the first event: Vitest's start-up and the first module's import. */
@@ -79,6 +84,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
   child.stderr?.on('data', keep);
 
   let killed = false;
+  let deadlineReached = false;
   let size = 0;
   let lastActivity = Date.now();
   const watchdog = setInterval(() => {
@@ -89,8 +95,10 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
       lastActivity = now;
     }
     const limit = opts.timeoutMs + (size === 0 ? STARTUP_MS : GRACE_MS);
-    if (now - lastActivity > limit && child.pid !== undefined) {
+    const late = opts.deadline !== undefined && now >= opts.deadline;
+    if ((now - lastActivity > limit || late) && child.pid !== undefined && !killed) {
       killed = true;
+      deadlineReached = late;
       killGroup(child.pid);
     }
   }, 200);
@@ -106,7 +114,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
   }
   const events = readEvents(eventsFile);
   rmSync(dir, { recursive: true, force: true });
-  return { events, killed, exitCode, output };
+  return { events, killed, exitCode, output, deadlineReached };
 }
 
 function readEvents(file: string): GradeEvent[] {
@@ -123,13 +131,9 @@ function readEvents(file: string): GradeEvent[] {
   return events;
 }
 
+/** Kills the run's process group and every process below it (see process-tree.ts). */
 function killGroup(pid: number): void {
-  try {
-    if (process.platform === 'win32') process.kill(pid, 'SIGKILL');
-    else process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  killTree(pid);
 }
 
 function vitestBin(): string {

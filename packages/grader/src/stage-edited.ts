@@ -1,12 +1,21 @@
 /**
  * A known mistake, written as a few edits of the worked solution rather than a copy of it:
- * `stageEdited` copies one file of `solutions/` (or `exercises/`, or a folder) into a fresh
- * folder under `.course/targets/`, applying each edit. Grading that folder with
- * `base: 'solutions'` then grades the mistake with working neighbours. An edit whose text no
- * longer occurs exactly once throws, so a mistake goes stale loudly when the solution changes.
+ * `stageEdited` copies `solutions/` (or `exercises/`, or a folder) into a fresh folder under
+ * `.course/targets/` and applies the edits to one of its files, so grading that folder grades
+ * the mistake with working neighbours. An edit whose text no longer occurs exactly once throws,
+ * so a mistake goes stale loudly when the solution changes.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  cpSync,
+  statSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { targetsDir } from './paths';
 import { folderOf } from './target';
 
@@ -26,7 +35,7 @@ export interface StageEditedOptions {
   readonly edits: readonly Edit[];
 }
 
-/** A staged folder holding the one edited file. */
+/** A staged copy of the folder, with the one file edited. */
 export interface StagedEdit {
   readonly dir: string;
   /** Removes the folder. */
@@ -57,16 +66,19 @@ export function applyEdits(text: string, edits: readonly Edit[], file: string): 
   return out;
 }
 
-/** Copies `file` of `from` into a fresh folder under `.course/targets/`, with `edits` applied. */
+/** Copies `from` into a fresh folder under `.course/targets/`, with `edits` applied to `file`. */
 export function stageEdited(opts: StageEditedOptions): StagedEdit {
-  const source = join(folderOf(opts.from, 'source'), opts.file);
+  const from = folderOf(opts.from, 'source');
+  const source = join(from, opts.file);
   if (!existsSync(source)) throw new Error(`stageEdited: ${opts.file} not found in ${opts.from}`);
   const text = applyEdits(readFileSync(source, 'utf8'), opts.edits, opts.file);
   mkdirSync(targetsDir, { recursive: true });
   const dir = mkdtempSync(join(targetsDir, 'edited-'));
-  const dest = join(dir, opts.file);
-  mkdirSync(dirname(dest), { recursive: true });
-  writeFileSync(dest, text);
+  // The source files only: a tsconfig.json or package.json would resolve relative to the copy.
+  const sources = (f: string): boolean =>
+    !f.includes('node_modules') && (statSync(f).isDirectory() || f.endsWith('.ts'));
+  cpSync(from, dir, { recursive: true, filter: sources });
+  writeFileSync(join(dir, opts.file), text);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -3,29 +3,30 @@
  * print a clickable `exercises/rnn/rnn-step.ts:52`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ExerciseEntry } from './manifest';
+import type { Exercise } from './course';
+import { findFunction } from './declarations';
 
 /**
- * The 1-based line of the first `TODO` inside the exercise's first exported function, else the
- * line that calls `notImplemented('<id>')`, else the function's line, else 1.
+ * The 1-based line of the first `TODO` inside the exercise's function, else of its
+ * `notImplemented('<id>')` call, else of the function itself: never a line of another function
+ * (once the learner has deleted their own TODO, the pointer stays on their function). When the
+ * file does not parse or the function is not there: the line naming it, else 1.
  */
-export function todoLine(file: string, exercise: Pick<ExerciseEntry, 'id' | 'exports'>): number {
+export function todoLine(file: string, exercise: Pick<Exercise, 'id' | 'functionName'>): number {
   if (!existsSync(file)) return 1;
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const name = exercise.exports[0];
-  const decl = new RegExp(
-    `export\\s+(async\\s+)?(function\\*?\\s+|const\\s+|let\\s+|class\\s+)${name}\\b`,
-  );
-  const start = name === undefined ? -1 : lines.findIndex((l) => decl.test(l));
-  const ni = lines.findIndex(
-    (l) => l.includes(`'${exercise.id}'`) || l.includes(`"${exercise.id}"`),
-  );
-  if (start >= 0) {
-    const stop = ni > start ? ni : lines.length;
-    for (let i = start; i <= Math.min(stop, lines.length - 1); i++) {
-      if (/\bTODO\b/.test(lines[i] ?? '')) return i + 1;
-    }
+  const source = readFileSync(file, 'utf8');
+  const lines = source.split('\n');
+  const calls = (l: string): boolean =>
+    l.includes(`'${exercise.id}'`) || l.includes(`"${exercise.id}"`);
+  const fn = findFunction(source, exercise.functionName);
+  if (fn !== undefined) {
+    const body = lines.slice(fn.line - 1, fn.endLine);
+    const todo = body.findIndex((l) => /\bTODO\b/.test(l));
+    if (todo >= 0) return fn.line + todo;
+    const call = body.findIndex(calls);
+    return call >= 0 ? fn.line + call : fn.line;
   }
-  if (ni >= 0) return ni + 1;
-  return start >= 0 ? start + 1 : 1;
+  const named = new RegExp(`\\b${exercise.functionName}\\b`);
+  const at = lines.findIndex((l) => calls(l) || named.test(l));
+  return at >= 0 ? at + 1 : 1;
 }

@@ -3,14 +3,14 @@
  * staged: only its exercise files (those the manifests list, and the files of their chapter
  * folder they import) are copied into `.course/targets/`, inside the repository so that they
  * resolve `@rnn-course/core` like the learner's own files do. A folder outside the repository
- * is staged the same way. With a `base`, the files a folder lacks are staged from `solutions/` or
- * `exercises/` first, and the folder's own files are laid over them.
+ * is staged the same way.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Course } from './course';
 import { localFiles } from './imports';
 import { displayPath, isInside, repoRoot, targetsDir, userPath } from './paths';
+import { locateSubmission } from './submission';
 
 /** A resolved target. */
 export interface Target {
@@ -20,13 +20,15 @@ export interface Target {
   readonly dir: string;
   /** The folder the learner knows (differs from `dir` when staged). */
   readonly sourceDir: string;
-  /**
-   * Where the missing-file and import checks look: `sourceDir`, or with a base the staged
-   * copy, in which the base has filled in what the folder lacks.
-   */
-  readonly checkDir: string;
   /** Removes the staged copy, if any. */
   readonly cleanup: () => void;
+  /**
+   * Folder prefixes renamed in messages after `dir` → `sourceDir`, when `sourceDir` is itself
+   * an arranged copy of a flat upload (see submission.ts).
+   */
+  readonly renames?: ReadonlyArray<readonly [string, string]>;
+  /** How a submission was read, for the report (see submission.ts). */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -36,25 +38,22 @@ export interface Target {
  */
 export function resolveTarget(
   course: Course,
-  opts: { target?: string; submission?: string; base?: string },
+  opts: { target?: string; submission?: string },
 ): Target {
-  const baseDir = opts.base === undefined ? undefined : folderOf(opts.base, 'base');
-  if (opts.submission !== undefined) {
-    return stage(course, submissionRoot(course, opts.submission), baseDir);
-  }
+  if (opts.submission !== undefined) return stageSubmission(course, opts.submission);
   const target = opts.target ?? process.env.COURSE_TARGET ?? 'exercises';
   if (target === 'exercises' || target === 'solutions') {
     const dir = resolve(repoRoot, target);
-    return { name: target, dir, sourceDir: dir, checkDir: dir, cleanup: () => {} };
+    return { name: target, dir, sourceDir: dir, cleanup: () => {} };
   }
   const dir = userPath(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`target folder not found: ${target} (use exercises, solutions or a folder)`);
   }
-  if (baseDir === undefined && isInside(repoRoot, dir)) {
-    return { name: displayPath(dir), dir, sourceDir: dir, checkDir: dir, cleanup: () => {} };
+  if (isInside(repoRoot, dir)) {
+    return { name: displayPath(dir), dir, sourceDir: dir, cleanup: () => {} };
   }
-  return stage(course, dir, baseDir);
+  return stage(course, dir);
 }
 
 /**
@@ -70,27 +69,34 @@ export function folderOf(name: string, role: string): string {
   return dir;
 }
 
-function submissionRoot(course: Course, submission: string): string {
+/** A submission, wherever in it the exercise files are (see submission.ts), staged. */
+function stageSubmission(course: Course, submission: string): Target {
   const dir = userPath(submission);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new Error(`submission folder not found: ${submission}`);
   }
-  const hasFiles = (d: string): boolean =>
-    course.exercises.some((e) => existsSync(join(d, e.file)));
-  const nested = join(dir, 'exercises');
-  return !hasFiles(dir) && existsSync(nested) && hasFiles(nested) ? nested : dir;
+  const layout = locateSubmission(course, dir);
+  const staged = stage(course, layout.dir);
+  return {
+    ...staged,
+    name: layout.name,
+    renames: layout.renames,
+    notes: layout.notes,
+    cleanup: () => {
+      staged.cleanup();
+      layout.cleanup();
+    },
+  };
 }
 
-function stage(course: Course, sourceDir: string, baseDir?: string): Target {
+function stage(course: Course, sourceDir: string): Target {
   mkdirSync(targetsDir, { recursive: true });
   const dir = mkdtempSync(join(targetsDir, 'target-'));
-  if (baseDir !== undefined) copyExerciseFiles(course, baseDir, dir);
-  copyExerciseFiles(course, sourceDir, dir); // the folder's own files win over the base's
+  copyExerciseFiles(course, sourceDir, dir);
   return {
     name: displayPath(sourceDir),
     dir,
     sourceDir,
-    checkDir: baseDir === undefined ? sourceDir : dir,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -101,20 +101,32 @@ describe('the course command', () => {
     const cmd = course(['frobnicate']);
     expect(cmd.code).toBe(2);
     expect(cmd.err).toContain(
-      'Commands: list, grade, watch, hint, solution, reset, verify, grade-batch',
+      'Commands: list, grade, watch, hint, solution, reset, restore, verify, generate, export, grade-batch',
     );
     expect(course(['grade', '--colour']).code).toBe(2);
   });
 
   it('hint shows the next unseen hint each time, and all of them with --all', () => {
     expect(course(['hint', 'fixture/scale']).out).toContain(
-      'Hint 1 of 2: Multiply every entry by s.',
+      'Hint 1 of 2 (multiply): Multiply every entry by s.',
     );
     const second = course(['hint', 'fixture/scale']).out;
-    expect(second).toContain('Hint 2 of 2: Build a new array with xs.map.');
+    expect(second).toContain('Hint 2 of 2 (newArray): Build a new array with xs.map.');
     expect(second).not.toContain('Hint 1 of 2');
     const all = course(['hint', 'fixture/scale', '--all']).out;
     expect([all.includes('Hint 1 of 2'), all.includes('Hint 2 of 2')]).toEqual([true, true]);
+  });
+
+  it('hint <id> <key> shows the hint a failure names; an unknown key exits 2 listing the keys', () => {
+    const named = course(['hint', 'fixture/scale', 'newArray']);
+    expect(named.code).toBe(0);
+    expect(named.out).toContain('Hint 2 of 2 (newArray): Build a new array with xs.map.');
+    expect(named.out).not.toContain('Hint 1 of 2');
+    const unknown = course(['hint', 'fixture/scale', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain(
+      "fixture/scale has no hint 'nope'. Its hints: multiply, newArray",
+    );
   });
 });
 
@@ -156,42 +168,46 @@ describe('watch on standard input', () => {
 
     await seen('h hint');
     child.stdin.write('h\n');
-    await seen('Hint 1 of 1');
+    await seen('Hint 1 of 1 (add)');
     child.stdin.write('q\n');
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(code).toBe(0);
     expect(out).toMatch(/fixture\/sum Sum an array\s+not-started\s+0\/2/);
-    expect(out).toContain('Hint 1 of 1: Add the entries one by one.');
+    expect(out).toContain('Hint 1 of 1 (add): Add the entries one by one.');
   }, 60_000);
 });
 
 describe('reset and grade-batch', () => {
   const fixtureCourse = courseOf([fixtureChapter]);
 
-  it('reset backs up the learner file, prints nothing lost, and restores the stub', () => {
+  it('reset backs up the learner file, prints nothing lost, and restores the stub', async () => {
     const dir = join(work, 'exercises');
     cpSync(target('correct'), dir, { recursive: true });
     const stub = readFileSync(join(target('not-implemented'), 'fixture/scale.ts'), 'utf8');
     const mine = readFileSync(join(dir, 'fixture/scale.ts'), 'utf8');
     process.env.COURSE_STATE_DIR = join(work, 'reset-state');
     try {
-      const r = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
+      const r = await resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
         exercisesDir: dir,
-        stubOf: () => stub,
+        solutionsDir: target('correct'), // the stub is generated from the solution
       });
       expect(readFileSync(join(dir, 'fixture/scale.ts'), 'utf8')).toBe(stub);
       expect(r.backup !== undefined && readFileSync(r.backup, 'utf8')).toBe(mine);
-      const again = resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/scale'), {
-        exercisesDir: dir,
-        stubOf: () => stub,
-      });
-      expect(again.backup).toBeUndefined();
-      expect(() =>
+      const again = await resetExercise(
+        fixtureCourse,
+        findExercise(fixtureCourse, 'fixture/scale'),
+        {
+          exercisesDir: dir,
+          stubOf: () => stub,
+        },
+      );
+      expect([again.backup, again.scope]).toEqual([undefined, 'none']);
+      await expect(
         resetExercise(fixtureCourse, findExercise(fixtureCourse, 'fixture/sum'), {
           exercisesDir: dir,
           stubOf: () => undefined,
         }),
-      ).toThrow(/no stub of fixture\/sum found.*your file is unchanged/);
+      ).rejects.toThrow(/no stub of fixture\/sum can be made .*your file is unchanged/);
     } finally {
       delete process.env.COURSE_STATE_DIR;
     }
@@ -225,7 +241,9 @@ describe('reset and grade-batch', () => {
       'student,fixture/scale,fixture/sum,total,max,note',
       'ada,3,2,5,5,',
       'bob,0,2,2,5,',
-      'cy,0,0,0,5,',
+      `cy,0,0,0,5,"found none of the 2 exercise files in ${dir}/cy/. Expected them as in ` +
+        'exercises/ (fixture/scale.ts, fixture/sum.ts), or the whole course with its exercises/ ' +
+        'folder, or the files themselves at the top level; found: notes.txt"',
       '',
     ]);
   }, 120_000);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allPass } from '../src/format/table';
 import { formatTable, percent, statusOf, toCsv, toGradescope, toJUnit } from '../src/index';
 import type { CheckReport, Report } from '../src/index';
 
@@ -92,6 +93,12 @@ describe('report formats', () => {
     expect(g.tests[0]?.status).toBe('passed');
   });
 
+  it('says which exercise passes for one, and counts them for more', () => {
+    const one = report.exercises.slice(0, 1);
+    expect(allPass({ exercises: one })).toBe('rnn/a passes.');
+    expect(allPass({ exercises: [...one, ...one] })).toBe('All 2 exercises pass.');
+  });
+
   it('JUnit XML counts failures and errors and escapes messages', () => {
     const xml = toJUnit(report);
     expect(xml).toContain(
@@ -101,7 +108,7 @@ describe('report formats', () => {
     expect(xml).toContain('<error message="timed out after 10s">');
   });
 
-  it('the CSV has a column per exercise and the total; a failed student gets a note', () => {
+  it('the CSV has a column per exercise and the total; a note says what errored or failed', () => {
     const csv = toCsv(
       ['rnn/a', 'rnn/b', 'rnn/c'],
       [
@@ -111,7 +118,7 @@ describe('report formats', () => {
     );
     expect(csv.split('\n')).toEqual([
       'student,rnn/a,rnn/b,rnn/c,total,max,note',
-      'ada,3,0,0,3,9,',
+      'ada,3,0,0,3,9,rnn/c: timed out after 10s',
       '"bob, jr",,,,,,timed out after 300s',
       '',
     ]);

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grade, UnknownIdError } from '../src/index';
+import { grade, stageEdited, UnknownIdError } from '../src/index';
 import type { ExerciseReport, Report } from '../src/index';
 import fixtureChapter from './fixtures/chapter/manifest';
 import { target } from './fixture-paths';
@@ -41,6 +41,11 @@ describe('grading the fixture implementations', () => {
       expect(e.message).toBe('not implemented yet');
       expect(e.score).toBe(0);
     }
+    const alike = await gradeKind('look-alike'); // sum.ts throws its own NotImplementedError
+    expect(byId(alike, 'fixture/sum')).toMatchObject({
+      status: 'not-started',
+      message: 'not implemented yet',
+    });
   });
 
   it('code that throws fails its checks with the error named and located', async () => {
@@ -72,7 +77,15 @@ describe('grading the fixture implementations', () => {
     const scale = byId(r, 'fixture/scale');
     expect(scale.status).toBe('failed');
     expect(scale.message).toBe('scale([1, 2, 3], 2): entry 0 is NaN, not a finite number');
-    expect(scale.score).toBe(1); // the input was not mutated: that check still counts
+    // The input was not mutated, but that check is gated on the values: it scores nothing.
+    expect(scale.score).toBe(0);
+    expect(scale.tests.map((t) => [t.status, t.points])).toEqual([
+      ['failed', 0],
+      ['failed', 0],
+    ]);
+    expect(scale.tests[1]?.message).toMatch(
+      /^This check passes, but it scores only once the values are right: 'scale multiplies every entry' has not passed/,
+    );
   });
 
   it('a wrong shape or a wrong type fails with expected and received', async () => {
@@ -133,18 +146,39 @@ describe('grading the fixture implementations', () => {
     expect(byId(r, 'fixture/sum').status).toBe('passed');
   });
 
-  it('with a base, the files a folder lacks come from the base and its own files win', async () => {
-    // missing-file holds only a correct sum.ts; the base brings scale.ts.
-    const filled = await grade({
-      manifests,
-      target: target('missing-file'),
-      base: target('correct'),
+  it('a mistake staged as an edit of the solutions is graded with working neighbours', async () => {
+    const staged = stageEdited({
+      from: target('correct'),
+      file: 'fixture/scale.ts',
+      edits: [{ find: 'x * s', replace: 'x + s' }],
     });
-    expect(byId(filled, 'fixture/scale').status).toBe('passed');
-    expect(byId(filled, 'fixture/sum').status).toBe('passed');
-    // throws/ holds a scale.ts that throws: laid over a correct base, it is still graded failed.
-    const overlaid = await grade({ manifests, target: target('throws'), base: target('correct') });
-    expect(byId(overlaid, 'fixture/scale').status).toBe('failed');
+    try {
+      const r = await grade({ manifests, target: staged.dir });
+      expect(byId(r, 'fixture/scale').status).toBe('failed');
+      expect(byId(r, 'fixture/scale').message).toBe(
+        'scale([1, 2, 3], 2): entry 0 expected 2, received 3',
+      );
+      expect(byId(r, 'fixture/sum').status).toBe('passed');
+    } finally {
+      staged.cleanup();
+    }
+  });
+
+  it("a file that lacks the exercise's function fails its checks, naming the file and the function", async () => {
+    const staged = stageEdited({
+      from: target('correct'),
+      file: 'fixture/scale.ts',
+      edits: [{ find: 'export function scale(', replace: 'export function scaled(' }],
+    });
+    try {
+      const r = await grade({ manifests, target: staged.dir });
+      expect(byId(r, 'fixture/scale').status).toBe('failed');
+      expect(byId(r, 'fixture/scale').message).toBe(
+        'fixture/scale.ts does not export a function scale (it exports scaled)',
+      );
+    } finally {
+      staged.cleanup();
+    }
   });
 
   it('a submission outside the repository, laid out as a clone, is staged and graded', async () => {

@@ -10,7 +10,7 @@ const file = 'fixture/scale.ts';
 const original = readFileSync(join(from, file), 'utf8');
 
 describe('stageEdited', () => {
-  it('copies the one file into a fresh folder under .course/targets/, with the edits applied in order', () => {
+  it('copies the folder into a fresh one under .course/targets/, with the edits applied in order to the one file', () => {
     const staged = stageEdited({
       from,
       file,
@@ -24,7 +24,11 @@ describe('stageEdited', () => {
       expect(readdirSync(staged.dir, { recursive: true }).sort()).toEqual([
         'fixture',
         join('fixture', 'scale.ts'),
+        join('fixture', 'sum.ts'),
       ]);
+      expect(readFileSync(join(staged.dir, 'fixture/sum.ts'), 'utf8')).toBe(
+        readFileSync(join(from, 'fixture/sum.ts'), 'utf8'),
+      );
       expect(readFileSync(join(staged.dir, file), 'utf8')).toBe(
         original.replace('x * s', () => 'x + s + $&'),
       );

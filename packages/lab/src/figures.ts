@@ -16,6 +16,8 @@ export interface Series {
   points: ReadonlyArray<readonly [number, number]>;
   /** Draw dots instead of a line (default false). */
   pointsOnly?: boolean;
+  /** Draw the line and a dot at every point (default false). */
+  markers?: boolean;
   /** Draw the line dashed (default false). */
   dashed?: boolean;
 }
@@ -36,6 +38,8 @@ export interface LineChartSpec {
   logY?: boolean;
   /** Logarithmic x axis (default false). */
   logX?: boolean;
+  /** Fixed y range, e.g. [0, 1] for an accuracy (default: fitted to the data). */
+  yDomain?: readonly [number, number];
   /** Vertical marker lines. */
   rules?: VerticalRule[];
   /** Optional subtitle under the title. */
@@ -87,9 +91,12 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   }
   const keep = (x: number, y: number): boolean =>
     Number.isFinite(x) && Number.isFinite(y) && (!spec.logY || y > 0) && (!spec.logX || x > 0);
-  const rows = (pointsOnly: boolean) =>
+  // Lines: every series but the dots-only ones; dots: dots-only series and those with markers.
+  const rows = (points: boolean) =>
     spec.series
-      .filter((s) => (s.pointsOnly ?? false) === pointsOnly)
+      .filter((s) =>
+        points ? (s.pointsOnly ?? false) || (s.markers ?? false) : !(s.pointsOnly ?? false),
+      )
       .flatMap((s) =>
         s.points.filter(([x, y]) => keep(x, y)).map(([x, y]) => ({ series: s.name, x, y })),
       );
@@ -110,13 +117,17 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
     field: 'x',
     type: 'quantitative',
     title: spec.xLabel,
-    scale: spec.logX ? { type: 'log' } : { zero: false, nice: false },
+    scale: spec.logX ? { type: 'log', nice: false } : { zero: false, nice: false },
   };
   const y = {
     field: 'y',
     type: 'quantitative',
     title: spec.yLabel,
-    scale: spec.logY ? { type: 'log' } : { zero: false },
+    scale: spec.yDomain
+      ? { domain: [...spec.yDomain], ...(spec.logY ? { type: 'log' } : {}), nice: false }
+      : spec.logY
+        ? { type: 'log' }
+        : { zero: false },
     axis: spec.logY ? { format: '~g' } : {},
   };
   const layers: object[] = [];
@@ -169,7 +180,7 @@ export function lineChartSpec(spec: LineChartSpec): Record<string, unknown> {
   };
 }
 
-/** Settings every figure of the lab kit shares (the schema, a white background, the font). */
+/** The settings every figure of the course shares: white background, sans-serif, light grid. */
 export const TOP_LEVEL = {
   $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
   background: 'white',
@@ -216,6 +227,12 @@ export interface DiagramNode {
   label: string;
   /** Fill colour (default light grey). */
   fill?: string;
+  /** 'box' (default) draws a square with the label in it; 'text' only the label (a caption). */
+  shape?: 'box' | 'text';
+  /** Font size of the label in pixels (default 13). */
+  fontSize?: number;
+  /** Bold label (default false). */
+  bold?: boolean;
 }
 
 /** An arrow from one node to another, optionally labelled at its middle. */
@@ -223,11 +240,33 @@ export interface DiagramEdge {
   from: string;
   to: string;
   label?: string;
+  /** Line, arrowhead and label colour (default dark grey). */
+  color?: string;
+  /** Draw the line dashed (default false). */
+  dashed?: boolean;
+  /**
+   * Shift the arrow sideways by this many diagram units (to its left, looking from `from` to
+   * `to`), so that two arrows between the same nodes, one each way, do not overlap.
+   */
+  offset?: number;
+  /** Where the label sits beside the arrow's middle (default: above and to the right). */
+  labelPosition?: 'left' | 'right' | 'above' | 'below';
 }
+
+// How a label is placed for each labelPosition (the default keeps the original placement).
+const LABEL_PLACEMENT = {
+  default: { align: 'center', baseline: 'middle', dx: 10, dy: -8 },
+  left: { align: 'right', baseline: 'middle', dx: -7, dy: 0 },
+  right: { align: 'left', baseline: 'middle', dx: 7, dy: 0 },
+  above: { align: 'center', baseline: 'bottom', dx: 0, dy: -4 },
+  below: { align: 'center', baseline: 'top', dx: 0, dy: 4 },
+} as const;
 
 /** What {@link diagram} draws: boxes joined by arrows, on a grid of `unit` pixels. */
 export interface DiagramSpec {
   title: string;
+  /** Optional subtitle under the title. */
+  subtitle?: string;
   nodes: DiagramNode[];
   edges: DiagramEdge[];
   /** Pixels per diagram unit (default 70). */
@@ -235,6 +274,8 @@ export interface DiagramSpec {
   /** Box size in pixels (default 46). */
   box?: number;
 }
+
+const INK = '#333';
 
 /**
  * Draws a box-and-arrow diagram (for example an RNN unrolled through time) with Vega-Lite:
@@ -260,21 +301,29 @@ export async function diagram(spec: DiagramSpec): Promise<string> {
     const dx = b.x - a.x;
     const dy = b.y - a.y;
     const len = Math.hypot(dx, dy);
-    // Start and end on the box borders (boxes are squares, so scale by the larger component).
-    const cut = half / Math.max(Math.abs(dx) / len, Math.abs(dy) / len);
+    // Start and end on the box borders (boxes are squares, so scale by the larger component);
+    // a text node has no box, so the arrow stops a little short of its centre.
+    const cutOf = (n: DiagramNode): number =>
+      n.shape === 'text' ? 0.25 : half / Math.max(Math.abs(dx) / len, Math.abs(dy) / len);
     const ux = dx / len;
     const uy = dy / len;
+    // The left normal of the direction (-uy, ux) shifts an offset arrow sideways.
+    const ox = -uy * (e.offset ?? 0);
+    const oy = ux * (e.offset ?? 0);
     // Vega's angle is clockwise from "up" in screen space; the y axis points up here.
     const angle = (Math.atan2(ux, uy) * 180) / Math.PI;
     return {
-      xa: a.x + ux * cut,
-      ya: a.y + uy * cut,
-      xb: b.x - ux * (cut + 0.06),
-      yb: b.y - uy * (cut + 0.06),
-      mx: (a.x + b.x) / 2,
-      my: (a.y + b.y) / 2,
+      xa: a.x + ux * cutOf(a) + ox,
+      ya: a.y + uy * cutOf(a) + oy,
+      xb: b.x - ux * (cutOf(b) + 0.06) + ox,
+      yb: b.y - uy * (cutOf(b) + 0.06) + oy,
+      mx: (a.x + b.x) / 2 + ox,
+      my: (a.y + b.y) / 2 + oy,
       angle,
       label: e.label ?? '',
+      placement: e.labelPosition ?? 'default',
+      color: e.color ?? INK,
+      dash: e.dashed ? [5, 3] : [1, 0],
     };
   });
   const scaleX = { domain: [x0, x1], nice: false, zero: false };
@@ -282,49 +331,61 @@ export async function diagram(spec: DiagramSpec): Promise<string> {
   const noAxis = { axis: null };
   const X = (field: string) => ({ field, type: 'quantitative', scale: scaleX, ...noAxis });
   const Y = (field: string) => ({ field, type: 'quantitative', scale: scaleY, ...noAxis });
+  const color = { field: 'color', type: 'nominal', scale: null };
+  const boxes = spec.nodes.filter((n) => n.shape !== 'text');
+  const fonts = [
+    ...new Map(
+      spec.nodes.map((n) => [`${n.fontSize ?? 13}/${!!n.bold}`, [n.fontSize ?? 13, !!n.bold]]),
+    ).values(),
+  ] as [number, boolean][];
   const vl = {
     ...TOP_LEVEL,
-    title: spec.title,
+    title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : spec.title,
     width: Math.round((x1 - x0) * unit),
     height: Math.round((y1 - y0) * unit),
     config: { view: { stroke: null }, font: 'sans-serif' },
     layer: [
       {
         data: { values: edges },
-        mark: { type: 'rule', color: '#333', strokeWidth: 1.4 },
-        encoding: { x: X('xa'), y: Y('ya'), x2: { field: 'xb' }, y2: { field: 'yb' } },
+        mark: { type: 'rule', strokeWidth: 1.4 },
+        encoding: {
+          x: X('xa'),
+          y: Y('ya'),
+          x2: { field: 'xb' },
+          y2: { field: 'yb' },
+          color,
+          strokeDash: { field: 'dash', type: 'nominal', scale: null },
+        },
       },
       {
         data: { values: edges },
-        mark: {
-          type: 'point',
-          shape: 'triangle-up',
-          filled: true,
-          size: 70,
-          color: '#333',
-          opacity: 1,
-        },
+        mark: { type: 'point', shape: 'triangle-up', filled: true, size: 70, opacity: 1 },
         encoding: {
           x: X('xb'),
           y: Y('yb'),
           angle: { field: 'angle', type: 'quantitative', scale: null },
+          color,
         },
       },
+      // One label layer per placement (alignment and offsets are mark properties).
+      ...Object.entries(LABEL_PLACEMENT).map(([placement, props]) => ({
+        data: { values: edges.filter((e) => e.label !== '' && e.placement === placement) },
+        mark: { type: 'text', fontSize: 12, fontStyle: 'italic', ...props },
+        encoding: { x: X('mx'), y: Y('my'), text: { field: 'label' }, color },
+      })),
       {
-        data: { values: edges.filter((e) => e.label !== '') },
-        mark: { type: 'text', fontSize: 12, fontStyle: 'italic', dx: 10, dy: -8, color: '#333' },
-        encoding: { x: X('mx'), y: Y('my'), text: { field: 'label' } },
-      },
-      {
-        data: { values: spec.nodes.map((n) => ({ ...n, fill: n.fill ?? '#e8eef6' })) },
-        mark: { type: 'square', size: box * box, stroke: '#333', strokeWidth: 1.2, opacity: 1 },
+        data: { values: boxes.map((n) => ({ ...n, fill: n.fill ?? '#e8eef6' })) },
+        mark: { type: 'square', size: box * box, stroke: INK, strokeWidth: 1.2, opacity: 1 },
         encoding: { x: X('x'), y: Y('y'), fill: { field: 'fill', type: 'nominal', scale: null } },
       },
-      {
-        data: { values: spec.nodes },
-        mark: { type: 'text', fontSize: 13 },
+      // One text layer per font (size and weight are mark properties in Vega-Lite).
+      ...fonts.map(([fontSize, bold]) => ({
+        data: {
+          values: spec.nodes.filter((n) => (n.fontSize ?? 13) === fontSize && !!n.bold === bold),
+        },
+        mark: { type: 'text', fontSize, fontWeight: bold ? 'bold' : 'normal' },
         encoding: { x: X('x'), y: Y('y'), text: { field: 'label' } },
-      },
+      })),
     ],
   } as unknown as TopLevelSpec;
   return renderVegaLite(vl);

@@ -1,175 +1,135 @@
 /**
- * Heatmaps as SVG through Vega-Lite: a matrix drawn as a grid of coloured cells. Attention
- * weights (output tokens × input tokens), spectrograms (frequency bands × frames). A heatmap
- * can also sit above a line chart that shares its x axis, e.g. a spectrogram above the
- * per-frame probabilities a speech model assigns to each symbol.
- *
- * Cells are rectangles from column c to c + 1 (times `xStep`), so the x axis is quantitative
- * and lines drawn in the same units align with the columns.
+ * Heatmaps as SVG (Vega-Lite rect marks), for matrices such as attention weights: one cell per
+ * entry, rows top to bottom, columns left to right, the value as a colour. Several heatmaps
+ * (the heads of a layer, say) can share one figure and one colour scale.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { TOP_LEVEL, lineChartSpec, renderVegaLite } from './figures';
-import type { LineChartSpec } from './figures';
+import { TOP_LEVEL, renderVegaLite } from './figures';
 
 /** What {@link heatmap} draws. */
 export interface HeatmapSpec {
   title: string;
+  /** Optional line under the title. */
   subtitle?: string;
-  /** The matrix, `[rows][columns]`; row 0 is drawn at the top unless `rowsUp`. */
+  /** Label of the columns' axis, e.g. 'key position'. */
+  xLabel: string;
+  /** Label of the rows' axis, e.g. 'query position'. */
+  yLabel: string;
+  /** The matrix, `values[row][column]`; every row the same length, no NaN. */
   values: readonly (readonly number[])[];
-  xLabel?: string;
-  yLabel?: string;
-  /** One label per column (drawn under each cell); numeric ticks when omitted. */
+  /** One label per column (default its index), e.g. the source tokens. */
   xTicks?: readonly string[];
-  /** One label per row; numeric ticks when omitted. */
+  /** One label per row (default its index). */
   yTicks?: readonly string[];
-  /** Width of a column in x units, e.g. seconds per frame (default 1). */
-  xStep?: number;
-  /** Draw row 0 at the bottom (a spectrogram's lowest band), default false. */
-  rowsUp?: boolean;
-  /** A Vega colour scheme (default 'greys'; 'viridis' suits spectrograms). */
-  scheme?: string;
-  /** The values mapped to the ends of the scheme (default: the matrix's min and max). */
+  /** Colour scale domain (default [min, max] of the values). */
   domain?: readonly [number, number];
-  /** The colour legend's title (default 'value'). */
-  legendTitle?: string;
-  /** Plot size in pixels (default 18 px per cell, at most 560 × 360). */
-  width?: number;
-  height?: number;
+  /** Pixels per cell (default 18). */
+  cellSize?: number;
 }
 
-/** A Vega axis whose ticks sit at the cell centres and read `labels`. */
-function tickAxis(title: string | undefined, labels: readonly string[], step: number, angle = 0) {
-  return {
-    title: title ?? null,
-    values: labels.map((_, i) => (i + 0.5) * step),
-    labelExpr: `${JSON.stringify(labels)}[floor(datum.value / ${step})]`,
-    labelAngle: angle,
-    grid: false,
-    ticks: false,
-    domain: false,
-  };
-}
-
-/** The Vega-Lite spec of one heatmap, without rendering it. */
-export function heatmapSpec(spec: HeatmapSpec): Record<string, unknown> {
+/** The matrix's size, checked: rows of equal length, finite values, ticks that fit. */
+function checked(spec: HeatmapSpec): { rows: number; cols: number } {
   const rows = spec.values.length;
   const cols = spec.values[0]?.length ?? 0;
-  if (rows === 0 || cols === 0 || spec.values.some((r) => r.length !== cols)) {
-    throw new Error(
-      `heatmap: values must be a non-empty [rows][columns] matrix, received ${rows} rows of lengths ${[...new Set(spec.values.map((r) => r.length))].join(', ')}`,
-    );
+  if (rows === 0 || cols === 0)
+    throw new Error(`heatmap '${spec.title}': needs a non-empty matrix`);
+  spec.values.forEach((row, i) => {
+    if (row.length !== cols) {
+      throw new Error(
+        `heatmap '${spec.title}': row ${i} has ${row.length} values, row 0 has ${cols}`,
+      );
+    }
+    row.forEach((v, j) => {
+      if (!Number.isFinite(v))
+        throw new Error(`heatmap '${spec.title}': value [${i}, ${j}] is ${v}`);
+    });
+  });
+  for (const [name, ticks, n] of [
+    ['xTicks', spec.xTicks, cols],
+    ['yTicks', spec.yTicks, rows],
+  ] as const) {
+    if (ticks !== undefined && ticks.length !== n) {
+      throw new Error(
+        `heatmap '${spec.title}': ${name} has ${ticks.length} labels for ${n} entries`,
+      );
+    }
   }
-  if (spec.xTicks !== undefined && spec.xTicks.length !== cols) {
-    throw new Error(`heatmap: ${spec.xTicks.length} x ticks for ${cols} columns`);
-  }
-  if (spec.yTicks !== undefined && spec.yTicks.length !== rows) {
-    throw new Error(`heatmap: ${spec.yTicks.length} y ticks for ${rows} rows`);
-  }
-  const step = spec.xStep ?? 1;
-  const cells = spec.values.flatMap((row, r) =>
-    row.map((value, c) => {
-      const y = spec.rowsUp ? r : rows - 1 - r; // y grows upwards
-      return { x0: c * step, x1: (c + 1) * step, y0: y, y1: y + 1, value };
-    }),
-  );
-  const flat = spec.values.flat();
-  const domain = spec.domain ?? [Math.min(...flat), Math.max(...flat)];
-  const yLabels =
-    spec.yTicks === undefined ? undefined : spec.rowsUp ? spec.yTicks : [...spec.yTicks].reverse();
+  return { rows, cols };
+}
+
+/** Vega expression that prints tick `datum.value` as `ticks[datum.value]`. */
+function labelExpr(ticks: readonly string[] | undefined): Record<string, unknown> {
+  return ticks === undefined ? {} : { labelExpr: `${JSON.stringify(ticks)}[datum.value]` };
+}
+
+/**
+ * The Vega-Lite spec of one heatmap, without rendering it ({@link heatmap} renders one,
+ * {@link heatmapGrid} several).
+ */
+export function heatmapSpec(spec: HeatmapSpec): Record<string, unknown> {
+  const { rows, cols } = checked(spec);
+  const all = spec.values.flat();
+  const domain = spec.domain ?? [Math.min(...all), Math.max(...all)];
+  const cell = spec.cellSize ?? 18;
+  const data = spec.values.flatMap((row, i) => row.map((value, j) => ({ row: i, col: j, value })));
   return {
     title: spec.subtitle ? { text: spec.title, subtitle: spec.subtitle } : spec.title,
-    width: spec.width ?? Math.min(560, 18 * cols),
-    height: spec.height ?? Math.min(360, 18 * rows),
-    data: { values: cells },
-    // No per-cell aria labels: a spectrogram has thousands of cells, and they would triple the file.
-    mark: { type: 'rect', stroke: null, aria: false },
+    width: cols * cell,
+    height: rows * cell,
+    data: { values: data },
+    mark: { type: 'rect' },
     encoding: {
       x: {
-        field: 'x0',
-        type: 'quantitative',
-        scale: { domain: [0, cols * step], nice: false, zero: false },
-        axis:
-          spec.xTicks === undefined
-            ? { title: spec.xLabel ?? null, grid: false }
-            : tickAxis(spec.xLabel, spec.xTicks, step),
+        field: 'col',
+        type: 'ordinal',
+        title: spec.xLabel,
+        axis: { grid: false, labelAngle: 0, ...labelExpr(spec.xTicks) },
       },
-      x2: { field: 'x1' },
       y: {
-        field: 'y0',
-        type: 'quantitative',
-        scale: { domain: [0, rows], nice: false, zero: false },
-        axis:
-          yLabels === undefined
-            ? { title: spec.yLabel ?? null, grid: false }
-            : tickAxis(spec.yLabel, yLabels, 1),
+        field: 'row',
+        type: 'ordinal',
+        title: spec.yLabel,
+        axis: { grid: false, ...labelExpr(spec.yTicks) },
       },
-      y2: { field: 'y1' },
       color: {
         field: 'value',
         type: 'quantitative',
-        title: spec.legendTitle ?? 'value',
-        scale: { scheme: spec.scheme ?? 'greys', domain: [...domain] },
+        title: null,
+        scale: { scheme: 'blues', domain: [...domain] },
       },
     },
   };
 }
 
-/** Draws one heatmap. @returns the SVG document */
+/**
+ * Draws one matrix as a heatmap.
+ *
+ * @returns the SVG document as a string (the same bytes for the same input)
+ */
 export async function heatmap(spec: HeatmapSpec): Promise<string> {
   return renderVegaLite({ ...TOP_LEVEL, ...heatmapSpec(spec) } as unknown as TopLevelSpec);
 }
 
 /**
- * Several heatmaps in a grid, e.g. the attention of a few examples. Each keeps its own colour
- * scale and axes.
+ * Draws several heatmaps in a grid of `columns` per row under one title, with one shared
+ * colour scale (so that equal colours mean equal values in every panel).
  *
- * @param columns panels per row (default 2)
- * @returns the SVG document
+ * @returns the SVG document as a string
  */
 export async function heatmapGrid(
   title: string,
   panels: readonly HeatmapSpec[],
-  columns = 2,
+  columns: number,
 ): Promise<string> {
   if (panels.length === 0) throw new Error('heatmapGrid: needs at least one panel');
+  if (!Number.isInteger(columns) || columns < 1) {
+    throw new Error(`heatmapGrid: columns must be an integer >= 1, received ${columns}`);
+  }
   return renderVegaLite({
     ...TOP_LEVEL,
     title,
-    concat: panels.map(heatmapSpec),
     columns,
-    resolve: { scale: { color: 'independent' } },
-  } as unknown as TopLevelSpec);
-}
-
-/**
- * A heatmap above a line chart on the same x axis: the lines' x values are in the heatmap's x
- * units (column c spans c · xStep to (c + 1) · xStep), and both panels get the same width.
- *
- * @returns the SVG document
- */
-export async function heatmapAboveLines(
-  title: string,
-  top: HeatmapSpec,
-  bottom: LineChartSpec,
-): Promise<string> {
-  const upper = heatmapSpec(top);
-  const cols = top.values[0]?.length ?? 0;
-  const width = upper.width as number;
-  const lower = lineChartSpec({ ...bottom, width });
-  // The line chart's x scale spans the heatmap's columns exactly.
-  const layers = (lower.layer as Record<string, any>[]).map((layer) => {
-    if (layer.encoding?.x === undefined) return layer;
-    const x = {
-      ...layer.encoding.x,
-      scale: { domain: [0, cols * (top.xStep ?? 1)], nice: false, zero: false },
-    };
-    return { ...layer, encoding: { ...layer.encoding, x } };
-  });
-  return renderVegaLite({
-    ...TOP_LEVEL,
-    title,
-    vconcat: [upper, { ...lower, layer: layers }],
-    resolve: { scale: { color: 'independent' } },
+    concat: panels.map(heatmapSpec),
+    resolve: { scale: { color: 'shared' } },
   } as unknown as TopLevelSpec);
 }

@@ -3,10 +3,14 @@
  *
  * - progress: a progress bar with running loss, steps/s and ETA, on stderr
  * - figures: line charts and diagrams as deterministic SVG (Vega-Lite, headless)
- * - heatmaps: attention weights, spectrograms, a heatmap above a line chart
+ * - surface: a function of two variables on a grid, with paths over it (e.g. optimiser iterates)
+ * - heatmap: matrices (attention weights) as heatmaps, alone or in a grid with one colour scale
+ * - text: wrapping samples into lines for the labs' Markdown outputs
+ * - image-grid: rows of small greyscale images (frames of clips) as one SVG
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
  * - dates: dates written by people in many formats, paired with their ISO form
+ * - tasks: seeded sequence tasks for long-term memory (adding problem, copy task, moving-shape clips)
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
 export { progress, formatDuration } from './progress';
@@ -19,6 +23,8 @@ export {
   renderVegaLite,
   writeFigure,
 } from './figures';
+export { heatmap, heatmapGrid, heatmapSpec } from './heatmap';
+export type { HeatmapSpec } from './heatmap';
 export type {
   Series,
   VerticalRule,
@@ -27,8 +33,11 @@ export type {
   DiagramEdge,
   DiagramSpec,
 } from './figures';
-export { heatmap, heatmapSpec, heatmapGrid, heatmapAboveLines } from './heatmap';
-export type { HeatmapSpec } from './heatmap';
+export { surfaceMap } from './surface';
+export type { SurfaceSpec, SurfacePath } from './surface';
+export { imageGrid } from './image-grid';
+export { wrapText } from './text';
+export type { ImageGridSpec, ImageRow } from './image-grid';
 export {
   seasonalSeries,
   fitLine,
@@ -39,6 +48,8 @@ export {
   CORPUS_FILES,
 } from './datasets';
 export type { SeasonalSeriesOptions, Line, Corpus } from './datasets';
+export { addingProblem, copyTask, movingShapeClips, DIRECTIONS } from './tasks';
+export type { AddingBatch, CopyBatch, ClipOptions, Clips } from './tasks';
 export {
   dateTask,
   formatDate,
@@ -66,4 +77,3 @@ export {
   ArgsError,
 } from './args';
 export type { Impl, LabArgs } from './args';
-export { wrapText } from './text';

@@ -1,28 +1,25 @@
 /**
- * Plain-text helpers for the Markdown files labs write next to their figures (samples, tables
- * of results): the course's Markdown is wrapped at 100 columns, and markdownlint checks it.
+ * Text helpers for the labs' written outputs (samples, tables in Markdown files).
  */
 
 /**
- * Breaks a text into lines of at most `width` characters, at spaces; a word longer than the
- * width gets a line of its own. Newlines in the text count as spaces.
+ * Breaks a text into lines of at most `width` characters, at spaces where possible (a word
+ * longer than the width is cut). Newlines in the text become spaces.
  *
  * @returns the lines, without trailing spaces
  */
-export function wrapText(text: string, width = 100): string[] {
+export function wrapText(text: string, width: number): string[] {
   if (!Number.isInteger(width) || width < 1) {
     throw new RangeError(`wrapText: width must be an integer >= 1, received ${width}`);
   }
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line === '') line = word;
-    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
+  let rest = text.replace(/\n/g, ' ');
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= 0) cut = width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
   }
-  if (line !== '') lines.push(line);
+  lines.push(rest);
   return lines;
 }

@@ -1,70 +1,82 @@
 import { describe, expect, it } from 'vitest';
-import { heatmap, heatmapAboveLines, heatmapGrid, heatmapSpec } from '../src/heatmap';
+import { heatmap, heatmapGrid } from '../src/heatmap';
+import type { HeatmapSpec } from '../src/heatmap';
 
-const attention = {
-  title: 'attention',
+const spec: HeatmapSpec = {
+  title: 'Attention of head 0',
+  xLabel: 'key position',
+  yLabel: 'query position',
   values: [
-    [0.9, 0.1, 0],
-    [0.2, 0.7, 0.1],
+    [1, 0, 0],
+    [0.25, 0.75, 0],
+    [0.2, 0.3, 0.5],
   ],
-  xTicks: ['a', 'b', 'c'],
-  yTicks: ['x', 'y'],
-  xLabel: 'input',
-  yLabel: 'output',
-  domain: [0, 1] as const,
+  xTicks: ['<s>', 'cat', 'sat'],
+  yTicks: ['le', 'chat', 'assis'],
 };
 
 describe('heatmap', () => {
-  it('draws one cell per entry, labels rows and columns, and is deterministic', async () => {
-    const svg = await heatmap(attention);
+  it('draws one rect per cell, with the title, the axis titles and the tick labels', async () => {
+    const svg = await heatmap(spec);
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const label of ['input', 'output', 'attention']) expect(svg).toContain(label);
-    expect(await heatmap(attention)).toBe(svg);
-    const spec = heatmapSpec(attention) as { data: { values: { value: number; y0: number }[] } };
-    expect(spec.data.values.length).toBe(6);
-    // Row 0 is drawn at the top: its cells have the highest y.
-    expect(spec.data.values[0]).toMatchObject({ value: 0.9, y0: 1 });
+    for (const text of ['Attention of head 0', 'key position', 'query position', 'cat', 'assis']) {
+      expect(svg).toContain(text);
+    }
+    // Vega draws each cell of the mark as a <path> inside the mark's group.
+    const marks = svg.match(/<g class="mark-rect role-mark[^>]*>(.*?)<\/g>/s)?.[1] ?? '';
+    expect(marks.match(/<path/g)?.length).toBe(9);
   });
 
-  it('draws row 0 at the bottom with rowsUp, and columns xStep wide', () => {
-    const spec = heatmapSpec({ ...attention, xTicks: undefined, rowsUp: true, xStep: 0.5 }) as {
-      data: { values: { x0: number; x1: number; y0: number }[] };
-    };
-    expect(spec.data.values[0]).toMatchObject({ x0: 0, x1: 0.5, y0: 0 });
+  it('gives identical bytes for identical input', async () => {
+    const first = await heatmap(spec);
+    await heatmap({ ...spec, title: 'another' });
+    expect(await heatmap(spec)).toBe(first);
   });
 
-  it('rejects ragged values and tick lists of the wrong length', () => {
-    expect(() => heatmapSpec({ ...attention, values: [[1, 2], [3]] })).toThrow(
-      /\[rows\]\[columns\] matrix/,
+  it('refuses ragged rows, non-finite values and ticks of the wrong length', async () => {
+    await expect(heatmap({ ...spec, values: [[1, 2], [3]] })).rejects.toThrow(
+      "heatmap 'Attention of head 0': row 1 has 1 values, row 0 has 2",
     );
-    expect(() => heatmapSpec({ ...attention, xTicks: ['a'] })).toThrow(
-      'heatmap: 1 x ticks for 3 columns',
-    );
-  });
-
-  it('draws panels in a grid and a heatmap above a line chart', async () => {
-    const grid = await heatmapGrid('two', [attention, { ...attention, title: 'second panel' }]);
-    expect(grid).toContain('second panel');
-    const stacked = await heatmapAboveLines(
-      'stacked',
-      { ...attention, xTicks: undefined },
-      {
-        title: 'probabilities',
-        xLabel: 'frame',
-        yLabel: 'p',
-        series: [
-          {
-            name: 'blank',
-            points: [
-              [0.5, 0.9],
-              [1.5, 0.2],
-              [2.5, 0.7],
-            ],
-          },
+    await expect(
+      heatmap({
+        ...spec,
+        values: [
+          [1, Number.NaN, 0],
+          [0, 0, 0],
+          [0, 0, 0],
         ],
-      },
+      }),
+    ).rejects.toThrow('value [0, 1] is NaN');
+    await expect(heatmap({ ...spec, xTicks: ['a'] })).rejects.toThrow(
+      'xTicks has 1 labels for 3 entries',
     );
-    expect(stacked).toContain('probabilities');
-    expect(stacked).toContain('blank');
+  });
+});
+
+describe('heatmapGrid', () => {
+  it('puts several panels under one title', async () => {
+    const svg = await heatmapGrid(
+      'Two heads',
+      [
+        { ...spec, title: 'head 0' },
+        {
+          ...spec,
+          title: 'head 1',
+          values: [
+            [0, 0, 1],
+            [0, 1, 0],
+            [1, 0, 0],
+          ],
+        },
+      ],
+      2,
+    );
+    for (const text of ['Two heads', 'head 0', 'head 1']) expect(svg).toContain(text);
+    const groups = svg.match(/<g class="mark-rect role-mark/g) ?? [];
+    expect(groups.length).toBe(2);
+  });
+
+  it('refuses an empty grid', async () => {
+    await expect(heatmapGrid('none', [], 2)).rejects.toThrow('needs at least one panel');
   });
 });

@@ -4,27 +4,27 @@
  */
 import { fromData, type Tensor } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectClose,
   expectNoInputMutation,
   expectShape,
+  expectThrows,
+  fail,
+  targetModule,
+  TOLERANCES,
+  type HintOptions,
 } from '@rnn-course/grader/testing';
 import { clipGradNorm as referenceClip } from '@rnn-course/rnn';
-import { clipGradNorm } from '@target/rnn/clip-grad-norm';
-import { agrees, explained, fail } from './diagnosis';
 import { normal } from './inputs';
 
-/**
- * Tolerance 1e-12 (relative, CS231n formula): a sum of squares, one square root and one
- * product per element, exact up to a few ulps. Gradients below the threshold are compared
- * bit for bit: the factor is exactly 1 there.
- */
-const TOL = 1e-12;
+const { clipGradNorm } =
+  await targetModule<typeof import('@target/rnn/clip-grad-norm')>('rnn/clip-grad-norm.ts');
 
-/** Hints: 1 = one global norm, 2 = one factor and the untouched case, 3 = new tensors. */
-const HINT_GLOBAL = 1;
-const HINT_FACTOR = 2;
+// Tolerance TOLERANCES.value: a sum of squares, one square root and one product per element,
+// exact up to a few ulps. Gradients below the threshold are compared bit for bit
+// (TOLERANCES.exact): the factor is exactly 1 there.
 
 /** Seeded gradients of an RNN's parameters, scaled by `gain`. */
 function seededGrads(seed: number, gain: number): Record<string, Tensor> {
@@ -96,7 +96,10 @@ function readNormMistake(totalNorm: unknown, grads: Record<string, Tensor>): str
   );
 }
 
-/** Asserts that the learner returned the same names and shapes, then each tensor's values. */
+/**
+ * Asserts that the learner returned the same names and shapes, then each tensor's values.
+ * `why` reads a failure of the values (by default against the usual clipping mistakes).
+ */
 function expectClipped(
   out: { grads: Record<string, unknown>; totalNorm: unknown },
   expected: { grads: Record<string, Tensor>; totalNorm: number },
@@ -104,6 +107,10 @@ function expectClipped(
   maxNorm: number,
   tol: number,
   label: string,
+  why: HintOptions = {
+    hint: 'globalNorm',
+    explain: () => readClipMistake(out.grads, grads, maxNorm),
+  },
 ): void {
   const names = Object.keys(expected.grads);
   const got = Object.keys(out.grads ?? {});
@@ -111,88 +118,107 @@ function expectClipped(
     fail(
       'grads',
       `grads${label}: expected the keys ${names.join(', ')}, received ${got.join(', ') || 'none'}`,
-      3,
+      { hint: 'newTensors' },
     );
   }
-  explained(
-    () => expectClose(out.totalNorm, expected.totalNorm, { what: `totalNorm${label}`, tol: TOL }),
-    () => readNormMistake(out.totalNorm, grads),
-    HINT_GLOBAL,
-  );
+  expectClose(out.totalNorm, expected.totalNorm, {
+    what: `totalNorm${label}`,
+    tol: TOLERANCES.value,
+    hint: 'globalNorm',
+    explain: () => readNormMistake(out.totalNorm, grads),
+  });
   for (const k of names) {
-    explained(
-      () => {
-        expectShape(out.grads[k], (expected.grads[k] as Tensor).shape, `grads.${k}${label}`);
-        expectClose(out.grads[k], expected.grads[k] as Tensor, {
-          what: `grads.${k}${label}`,
-          tol,
-          atol: tol === 0 ? 0 : undefined,
-        });
-      },
-      () => readClipMistake(out.grads, grads, maxNorm),
-      HINT_GLOBAL,
-    );
+    expectShape(out.grads[k], expected.grads[k].shape, `grads.${k}${label}`, why);
+    expectClose(out.grads[k], expected.grads[k], {
+      what: `grads.${k}${label}`,
+      tol,
+      ...(tol === 0 ? { atol: 0 } : {}),
+      ...why,
+    });
   }
 }
 
 exercise('rnn/clip-grad-norm', () => {
   // Global norm about 14 against maxNorm 5; dWh alone is above 5 but dWx and db are not,
   // so clipping each tensor on its own leaves them untouched and gives a different result.
+  // A single one-element gradient is the smallest case: its norm is its absolute value.
   check(
-    'above maxNorm: one factor from the global norm scales every tensor (maxNorm = 5)',
+    'above maxNorm: one factor from the global norm scales every tensor (maxNorm = 5), also for a single one-element gradient',
     1,
-    () => {
+    async () => {
       const grads = seededGrads(1001, 1);
       const expected = referenceClip(grads, 5);
-      const out = clipGradNorm(grads, 5);
-      expectClipped(out, expected, grads, 5, TOL, ' (above maxNorm)');
+      const out = await clipGradNorm(grads, 5);
+      expectClipped(out, expected, grads, 5, TOLERANCES.value, ' (above maxNorm)');
+      const single = { db: fromData([-3], [1]) };
+      const outSingle = await clipGradNorm(single, 2);
+      expectClipped(
+        outSingle,
+        referenceClip(single, 2),
+        single,
+        2,
+        TOLERANCES.value,
+        ' (one element)',
+      );
     },
   );
 
-  // Below the threshold the factor is exactly 1, so the values come back bit for bit; zero
-  // gradients give totalNorm 0 and a factor maxNorm / 1e-6 capped at 1, never 0/0.
+  // Gated on the value check above. A maxNorm of 0 would zero every gradient, a negative one flip
+  // the update, NaN poison it: each is refused, naming maxNorm.
   check(
-    'below maxNorm the gradients are unchanged; all-zero gradients stay zero (no NaN)',
+    'the input gradients are not changed when clipping, and a maxNorm that is not positive is refused',
     1,
-    () => {
+    async () => {
+      const grads = seededGrads(1021, 1);
+      await expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
+        what: 'clipGradNorm',
+        hint: 'newTensors',
+      });
+      const refusals = [
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = 0', maxNorm: 0 },
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = -1', maxNorm: -1 },
+        { name: 'RangeError', argument: 'maxNorm', when: 'maxNorm = NaN', maxNorm: Number.NaN },
+      ];
+      for (const { maxNorm, ...refusal } of refusals) {
+        await expectThrows(() => clipGradNorm(grads, maxNorm), {
+          what: 'clipGradNorm',
+          hint: 'maxNorm',
+          ...refusal,
+        });
+      }
+    },
+    { requires: 'values' },
+  );
+
+  // Below the threshold the factor is exactly 1, so the values come back bit for bit, but in new
+  // tensors: the caller updates its parameters from them and must not change its gradients by
+  // doing so. Zero gradients give totalNorm 0 and a factor maxNorm / 1e-6 capped at 1, never 0/0.
+  check(
+    'below maxNorm the gradients come back unchanged in new tensors; all-zero gradients stay zero (no NaN)',
+    1,
+    async () => {
       const grads = seededGrads(1011, 0.1);
       const expected = referenceClip(grads, 50);
-      const out = clipGradNorm(grads, 50);
-      explained(
-        () => expectClipped(out, expected, grads, 50, 0, ' (below maxNorm)'),
-        () =>
+      const out = await expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 50), {
+        what: 'clipGradNorm',
+        hint: 'newTensors',
+      });
+      expectClipped(out, expected, grads, 50, TOLERANCES.exact, ' (below maxNorm)', {
+        hint: 'factor',
+        explain: () =>
           'Below maxNorm the factor min(1, maxNorm / (totalNorm + 1e-6)) is 1: the gradients come back unchanged.',
-        HINT_FACTOR,
-      );
+      });
       const zero = {
         dWx: fromData(new Float64Array(6), [2, 3]),
         db: fromData(new Float64Array(3), [3]),
       };
-      const outZero = clipGradNorm(zero, 1);
-      explained(
-        () => expectClipped(outZero, referenceClip(zero, 1), zero, 1, 0, ' (all zero)'),
-        () =>
+      const outZero = await clipGradNorm(zero, 1);
+      expectClipped(outZero, referenceClip(zero, 1), zero, 1, TOLERANCES.exact, ' (all zero)', {
+        hint: 'factor',
+        explain: () =>
           'All-zero gradients have totalNorm 0: the factor maxNorm / (0 + 1e-6) is capped at 1, and 0 · ' +
           '1 = 0 (dividing by totalNorm alone gives 0/0 = NaN).',
-        HINT_FACTOR,
-      );
+      });
     },
   );
-
-  check('the input gradients are not changed: new tensors are returned', 1, () => {
-    const grads = seededGrads(1021, 1);
-    const out = expectNoInputMutation({ ...grads }, () => clipGradNorm(grads, 2), {
-      what: 'clipGradNorm',
-      hint: 3,
-    });
-    for (const [k, g] of Object.entries(grads)) {
-      if (out.grads[k] === g) {
-        fail(
-          `grads.${k}`,
-          `clipGradNorm returned the input tensor ${k} itself: return new tensors (fromData(g.data.map(...), g.shape)), so the caller's gradients stay as they were.`,
-          3,
-        );
-      }
-    }
-  });
 });

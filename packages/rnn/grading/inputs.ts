@@ -3,8 +3,7 @@
  * (pre-activations mostly within ±2), so every gradient is of order 0.01 to 1 and a wrong
  * term cannot hide behind a derivative that is nearly zero.
  */
-import { randn, type Tensor } from '@rnn-course/core';
-import { seeded } from '@rnn-course/grader/testing';
+import { Rng, randn, type Tensor } from '@rnn-course/core';
 
 /** The inputs of one RNN step: x [N, D], prevH [N, H], Wx [D, H], Wh [H, H], b [H]. */
 export interface StepInputs {
@@ -26,7 +25,7 @@ export interface SequenceInputs {
 
 /** One step's inputs from `seed`; `gain` scales the weights (large gain saturates tanh). */
 export function stepInputs(seed: number, N: number, D: number, H: number, gain = 1): StepInputs {
-  const rng = seeded(seed);
+  const rng = new Rng(seed);
   return {
     x: randn([N, D], rng), // [N, D]
     prevH: randn([N, H], rng, { std: 0.5 }), // [N, H]
@@ -44,7 +43,7 @@ export function sequenceInputs(
   D: number,
   H: number,
 ): SequenceInputs {
-  const rng = seeded(seed);
+  const rng = new Rng(seed);
   return {
     x: randn([N, T, D], rng), // [N, T, D]
     h0: randn([N, H], rng, { std: 0.5 }), // [N, H]
@@ -56,11 +55,11 @@ export function sequenceInputs(
 
 /** A standard normal tensor of `shape` from `seed`: upstream gradients and logits. */
 export function normal(seed: number, shape: readonly number[], std = 1): Tensor {
-  return randn(shape, seeded(seed), { std });
+  return randn(shape, new Rng(seed), { std });
 }
 
 /** Integer ids [N][T] in [0, V) from `seed`. */
 export function ids(seed: number, N: number, T: number, V: number): number[][] {
-  const rng = seeded(seed);
+  const rng = new Rng(seed);
   return Array.from({ length: N }, () => Array.from({ length: T }, () => rng.int(V)));
 }

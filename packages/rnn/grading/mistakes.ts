@@ -1,29 +1,18 @@
 /**
  * The usual mistakes of chapter 1, each written as a small edit of the worked solution in
- * `solutions/<file>`. test/mistakes.test.ts stages each one with `stageEdited`, grades it with
- * the solutions as its neighbours, and asserts that its exercise fails with a message matching
- * `points`. An edit whose `find` no longer occurs exactly once in the solution fails that test.
+ * `solutions/<file>`. test/mistakes.test.ts stages each one, grades it with the solutions as its
+ * neighbours, and asserts that its exercise fails with a message matching `points`
+ * (`describeMistakes` of the grader). An edit whose `find` no longer occurs exactly once in the
+ * solution fails that test.
  */
-import type { Edit } from '@rnn-course/grader';
-
-/** One known mistake: what it breaks, how to make it, and what the message must mention. */
-export interface Mistake {
-  readonly name: string;
-  /** The exercise it fails, e.g. `rnn/step-backward`. */
-  readonly exercise: string;
-  /** The file it edits, relative to `solutions/`. */
-  readonly file: string;
-  readonly edits: readonly Edit[];
-  /** Every pattern must match the exercise's failure message. */
-  readonly points: readonly RegExp[];
-}
+import type { Mistake } from '@rnn-course/grader/mistakes';
 
 export const mistakes: readonly Mistake[] = [
   // BPTT forgets the gradient arriving at h_t from step t+1 (eq. 1.4): only the last step is right.
   {
     name: 'no-gradient-from-next-step',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'const dht = add(timeStep(dh, t), dnext); // [N, H]',
@@ -36,7 +25,7 @@ export const mistakes: readonly Mistake[] = [
   // dWh of one step multiplies da by h_t (nextH), the step's output, where eq. 1.3 needs h_{t−1}.
   {
     name: 'dwh-uses-current-h',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -49,13 +38,13 @@ export const mistakes: readonly Mistake[] = [
   // The same through time: each step is handed h_t as its h_{t−1}, so dWh sums h_tᵀ da.
   {
     name: 'dwh-uses-current-h-in-sequence',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
-        find: 'const g = rnnStepBackward(dht, cache.steps[t] as RnnStepCache);',
+        find: 'const g = rnnStepBackward(dht, cache.steps[t]);',
         replace:
-          'const step = cache.steps[t] as RnnStepCache;\n' +
+          'const step = cache.steps[t];\n' +
           '    const g = rnnStepBackward(dht, { ...step, prevH: step.nextH }); // MISTAKE: dWh from h_t, not h_{t−1}',
       },
     ],
@@ -64,7 +53,7 @@ export const mistakes: readonly Mistake[] = [
   // The tanh derivative taken as 1 − a² of the pre-activation a, where it is 1 − tanh(a)² = 1 − h_t².
   {
     name: 'tanh-derivative-on-preactivation',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -87,7 +76,7 @@ export const mistakes: readonly Mistake[] = [
   // db of one step left per example, [N, H], instead of summed over the batch to [H].
   {
     name: 'db-not-summed-over-batch',
-    exercise: 'rnn/step-backward',
+    exercise: 'rnn/rnn-step-backward',
     file: 'rnn/rnn-step.ts',
     edits: [
       {
@@ -113,8 +102,8 @@ export const mistakes: readonly Mistake[] = [
   // The parameter gradients overwritten at every step instead of summed over time (eq. 1.5).
   {
     name: 'param-grads-overwritten-over-time',
-    exercise: 'rnn/sequence-backward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-backward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'dWx = add(dWx, g.dWx);',
@@ -128,12 +117,12 @@ export const mistakes: readonly Mistake[] = [
   // dW[id] overwritten, so an id that occurs several times keeps only its last gradient.
   {
     name: 'embedding-overwrites-repeated-ids',
-    exercise: 'rnn/embedding-backward',
-    file: 'rnn/embedding.ts',
+    exercise: 'rnn/word-embedding-backward',
+    file: 'rnn/word-embedding.ts',
     edits: [
       {
-        find: 'dW.data[id * D + d]! += dout.data[src + d]!;',
-        replace: 'dW.data[id * D + d] = dout.data[src + d]!; // MISTAKE: = where += belongs',
+        find: 'dW.data[id * D + d] += dout.data[src + d];',
+        replace: 'dW.data[id * D + d] = dout.data[src + d]; // MISTAKE: = where += belongs',
       },
     ],
     points: [/accumulate/, /more than once/],
@@ -141,7 +130,7 @@ export const mistakes: readonly Mistake[] = [
   // The loss and its gradient divided by the number of unmasked tokens where the chapter divides by N.
   {
     name: 'loss-mean-over-tokens',
-    exercise: 'rnn/temporal-softmax-loss',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
     file: 'rnn/temporal-softmax-loss.ts',
     edits: [
       {
@@ -150,8 +139,8 @@ export const mistakes: readonly Mistake[] = [
           'let loss = 0;\n  const count = mask.flat().reduce((s, m) => s + m, 0); // MISTAKE: divides by the unmasked tokens, not N',
       },
       {
-        find: '(m * (logSumExp - z[row + y]!)) / N;',
-        replace: '(m * (logSumExp - z[row + y]!)) / count;',
+        find: '(m * (logSumExp - z[row + y])) / N;',
+        replace: '(m * (logSumExp - z[row + y])) / count;',
       },
       {
         find: '(m * (p - (v === y ? 1 : 0))) / N;',
@@ -163,11 +152,11 @@ export const mistakes: readonly Mistake[] = [
   // The softmax of the loss exponentiates the raw logits: exp overflows for logits near 1000.
   {
     name: 'softmax-without-max',
-    exercise: 'rnn/temporal-softmax-loss',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
     file: 'rnn/temporal-softmax-loss.ts',
     edits: [
       {
-        find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]!);',
+        find: 'for (let v = 0; v < V; v++) max = Math.max(max, z[row + v]);',
         replace: "max = 0; // MISTAKE: the row's maximum is not subtracted",
       },
     ],
@@ -191,8 +180,8 @@ export const mistakes: readonly Mistake[] = [
   // The temperature divides the probabilities after exp, and normalising undoes it: every τ samples like τ = 1.
   {
     name: 'temperature-after-softmax',
-    exercise: 'rnn/sample-temperature',
-    file: 'rnn/sampling.ts',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
     edits: [
       {
         find: 'const z = Array.from(logits.data, (v) => v / temperature);',
@@ -209,8 +198,8 @@ export const mistakes: readonly Mistake[] = [
   // The softmax of logits / τ without subtracting the maximum: exp overflows at small temperatures.
   {
     name: 'sampling-without-max',
-    exercise: 'rnn/sample-temperature',
-    file: 'rnn/sampling.ts',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
     edits: [
       {
         find: 'const max = Math.max(...z);',
@@ -223,7 +212,7 @@ export const mistakes: readonly Mistake[] = [
   {
     name: 'tbptt-hnext-not-carried',
     exercise: 'rnn/tbptt-step',
-    file: 'rnn/tbptt.ts',
+    file: 'rnn/tbptt-step.ts',
     edits: [
       {
         find: 'const hNext = timeStep(rnn.h, T - 1).detach(); // [N, H]',
@@ -236,7 +225,7 @@ export const mistakes: readonly Mistake[] = [
   {
     name: 'tbptt-ignores-hprev',
     exercise: 'rnn/tbptt-step',
-    file: 'rnn/tbptt.ts',
+    file: 'rnn/tbptt-step.ts',
     edits: [
       {
         find: "import { assertShape, timeStep } from '@rnn-course/core';",
@@ -253,8 +242,8 @@ export const mistakes: readonly Mistake[] = [
   // Every step of the forward starts from h0 instead of h_{t−1}: step 0 is right, every later step wrong.
   {
     name: 'sequence-forward-restarts-from-h0',
-    exercise: 'rnn/sequence-forward',
-    file: 'rnn/rnn-sequence.ts',
+    exercise: 'rnn/rnn-forward',
+    file: 'rnn/rnn.ts',
     edits: [
       {
         find: 'rnnStepForward(timeStep(x, t), prevH, Wx, Wh, b); // [N, H]',
@@ -266,8 +255,8 @@ export const mistakes: readonly Mistake[] = [
   // The Jacobian of one step taken as Whᵀ alone, without the tanh derivative diag(1 − h_k²) (eq. 1.14).
   {
     name: 'gradient-norms-without-tanh-derivative',
-    exercise: 'rnn/gradient-norms',
-    file: 'rnn/gradient-norms.ts',
+    exercise: 'rnn/hidden-gradient-norms',
+    file: 'rnn/hidden-gradient-norms.ts',
     edits: [
       {
         find: 'J = matmul(J, step); // [H, H]',
@@ -276,5 +265,189 @@ export const mistakes: readonly Mistake[] = [
       },
     ],
     points: [/tanh derivative/, /diag\(1 − h_k²\)/],
+  },
+  // The loss as −log of the softmax probability: a target 2e4 below its row's maximum has p = 0
+  // in float64, so the loss is −log 0 = Infinity where the log-sum-exp form is finite.
+  {
+    name: 'loss-as-log-of-probability',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: 'loss += (m * (logSumExp - z[row + y])) / N;',
+        replace:
+          'loss += (m * -Math.log(Math.exp(z[row + y] - max) / sumExp)) / N; // MISTAKE: the log of a probability',
+      },
+    ],
+    points: [/Infinity/, /log-sum-exp form/],
+  },
+  // Below maxNorm the caller's own tensors are handed back: updating them changes the gradients.
+  {
+    name: 'clip-returns-inputs-below-max-norm',
+    exercise: 'rnn/clip-grad-norm',
+    file: 'rnn/clip-grad-norm.ts',
+    edits: [
+      {
+        find: 'const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));',
+        replace:
+          'const factor = Math.min(1, maxNorm / (totalNorm + 1e-6));\n' +
+          '  if (factor === 1) return { grads: { ...grads }, totalNorm }; // MISTAKE: the inputs themselves',
+      },
+    ],
+    points: [/returned its input \w+ itself/, /new tensors/],
+  },
+  // maxNorm is used unchecked: 0 zeroes every gradient instead of being refused.
+  {
+    name: 'max-norm-not-checked',
+    exercise: 'rnn/clip-grad-norm',
+    file: 'rnn/clip-grad-norm.ts',
+    edits: [
+      {
+        find: 'if (!(maxNorm > 0))\n    throw new RangeError(`clipGradNorm: maxNorm must be > 0, received ${maxNorm}`);',
+        replace: '// MISTAKE: maxNorm is not checked',
+      },
+    ],
+    points: [/maxNorm = 0/, /RangeError naming maxNorm/],
+  },
+  // An id outside [0, V) is looked up anyway: the lookup past the end of W copies nothing.
+  {
+    name: 'embedding-ids-not-checked',
+    exercise: 'rnn/word-embedding-forward',
+    file: 'rnn/word-embedding.ts',
+    edits: [
+      {
+        find:
+          '      if (!Number.isInteger(id) || id < 0 || id >= V) {\n' +
+          '        throw new RangeError(\n' +
+          '          `wordEmbeddingForward: ids[${n}][${t}] = ${id} is not an integer in [0, ${V})`,\n' +
+          '        );\n' +
+          '      }\n',
+        replace: '      // MISTAKE: the id is not checked against [0, V)\n',
+      },
+    ],
+    points: [/ids\[1\]\[2\] = 7 with V = 7/, /RangeError naming ids/],
+  },
+  // T taken from the first row and the others never compared with it: a ragged ids is read past
+  // the end of a short row.
+  {
+    name: 'embedding-ragged-ids-not-refused',
+    exercise: 'rnn/word-embedding-forward',
+    file: 'rnn/word-embedding.ts',
+    edits: [
+      {
+        find: 'const T = Math.max(0, ...ids.map((row) => row.length)); // the longest row: a shorter one is ragged',
+        replace:
+          'const T = ids[0]?.length ?? 0; // MISTAKE: the first row decides, the others are not checked',
+      },
+      {
+        find:
+          '    if (row.length !== T)\n' +
+          '      throw new ShapeError(\n' +
+          "        'wordEmbeddingForward',\n" +
+          '        `ids [${N}][${T}]`,\n' +
+          '        `row ${n} of length ${row.length}`,\n' +
+          '      );\n',
+        replace: '',
+      },
+    ],
+    points: [/ragged/, /ShapeError naming ids/],
+  },
+  // The temperature is used unchecked: τ = 0 divides by zero and samples garbage.
+  {
+    name: 'temperature-not-checked',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find:
+          '  if (!(temperature > 0) || !Number.isFinite(temperature)) {\n' +
+          '    throw new RangeError(\n' +
+          '      `sampleWithTemperature: temperature must be > 0 and finite, received ${temperature}`,\n' +
+          '    );\n' +
+          '  }\n',
+        replace: '  // MISTAKE: the temperature is not checked\n',
+      },
+    ],
+    points: [/temperature = 0/, /RangeError naming temperature/],
+  },
+  // After the walk, the last index whatever its probability: with u within 2^-53 of 1 it draws a
+  // character of probability 0.
+  {
+    name: 'sampler-falls-back-to-last-index',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find: '  let last = V - 1;\n  while (e[last] === 0) last--;\n  return last;',
+        replace: '  return V - 1; // MISTAKE: the last index, whatever its probability',
+      },
+    ],
+    points: [/returned 11, expected 9/, /probability 0/],
+  },
+  // No check of T: an empty sequence reaches stacking an empty list of states.
+  {
+    name: 'rnn-forward-accepts-empty-sequence',
+    exercise: 'rnn/rnn-forward',
+    file: 'rnn/rnn.ts',
+    edits: [
+      {
+        find: "  if (T < 1) throw new ShapeError('rnnForward', 'x [N, T >= 1, D]', x.shape);\n",
+        replace: '  // MISTAKE: T = 0 is not refused\n',
+      },
+    ],
+    points: [/T = 0/, /core operation inside/],
+  },
+  // The mask's shape is not checked: a mask with an extra row is accepted silently.
+  {
+    name: 'mask-not-checked',
+    exercise: 'rnn/temporal-softmax-loss-and-grad',
+    file: 'rnn/temporal-softmax-loss.ts',
+    edits: [
+      {
+        find: "  checkGrid('mask', mask, N, T);\n",
+        replace: '  // MISTAKE: the mask is not checked\n',
+      },
+    ],
+    points: [/mask with 3 rows/, /ShapeError naming mask/],
+  },
+  // b is not checked: a b of [1, H] broadcasts over the batch and the step computes on.
+  {
+    name: 'step-forward-bias-shape-not-checked',
+    exercise: 'rnn/rnn-step-forward',
+    file: 'rnn/rnn-step.ts',
+    edits: [
+      {
+        find: "  assertShape('rnnStepForward', b, [H], 'b');\n",
+        replace: '  // MISTAKE: b is not checked\n',
+      },
+    ],
+    points: [/b of shape \[1, 5\]/, /ShapeError naming b/],
+  },
+  // dout is not checked: one of the right size but the wrong shape is reshaped into wrong rows.
+  {
+    name: 'affine-backward-dout-not-checked',
+    exercise: 'rnn/temporal-affine-backward',
+    file: 'rnn/temporal-affine.ts',
+    edits: [
+      {
+        find: "  assertShape('temporalAffineBackward', dout, [N, T, V], 'dout');\n",
+        replace: '  // MISTAKE: dout is not checked\n',
+      },
+    ],
+    points: [/dout of shape \[4, 2, 5\]/, /ShapeError naming dout/],
+  },
+  // The walk stops where the cumulative sum reaches u, not where it exceeds it: u on a boundary
+  // goes to the interval below it.
+  {
+    name: 'sampler-boundary-inclusive',
+    exercise: 'rnn/sample-with-temperature',
+    file: 'rnn/sample-with-temperature.ts',
+    edits: [
+      {
+        find: 'if (u < cdf) return i;',
+        replace: 'if (u <= cdf) return i; // MISTAKE: <= where the interval is half-open',
+      },
+    ],
+    points: [/u = 0\.5/, /strictly/],
   },
 ];

@@ -6,37 +6,38 @@
  */
 import { timeStep, zerosLike, type Tensor } from '@rnn-course/core';
 import {
+  agrees,
   check,
   exercise,
   expectClose,
   expectGradients,
   expectNoInputMutation,
   expectShape,
-  numericGrad,
+  expectThrows,
+  fail,
+  numericGradient,
+  targetModule,
+  TOLERANCES,
 } from '@rnn-course/grader/testing';
 import {
-  embed,
-  rnnSequence,
+  rnn,
   tbpttStep as referenceStep,
+  wordEmbedding,
   type CharRnnParams,
   type TextChunk,
 } from '@rnn-course/rnn';
-import { tbpttStep } from '@target/rnn/tbptt';
-import { agrees, explained } from './diagnosis';
 import { ids as seededIds, normal } from './inputs';
 
-/**
- * Tolerances (relative error, CS231n formula). Loss, gradients and hNext against the
- * reference: the same model computed two exact ways, agreeing to rounding over T steps
- * (about 1e-13), so 1e-9. Gradients against central differences of the learner's own loss
- * at h = 1e-5: a whole model's loss, truncation and rounding error about 1e-9 relative, so 1e-6
- * (CS231n checks whole models at 1e-5 to 1e-6).
- */
-const TOL = { reference: 1e-9, numeric: 1e-6 } as const;
+const { tbpttStep } =
+  await targetModule<typeof import('@target/rnn/tbptt-step')>('rnn/tbptt-step.ts');
 
-/** Hints: 1 = the composition, 2 = the backward order, 3 = truncation and hNext. */
-const HINT_COMPOSE = 1;
-const HINT_TRUNCATE = 3;
+/**
+ * Tolerances. Loss, gradients and hNext against the reference: the same model computed two
+ * exact ways, agreeing to rounding over T steps (about 1e-13), so TOLERANCES.gradient.
+ * Gradients against central differences of the learner's own loss: a whole model's loss,
+ * TOLERANCES.numericModel.
+ */
+const TOL = { reference: TOLERANCES.gradient, numeric: TOLERANCES.numericModel } as const;
 
 const V = 6;
 const D = 3;
@@ -77,13 +78,13 @@ function readCompositionMistake(
   g: Record<string, unknown>,
   ref: Record<string, Tensor>,
 ): string | undefined {
-  const wrong = Object.keys(ref).filter((k) => !agrees(g[k], ref[k] as Tensor, TOL.reference));
+  const wrong = Object.keys(ref).filter((k) => !agrees(g[k], ref[k], TOL.reference));
   if (wrong.length === 0) return undefined;
   const lines: string[] = [];
   if (wrong.every((k) => k === 'dWe'))
     lines.push(
-      'Only dWe is wrong: embeddingBackward takes the dx that ' +
-        'rnnBackward returns (rnn/embedding-backward).',
+      'Only dWe is wrong: wordEmbeddingBackward takes the dx that ' +
+        'rnnBackward returns (rnn/word-embedding-backward).',
     );
   else if (wrong.every((k) => k === 'dWy' || k === 'dby'))
     lines.push(
@@ -101,16 +102,18 @@ exercise('rnn/tbptt-step', () => {
   check(
     'loss and dWe, dWx, dWh, db, dWy, dby match the reference, starting from a nonzero hPrev (N = 2, T = 4)',
     2,
-    () => {
+    async () => {
       const params = seededParams(1201);
       const chunk = seededChunk(1207, 2, 4);
       const hPrev = normal(1208, [2, H], 0.8); // [N, H], where the previous chunk ended
       const expected = referenceStep(params, chunk, hPrev);
       const fromZeros = referenceStep(params, chunk, zerosLike(hPrev));
-      const out = tbpttStep(params, chunk, hPrev);
-      explained(
-        () => expectClose(out.loss, expected.loss, { what: 'loss', tol: TOL.reference }),
-        () => {
+      const out = await tbpttStep(params, chunk, hPrev);
+      expectClose(out.loss, expected.loss, {
+        what: 'loss',
+        tol: TOL.reference,
+        hint: 'compose',
+        explain: () => {
           if (
             typeof out.loss === 'number' &&
             Math.abs(out.loss - fromZeros.loss) <= 1e-9 * Math.abs(fromZeros.loss)
@@ -121,57 +124,92 @@ exercise('rnn/tbptt-step', () => {
             );
           }
           return (
-            'The loss is temporalSoftmaxLoss over the chunk with a mask of ones (eq. 1.10, divided by ' +
+            'The loss is temporalSoftmaxLossAndGrad over the chunk with a mask of ones (eq. 1.10, divided by ' +
             'N), after embedding, rnnForward from hPrev and the temporal affine layer.'
           );
         },
-        HINT_COMPOSE,
-      );
-      const grads = out.grads as unknown as Record<string, Tensor>;
-      const reference = expected.grads as unknown as Record<string, Tensor>;
-      explained(
-        () => expectGradients({ what: 'tbpttStep', analytic: grads, reference, tol: TOL }),
-        () => readCompositionMistake(grads, reference),
-        2,
-      );
+      });
+      const grads = { ...out.grads };
+      const reference = { ...expected.grads };
+      expectGradients({
+        what: 'tbpttStep',
+        analytic: grads,
+        reference,
+        tol: TOL,
+        hint: 'backwardOrder',
+        explain: () => readCompositionMistake(grads, reference),
+      });
     },
   );
 
-  check('the gradients match finite differences of your own loss (N = 2, T = 3)', 1, () => {
+  // Gated on the value check above. hNext must be a new tensor, not a view of the RNN's states the
+  // next call could change; an hPrev that is not [N, H] is refused by name.
+  check(
+    'params, the chunk and hPrev are not changed, the results are new tensors, and an hPrev of the wrong shape is refused',
+    1,
+    async () => {
+      const params = seededParams(1231);
+      const chunk = seededChunk(1237, 2, 3);
+      const hPrev = normal(1238, [2, H], 0.8); // [N, H]
+      await expectNoInputMutation(
+        { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
+        () => tbpttStep(params, chunk, hPrev),
+        { what: 'tbpttStep' },
+      );
+      await expectThrows(() => tbpttStep(params, chunk, normal(1239, [3, H])), {
+        what: 'tbpttStep',
+        name: 'ShapeError',
+        argument: 'hPrev',
+        when: `hPrev of shape [3, ${H}] where the chunk has N = 2 sequences`,
+        hint: 'compose',
+      });
+    },
+    { requires: 'values' },
+  );
+
+  check('the gradients match finite differences of your own loss (N = 2, T = 3)', 1, async () => {
     const params = seededParams(1211);
     const chunk = seededChunk(1217, 2, 3);
     const hPrev = normal(1218, [2, H], 0.8); // [N, H]
-    const grads = tbpttStep(params, chunk, hPrev).grads as unknown as Record<string, Tensor>;
+    const grads = { ...(await tbpttStep(params, chunk, hPrev)).grads };
     const probe = cloneParams(params);
     const numeric: Record<string, Tensor> = {};
     for (const name of Object.keys(probe) as (keyof CharRnnParams)[]) {
-      numeric[`d${name}`] = numericGrad(() => tbpttStep(probe, chunk, hPrev).loss, probe[name]);
+      numeric[`d${name}`] = await numericGradient(
+        async () => (await tbpttStep(probe, chunk, hPrev)).loss,
+        probe[name],
+      );
+    }
+    if (Object.values(numeric).every((g) => g.data.every((v) => Math.abs(v) < 1e-6))) {
+      fail(
+        'loss',
+        'your loss does not change when the parameters change (its finite differences are all 0): the ' +
+          'loss is the cross-entropy of the model run over the chunk, eq. 1.10.',
+        { hint: 'compose' },
+      );
     }
     expectGradients({
       what: 'tbpttStep vs finite differences of its own loss',
       analytic: grads,
       numeric,
       tol: TOL,
-      hint: 2,
+      hint: 'backwardOrder',
     });
   });
 
   // hNext [N, H] is h at step T-1; the next chunk starts there. Two chunks in a row must give
   // the reference's second loss and gradients, so nothing leaks from one call to the next.
-  check('hNext is the last hidden state, and the next chunk continues from it', 1, () => {
+  check('hNext is the last hidden state, and the next chunk continues from it', 1, async () => {
     const params = seededParams(1221);
     const first = seededChunk(1227, 3, 4);
     const second = seededChunk(1228, 3, 4);
     const hPrev = normal(1229, [3, H], 0.8); // [N, H]
     const expected = referenceStep(params, first, hPrev);
-    const out = tbpttStep(params, first, hPrev);
-    const h = rnnSequence(embed(params.We, first.inputs), hPrev, params.Wx, params.Wh, params.b); // [N, T, H]
-    explained(
-      () => {
-        expectShape(out.hNext, [3, H], 'hNext');
-        expectClose(out.hNext, expected.hNext, { what: 'hNext', tol: TOL.reference });
-      },
-      () => {
+    const out = await tbpttStep(params, first, hPrev);
+    const h = rnn(wordEmbedding(first.inputs, params.We), hPrev, params.Wx, params.Wh, params.b); // [N, T, H]
+    const carried = {
+      hint: 'truncate',
+      explain: () => {
         if (agrees(out.hNext, hPrev))
           return "hNext is hPrev unchanged: hNext is the chunk's last hidden state h[:, T-1], carried to the next chunk.";
         for (let t = 0; t < 3; t++) {
@@ -181,37 +219,56 @@ exercise('rnn/tbptt-step', () => {
         }
         return "hNext is the chunk's last hidden state h[:, T-1], the state the next chunk starts from.";
       },
-      HINT_TRUNCATE,
-    );
+    };
+    expectShape(out.hNext, [3, H], 'hNext', carried);
+    expectClose(out.hNext, expected.hNext, { what: 'hNext', tol: TOL.reference, ...carried });
     const expectedNext = referenceStep(params, second, expected.hNext);
-    const next = tbpttStep(params, second, out.hNext);
-    explained(
-      () => {
-        expectClose(next.loss, expectedNext.loss, {
-          what: 'loss of the second chunk',
-          tol: TOL.reference,
-        });
-        expectGradients({
-          what: 'tbpttStep on the second chunk',
-          analytic: next.grads as unknown as Record<string, Tensor>,
-          reference: expectedNext.grads as unknown as Record<string, Tensor>,
-          tol: TOL,
-        });
-      },
-      () =>
+    const next = await tbpttStep(params, second, out.hNext);
+    const alone = {
+      hint: 'truncate',
+      explain: () =>
         "The second chunk starts from the first chunk's hNext; its loss and gradients depend on that chunk alone (no gradient crosses the boundary, nothing is kept between calls).",
-      HINT_TRUNCATE,
-    );
+    };
+    expectClose(next.loss, expectedNext.loss, {
+      what: 'loss of the second chunk',
+      tol: TOL.reference,
+      ...alone,
+    });
+    expectGradients({
+      what: 'tbpttStep on the second chunk',
+      analytic: { ...next.grads },
+      reference: { ...expectedNext.grads },
+      tol: TOL,
+      ...alone,
+    });
   });
 
-  check('params, the chunk and hPrev are not changed', 1, () => {
-    const params = seededParams(1231);
-    const chunk = seededChunk(1237, 2, 3);
-    const hPrev = normal(1238, [2, H], 0.8); // [N, H]
-    expectNoInputMutation(
-      { ...params, inputs: chunk.inputs, targets: chunk.targets, hPrev },
-      () => tbpttStep(params, chunk, hPrev),
-      { what: 'tbpttStep', hint: HINT_TRUNCATE },
-    );
+  // The smallest chunk, one sequence of one step, against the reference: loss, gradients and
+  // hNext keep their axes ([1, H]). Same tolerances.
+  check('N = 1 and T = 1: one sequence of one step', 1, async () => {
+    const params = seededParams(1241);
+    const chunk = seededChunk(1247, 1, 1);
+    const hPrev = normal(1248, [1, H], 0.8); // [N, H]
+    const expected = referenceStep(params, chunk, hPrev);
+    const out = await tbpttStep(params, chunk, hPrev);
+    const why = { hint: 'compose' };
+    expectClose(out.loss, expected.loss, {
+      what: 'loss (N = 1, T = 1)',
+      tol: TOL.reference,
+      ...why,
+    });
+    expectGradients({
+      what: 'tbpttStep (N = 1, T = 1)',
+      analytic: { ...out.grads },
+      reference: { ...expected.grads },
+      tol: TOL,
+      ...why,
+    });
+    expectShape(out.hNext, [1, H], 'hNext (N = 1, T = 1)', { hint: 'truncate' });
+    expectClose(out.hNext, expected.hNext, {
+      what: 'hNext (N = 1, T = 1)',
+      tol: TOL.reference,
+      hint: 'truncate',
+    });
   });
 });

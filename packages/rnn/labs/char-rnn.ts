@@ -29,6 +29,7 @@ import {
   usage,
   writeFigure,
   outputDir,
+  wrapText,
 } from '@rnn-course/lab';
 import { CharRnn, buildVocab, textChunks } from '../src/index';
 import type { TextChunk } from '../src/index';
@@ -254,9 +255,9 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
   const markdown = [
     '# Samples from the character-level RNN',
     '',
-    ...wrap(
+    ...wrapText(
       `Produced by \`${command}\` (implementation: ${lab.impl}) after ${config.steps} steps; ` +
-        `final validation loss ${finalValidationLoss.toFixed(3)} nats per character (perplexity ` +
+        `final validation loss ${finalValidationLoss.toFixed(4)} nats per character (perplexity ` +
         `${perplexity.toFixed(2)}); unigram baseline ${baseline.toFixed(3)}. Each sample starts ` +
         `from the prompt "${prompt}" with the same seed.`,
       96,
@@ -266,7 +267,7 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
       `## Temperature ${s.temperature.toFixed(1)}`,
       '',
       '```text',
-      ...wrap(s.text, 96),
+      ...wrapText(s.text, 96),
       '```',
       '',
     ]),
@@ -274,8 +275,8 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
   files.push(writeFigure(join(out, 'char-rnn-samples.md'), markdown));
 
   console.log(
-    `final validation loss ${finalValidationLoss.toFixed(3)} nats/char (perplexity ` +
-      `${perplexity.toFixed(2)}), unigram baseline ${baseline.toFixed(3)}; ` +
+    `final validation loss ${finalValidationLoss.toFixed(4)} nats/char (perplexity ` +
+      `${perplexity.toFixed(2)} = exp of the unrounded loss), unigram baseline ${baseline.toFixed(3)}; ` +
       `${(100 * clippedFraction).toFixed(1)}% of the steps clipped; ${seconds.toFixed(0)} s`,
   );
   console.log(`reproduce: ${command}`);
@@ -297,20 +298,6 @@ export async function main(argv: string[]): Promise<CharRnnLabResult | undefined
     seconds,
     files,
   };
-}
-
-/** Breaks a text into lines of at most `width` characters, at spaces where possible. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let rest = text.replace(/\n/g, ' ');
-  while (rest.length > width) {
-    let cut = rest.lastIndexOf(' ', width);
-    if (cut <= 0) cut = width;
-    lines.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  lines.push(rest);
-  return lines;
 }
 
 runIfMain(import.meta.url, main);

@@ -1,89 +1,64 @@
 /**
  * Which implementation a lab trains on (`--impl`): the chapter's reference (gradients by the
  * core's autograd), the worked solutions, or the learner's own exercise files. Solutions and
- * exercises are hand-written forward/backward pairs; `modelWithLayers` makes each pair one
- * node of the autograd graph (the core's `customOp`), so the training loop is the same for all
- * three.
+ * exercises are found through the chapter's manifest and hold hand-written forward/backward
+ * pairs; `modelWithLayers` makes each pair one node of the autograd graph (the core's
+ * `customOp`), so the training loop is the same for all three.
  *
- * An exercise that is still a stub throws the core's NotImplementedError; such a layer falls
- * back to the reference, and the lab says which ones did.
+ * An exercise that is still a stub, or that does not pass its grader, falls back to the
+ * reference, and the lab says which did and why.
  */
-import { NotImplementedError, Rng, randn, tensor, zeros } from '@rnn-course/core';
-import type { Tensor } from '@rnn-course/core';
 import type { Impl } from '@rnn-course/lab';
+import { loadFunctions } from '@rnn-course/grader';
 import {
   clipGradNorm as referenceClip,
   hiddenGradientNorms as referenceNorms,
   modelWithLayers,
   referenceLayers,
 } from '../src/index';
-import type { ExerciseLayers, RnnLayers } from '../src/index';
+import type { RnnLayers } from '../src/index';
 
-/** Named gradients -> clipped copies and the norm before clipping (eq. 1.12). */
-type ClipFn = (
-  grads: Readonly<Record<string, Tensor>>,
-  maxNorm: number,
-) => { grads: Record<string, Tensor>; totalNorm: number };
-
-/** `hiddenGradientNorms(x [1, T, D], h0 [1, H], Wx, Wh, b)` -> T norms (eqs. 1.14–1.15). */
-type NormsFn = (x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor) => number[];
+/** The exercise functions, typed by the exercise files themselves. */
+type Functions = typeof import('@target/rnn/word-embedding') &
+  typeof import('@target/rnn/rnn') &
+  typeof import('@target/rnn/temporal-affine') &
+  typeof import('@target/rnn/temporal-softmax-loss') &
+  typeof import('@target/rnn/clip-grad-norm') &
+  typeof import('@target/rnn/hidden-gradient-norms');
 
 /** What a lab can run on. */
 export interface LabImpl {
   impl: Impl;
   layers: RnnLayers;
-  clipGradNorm: ClipFn;
-  hiddenGradientNorms: NormsFn;
+  /** eq. 1.12: named gradients -> clipped copies and the norm before clipping. */
+  clipGradNorm: Functions['clipGradNorm'];
+  /** eqs. 1.14–1.15: `x [1, T, D], h0 [1, H], Wx, Wh, b` -> T norms. */
+  hiddenGradientNorms: Functions['hiddenGradientNorms'];
   /** One line per piece of code: whose it is (for the lab's log). */
   report: string[];
 }
 
-/** Calls `probe`; false (not implemented) when it throws NotImplementedError. */
-function implemented(probe: () => unknown): boolean {
-  try {
-    probe();
-    return true;
-  } catch (error) {
-    if (error instanceof NotImplementedError) return false;
-    throw error;
-  }
-}
-
-type Folder = ExerciseLayers & { clipGradNorm: ClipFn; hiddenGradientNorms: NormsFn };
-
-// Static paths (not a template string), so that the typechecker and the bundler of the test
-// runner both see the files: the repository's solutions/rnn and exercises/rnn.
-async function importSolutions(): Promise<Folder> {
-  const parts = await Promise.all([
-    import('../../../solutions/rnn/rnn-sequence'),
-    import('../../../solutions/rnn/embedding'),
-    import('../../../solutions/rnn/temporal-affine'),
-    import('../../../solutions/rnn/temporal-softmax-loss'),
-    import('../../../solutions/rnn/clip-grad-norm'),
-    import('../../../solutions/rnn/gradient-norms'),
-  ]);
-  return Object.assign({}, ...parts) as Folder;
-}
-
-async function importExercises(): Promise<Folder> {
-  const parts = await Promise.all([
-    import('../../../exercises/rnn/rnn-sequence'),
-    import('../../../exercises/rnn/embedding'),
-    import('../../../exercises/rnn/temporal-affine'),
-    import('../../../exercises/rnn/temporal-softmax-loss'),
-    import('../../../exercises/rnn/clip-grad-norm'),
-    import('../../../exercises/rnn/gradient-norms'),
-  ]);
-  return Object.assign({}, ...parts) as Folder;
-}
+/** The pieces the labs use, in the order they report them, and the functions of each. */
+const PIECES: ReadonlyArray<readonly [string, readonly (keyof Functions)[]]> = [
+  ['word embedding', ['wordEmbeddingForward', 'wordEmbeddingBackward']],
+  ['RNN forward/backward', ['rnnForward', 'rnnBackward']],
+  ['temporal affine', ['temporalAffineForward', 'temporalAffineBackward']],
+  ['softmax loss', ['temporalSoftmaxLossAndGrad']],
+  ['clipping', ['clipGradNorm']],
+  ['gradient norms', ['hiddenGradientNorms']],
+];
 
 /**
- * Loads the layers, the clipping function and the gradient-norm function of `impl`.
+ * Loads the layers, the clipping function and the gradient-norm function of `impl`. The
+ * learner's functions are checked by their graders first (see the grader's `loadFunctions`):
+ * a piece whose functions do not all pass runs on the reference, and the report says which
+ * exercise failed and how.
  *
- * @param impl reference | solutions | exercises
- * @returns the pieces, and a report of whose code each one is
+ * @param impl   reference | solutions | exercises
+ * @param folder where that implementation is (default: the course's folder of that name)
+ * @returns the pieces, and a report of whose code each one is, and why
  */
-export async function loadImpl(impl: Impl): Promise<LabImpl> {
+export async function loadImpl(impl: Impl, folder: string = impl): Promise<LabImpl> {
   if (impl === 'reference') {
     return {
       impl,
@@ -93,65 +68,50 @@ export async function loadImpl(impl: Impl): Promise<LabImpl> {
       report: ['reference implementation (gradients by autograd)'],
     };
   }
-  const fns = impl === 'solutions' ? await importSolutions() : await importExercises();
-  // Tiny probes: N = 1, T = 2, D = 2, H = 3, V = 4.
-  const rng = new Rng(0);
-  const x = randn([1, 2, 2], rng);
-  const W = randn([4, 2], rng);
-  const ids = [[0, 3]];
-  const ok = {
-    embedding: implemented(() =>
-      fns.embeddingBackward(randn([1, 2, 2], rng), fns.embeddingForward(ids, W).cache as never),
-    ),
-    rnn: implemented(() =>
-      fns.rnnBackward(
-        randn([1, 2, 3], rng),
-        fns.rnnForward(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3]))
-          .cache as never,
-      ),
-    ),
-    affine: implemented(() =>
-      fns.temporalAffineBackward(
-        randn([1, 2, 4], rng),
-        fns.temporalAffineForward(randn([1, 2, 3], rng), randn([3, 4], rng), zeros([4]))
-          .cache as never,
-      ),
-    ),
-    loss: implemented(() => fns.temporalSoftmaxLoss(randn([1, 2, 4], rng), ids, [[1, 1]])),
-    clip: implemented(() => fns.clipGradNorm({ a: tensor([3, 4]) }, 1)),
-    norms: implemented(() =>
-      fns.hiddenGradientNorms(x, zeros([1, 3]), randn([2, 3], rng), randn([3, 3], rng), zeros([3])),
-    ),
-  };
-  const layers = modelWithLayers({
-    ...(ok.embedding
-      ? { embeddingForward: fns.embeddingForward, embeddingBackward: fns.embeddingBackward }
-      : {}),
-    ...(ok.rnn ? { rnnForward: fns.rnnForward, rnnBackward: fns.rnnBackward } : {}),
-    ...(ok.affine
-      ? {
-          temporalAffineForward: fns.temporalAffineForward,
-          temporalAffineBackward: fns.temporalAffineBackward,
-        }
-      : {}),
-    ...(ok.loss ? { temporalSoftmaxLoss: fns.temporalSoftmaxLoss } : {}),
-  });
-  const whose = (done: boolean, what: string, ids: string): string =>
-    done
-      ? `${what}: ${impl}/rnn`
-      : `${what}: reference (${ids} not implemented yet in ${impl}/rnn)`;
+  const loaded = await loadFunctions('rnn', folder);
+  // The manifest names the functions; their types are those of the exercise files.
+  const fns = loaded.functions as Partial<Functions>;
+  const where = folder === impl ? `${impl}/rnn` : `${folder}/rnn`;
+  const report = PIECES.map(([piece, names]) => pieceReport(piece, names, where, loaded));
   return {
     impl,
-    layers,
-    clipGradNorm: ok.clip ? fns.clipGradNorm : referenceClip,
-    hiddenGradientNorms: ok.norms ? fns.hiddenGradientNorms : referenceNorms,
-    report: [
-      whose(ok.embedding, 'embedding', 'rnn/embedding-forward, -backward'),
-      whose(ok.rnn, 'RNN forward/backward', 'rnn/sequence-forward, -backward'),
-      whose(ok.affine, 'temporal affine', 'rnn/temporal-affine-forward, -backward'),
-      whose(ok.loss, 'softmax loss', 'rnn/temporal-softmax-loss'),
-      whose(ok.clip, 'clipping', 'rnn/clip-grad-norm'),
-      whose(ok.norms, 'gradient norms', 'rnn/gradient-norms'),
-    ],
+    layers: modelWithLayers(fns),
+    clipGradNorm: fns.clipGradNorm ?? referenceClip,
+    hiddenGradientNorms: fns.hiddenGradientNorms ?? referenceNorms,
+    report,
   };
+}
+
+/**
+ * One piece's line: whose code it runs and, when it falls back to the reference, which of its
+ * exercises did not pass and why ("rnn/rnn-backward failed: dWh: wrong at time steps 0-3").
+ */
+function pieceReport(
+  piece: string,
+  names: readonly string[],
+  where: string,
+  loaded: Awaited<ReturnType<typeof loadFunctions>>,
+): string {
+  const failing = loaded.failing.filter((f) => names.includes(f.exercise.functionName));
+  const missing = loaded.notImplemented.filter((e) => names.includes(e.functionName));
+  if (failing.length === 0 && missing.length === 0) return `${piece}: ${where} (passes its grader)`;
+  const ids = (es: readonly { id: string }[]): string =>
+    `${es.map((e) => e.id).join(' and ')} ${es.length === 1 ? 'is' : 'are'}`;
+  const reasons = [
+    ...(missing.length > 0 ? [`${ids(missing)} not implemented yet`] : []),
+    ...failing.map((f) => `${f.exercise.id} ${f.status} its grader`),
+  ];
+  // the gist of the grader's message, indented under the line: what is wrong, the diagnosis
+  // (a question) and the hint to read
+  const details = failing.flatMap((f) => gist(f.message).map((l) => `\n      ${l}`));
+  const fix =
+    failing.length > 0 ? `\n    fix it, then: npm run grade -- ${failing[0]?.exercise.id}` : '';
+  return `${piece}: reference, not ${where}, because ${reasons.join(' and ')}${details.join('')}${fix}`;
+}
+
+/** The first line of a grader's message, its diagnosis (a line asking a question) and its hint. */
+function gist(message: string): string[] {
+  const lines = message.split('\n').filter((l) => l.trim() !== '');
+  const rest = lines.slice(1).filter((l) => l.trim().endsWith('?') || l.startsWith('Read hint'));
+  return [...lines.slice(0, 1), ...rest];
 }

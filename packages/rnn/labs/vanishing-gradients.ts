@@ -15,7 +15,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng, SGD, orthogonal, randn, scale, zeros } from '@rnn-course/core';
+import { Rng, SGD, noGrad, orthogonal, randn, scale, zeros } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import {
   labCommand,
@@ -28,7 +28,7 @@ import {
   writeFigure,
   outputDir,
 } from '@rnn-course/lab';
-import { CharRnn, buildVocab, textChunks } from '../src/index';
+import { CharRnn, buildVocab, referenceLayers, textChunks } from '../src/index';
 import type { TextChunk } from '../src/index';
 import { loadImpl } from './impl';
 import type { LabImpl } from './impl';
@@ -82,11 +82,20 @@ export const QUICK: GradientsLabConfig = {
   clipChars: 20_000,
 };
 
+/** The measurement for one spectral radius. */
+export interface RadiusNorms {
+  radius: number;
+  /** ‖∂h_{T−1}/∂h_{T−1−d}‖_F by distance d = T−1−t */
+  byDistance: number[];
+  /** mean |h_t[i]| over every step and unit: near 0 the tanh is linear, near 1 it saturates */
+  meanAbsH: number;
+}
+
 /** What a run measured. */
 export interface GradientsLabResult {
   config: GradientsLabConfig;
-  /** norms[ρ][d] = ‖∂h_{T−1}/∂h_{T−1−d}‖_F, by distance d. */
-  norms: { inputScale: number; byRadius: { radius: number; byDistance: number[] }[] }[];
+  /** One panel per input scale, one entry per radius. */
+  norms: { inputScale: number; byRadius: RadiusNorms[] }[];
   /** Per step: gradient norm before clipping, and the chunk's loss per character. */
   runs: { name: string; gradNorm: number[]; loss: number[] }[];
   files: string[];
@@ -98,7 +107,7 @@ export function normsByRadius(
   lab: LabImpl,
   seed: number,
   inputScale: number,
-): { radius: number; byDistance: number[] }[] {
+): RadiusNorms[] {
   const { hiddenSize: H, inputSize: D, length: T } = config;
   const rng = new Rng(seed);
   const x = randn([1, T, D], rng); // [1, T, D]
@@ -110,8 +119,16 @@ export function normsByRadius(
   return config.radii.map((radius) => {
     const Wh = scale(Q.detach(), radius); // [H, H], all singular values ρ
     const norms = lab.hiddenGradientNorms(x, h0, Wx.detach(), Wh, b); // T entries, by t
-    return { radius, byDistance: norms.slice().reverse() }; // by d = T−1−t
+    const h = noGrad(() => referenceLayers.rnn(x, h0, Wx.detach(), Wh, b)); // [1, T, H]
+    let meanAbsH = 0;
+    for (const v of h.data) meanAbsH += Math.abs(v) / h.size;
+    return { radius, byDistance: norms.slice().reverse(), meanAbsH }; // by d = T−1−t
   });
+}
+
+/** The distances the lab prints (the chapter quotes them): 0, 10, 30 and T − 1, those below T. */
+export function reportedDistances(T: number): number[] {
+  return [...new Set([0, 10, 30, T - 1])].filter((d) => d >= 0 && d < T).sort((a, b) => a - b);
 }
 
 /** Part 2: one training run of a small character model, SGD, with or without clipping. */
@@ -189,13 +206,13 @@ export async function main(argv: string[]): Promise<GradientsLabResult | undefin
     inputScale,
     byRadius: normsByRadius(config, lab, args.seed, inputScale),
   }));
+  const distances = reportedDistances(config.length);
   for (const { inputScale, byRadius } of norms) {
-    for (const { radius, byDistance } of byRadius) {
-      const at = (d: number): string =>
-        (byDistance[Math.min(d, byDistance.length - 1)] as number).toExponential(2);
+    for (const { radius, byDistance, meanAbsH } of byRadius) {
+      const at = distances.map((d) => (byDistance[d] as number).toExponential(2));
       console.log(
-        `inputs ${inputScale}, ρ = ${radius}: norm at distance 0, 10, 30, ${config.length - 1}: ` +
-          `${at(0)}, ${at(10)}, ${at(30)}, ${at(config.length - 1)}`,
+        `inputs ${inputScale}, ρ = ${radius}: mean |h| ${meanAbsH.toFixed(3)}; ` +
+          `norm at distance ${distances.join(', ')}: ${at.join(', ')}`,
       );
     }
   }

@@ -10,9 +10,9 @@ import { noGrad, reshape, timeStep, uniformRnnInit, xavierUniform, zeros } from 
 import type { Rng, Tensor } from '@rnn-course/core';
 import { referenceLayers } from './layers';
 import type { RnnLayers } from './layers';
-import { sampleWithTemperature } from './sampling';
-import { chunkLoss } from './tbptt';
-import type { CharRnnParams, TextChunk } from './tbptt';
+import { sampleWithTemperature } from './sample-with-temperature';
+import { chunkLoss } from './tbptt-step';
+import type { CharRnnParams, TextChunk } from './tbptt-step';
 
 /** Sizes of the model. */
 export interface CharRnnConfig {
@@ -114,10 +114,10 @@ export class CharRnn {
     return noGrad(() => {
       let h = this.initialState(1); // [1, H]
       const step = (id: number): Tensor => {
-        const x = this.layers.embed(We, [[id]]); // [1, 1, D]
+        const x = this.layers.wordEmbedding([[id]], We); // [1, 1, D]
         const hs = this.layers.rnn(x, h, Wx, Wh, b); // [1, 1, H]
         h = timeStep(hs, 0); // [1, H]
-        return reshape(this.layers.affine(hs, Wy, by), [V]); // [1, 1, V] -> [V]
+        return reshape(this.layers.temporalAffine(hs, Wy, by), [V]); // [1, 1, V] -> [V]
       };
       let logits = prefix.map(step).at(-1) as Tensor;
       const out: number[] = [];

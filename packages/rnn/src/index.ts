@@ -6,19 +6,19 @@
 
 // The layers (eqs. 1.1–1.11), differentiable functions of the core.
 export { rnnStep } from './rnn-step'; // eq. 1.1, one step
-export { rnnSequence } from './rnn-sequence'; // eq. 1.1 unrolled: [N, T, D] -> [N, T, H]
-export { embed } from './embedding'; // eq. 1.6
+export { rnn } from './rnn'; // eq. 1.1 unrolled: [N, T, D] -> [N, T, H]
+export { wordEmbedding } from './word-embedding'; // eq. 1.6
 export { temporalAffine } from './temporal-affine'; // eq. 1.8
 export { temporalSoftmaxLoss } from './temporal-softmax-loss'; // eq. 1.10
 
 // Training and sampling.
-export { clipGradNorm } from './clipping'; // eq. 1.12, by the global norm
-export { sampleWithTemperature } from './sampling'; // eq. 1.13
-export { chunkLoss, tbpttStep, textChunks } from './tbptt'; // truncated BPTT
-export type { CharRnnGrads, CharRnnParams, TextChunk } from './tbptt';
+export { clipGradNorm } from './clip-grad-norm'; // eq. 1.12, by the global norm
+export { sampleWithTemperature } from './sample-with-temperature'; // eq. 1.13
+export { chunkLoss, tbpttStep, textChunks } from './tbptt-step'; // truncated BPTT
+export type { CharRnnGrads, CharRnnParams, TextChunk } from './tbptt-step';
 
 // Vanishing and exploding gradients.
-export { hiddenGradientNorms } from './gradient-norms'; // eqs. 1.14–1.15
+export { hiddenGradientNorms } from './hidden-gradient-norms'; // eqs. 1.14–1.15
 
 // Models, and running them on reference or exercise code.
 export { modelWithLayers, referenceLayers } from './layers';

@@ -9,40 +9,41 @@
  */
 import { customOp, fromData, scale } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { embed } from './embedding';
-import { rnnSequence } from './rnn-sequence';
+import { wordEmbedding } from './word-embedding';
+import { rnn } from './rnn';
 import { temporalAffine } from './temporal-affine';
 import { temporalSoftmaxLoss } from './temporal-softmax-loss';
 
 type Ids = readonly (readonly number[])[];
 
-/** The differentiable layers of a model, all batch-first. */
+/** The differentiable layers of a model, all batch-first, named as the reference names them. */
 export interface RnnLayers {
-  /** eq. 1.6: `W [V, D]`, ids `[N][T]` -> `[N, T, D]` */
-  embed(W: Tensor, ids: Ids): Tensor;
+  /** eq. 1.6: ids `[N][T]`, `W [V, D]` -> `[N, T, D]` */
+  wordEmbedding(ids: Ids, W: Tensor): Tensor;
   /** eq. 1.1 unrolled: `x [N, T, D]`, `h0 [N, H]` -> `[N, T, H]` */
   rnn(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor;
   /** eq. 1.8: `x [N, T, H]`, `W [H, V]`, `b [V]` -> `[N, T, V]` */
-  affine(x: Tensor, W: Tensor, b: Tensor): Tensor;
+  temporalAffine(x: Tensor, W: Tensor, b: Tensor): Tensor;
   /** eq. 1.10: `logits [N, T, V]`, targets `[N][T]`, mask `[N][T]` -> scalar */
-  loss(logits: Tensor, targets: Ids, mask?: Ids): Tensor;
+  temporalSoftmaxLoss(logits: Tensor, targets: Ids, mask?: Ids): Tensor;
 }
 
 /** The reference layers: gradients by autograd. */
 export const referenceLayers: RnnLayers = {
-  embed,
-  rnn: rnnSequence,
-  affine: temporalAffine,
-  loss: temporalSoftmaxLoss,
+  wordEmbedding,
+  rnn,
+  temporalAffine,
+  temporalSoftmaxLoss,
 };
 
 /**
  * The exercise functions, as in exercises/rnn and solutions/rnn (same names and signatures).
- * Caches are opaque here: each backward receives the cache its own forward returned.
+ * Caches are opaque here: each backward receives the cache its own forward returned (method
+ * syntax, so a backward typed with its own cache fits).
  */
 export interface ExerciseLayers {
-  embeddingForward(ids: Ids, W: Tensor): { out: Tensor; cache: unknown };
-  embeddingBackward(dout: Tensor, cache: never): { dW: Tensor };
+  wordEmbeddingForward(ids: Ids, W: Tensor): { out: Tensor; cache: unknown };
+  wordEmbeddingBackward(dout: Tensor, cache: unknown): { dW: Tensor };
   rnnForward(
     x: Tensor,
     h0: Tensor,
@@ -52,34 +53,37 @@ export interface ExerciseLayers {
   ): { h: Tensor; cache: unknown };
   rnnBackward(
     dh: Tensor,
-    cache: never,
+    cache: unknown,
   ): { dx: Tensor; dh0: Tensor; dWx: Tensor; dWh: Tensor; db: Tensor };
   temporalAffineForward(x: Tensor, W: Tensor, b: Tensor): { out: Tensor; cache: unknown };
-  temporalAffineBackward(dout: Tensor, cache: never): { dx: Tensor; dW: Tensor; db: Tensor };
-  temporalSoftmaxLoss(logits: Tensor, targets: Ids, mask: Ids): { loss: number; dlogits: Tensor };
+  temporalAffineBackward(dout: Tensor, cache: unknown): { dx: Tensor; dW: Tensor; db: Tensor };
+  temporalSoftmaxLossAndGrad(
+    logits: Tensor,
+    targets: Ids,
+    mask: Ids,
+  ): { loss: number; dlogits: Tensor };
 }
 
 /**
- * Builds a model's layers from hand-written forward/backward pairs, e.g.
- * `modelWithLayers(await import('../../../exercises/rnn/...'))` in a lab. Each pair becomes
- * one `customOp` node: the forward runs the given code, the backward hands the node's
- * upstream gradient and the forward's cache to the given backward. Pairs not given (both
- * halves are needed) use the reference.
+ * Builds a model's layers from hand-written forward/backward pairs (the solutions' or the
+ * learner's, as a lab loads them). Each pair becomes one `customOp` node: the forward runs the
+ * given code, the backward hands the node's upstream gradient and the forward's cache to the
+ * given backward. Pairs not given (both halves are needed) use the reference.
  *
  * @param fns any subset of the exercise functions
  * @returns layers to give to `CharRnn` or `RnnRegressor`
  */
 export function modelWithLayers(fns: Partial<ExerciseLayers>): RnnLayers {
   const layers: RnnLayers = { ...referenceLayers };
-  const { embeddingForward, embeddingBackward } = fns;
-  if (embeddingForward && embeddingBackward) {
+  const { wordEmbeddingForward, wordEmbeddingBackward } = fns;
+  if (wordEmbeddingForward && wordEmbeddingBackward) {
     // The ids are not a tensor, so the node is made per call, with the ids in its closure.
-    layers.embed = (W, ids) =>
+    layers.wordEmbedding = (ids, W) =>
       customOp({
-        name: 'embedding',
+        name: 'wordEmbedding',
         inputs: ['W'],
-        forward: (Wd) => embeddingForward(ids, Wd),
-        backward: (dout, cache) => ({ dW: embeddingBackward(dout, cache as never).dW }),
+        forward: (Wd) => wordEmbeddingForward(ids, Wd),
+        backward: (dout, cache) => ({ dW: wordEmbeddingBackward(dout, cache).dW }),
       })(W);
   }
   const { rnnForward, rnnBackward } = fns;
@@ -88,16 +92,10 @@ export function modelWithLayers(fns: Partial<ExerciseLayers>): RnnLayers {
       name: 'rnn',
       inputs: ['x', 'h0', 'Wx', 'Wh', 'b'],
       forward: (x, h0, Wx, Wh, b) => {
-        const { h, cache } = rnnForward(
-          x as Tensor,
-          h0 as Tensor,
-          Wx as Tensor,
-          Wh as Tensor,
-          b as Tensor,
-        );
+        const { h, cache } = rnnForward(x, h0, Wx, Wh, b);
         return { out: h, cache };
       },
-      backward: (dh, cache) => ({ ...rnnBackward(dh, cache as never) }),
+      backward: (dh, cache) => ({ ...rnnBackward(dh, cache) }),
     });
     layers.rnn = (x, h0, Wx, Wh, b) => op(x, h0, Wx, Wh, b);
   }
@@ -106,23 +104,20 @@ export function modelWithLayers(fns: Partial<ExerciseLayers>): RnnLayers {
     const op = customOp({
       name: 'temporalAffine',
       inputs: ['x', 'W', 'b'],
-      forward: (x, W, b) => temporalAffineForward(x as Tensor, W as Tensor, b as Tensor),
-      backward: (dout, cache) => ({ ...temporalAffineBackward(dout, cache as never) }),
+      forward: (x, W, b) => temporalAffineForward(x, W, b),
+      backward: (dout, cache) => ({ ...temporalAffineBackward(dout, cache) }),
     });
-    layers.affine = (x, W, b) => op(x, W, b);
+    layers.temporalAffine = (x, W, b) => op(x, W, b);
   }
-  const lossFn = fns.temporalSoftmaxLoss;
-  if (lossFn) {
-    layers.loss = (logits, targets, mask) =>
+  const lossAndGrad = fns.temporalSoftmaxLossAndGrad;
+  if (lossAndGrad) {
+    layers.temporalSoftmaxLoss = (logits, targets, mask) =>
       customOp({
         name: 'temporalSoftmaxLoss',
         inputs: ['logits'],
         forward: (z) => {
-          const { loss, dlogits } = lossFn(
-            z as Tensor,
-            targets,
-            mask ?? targets.map((r) => r.map(() => 1)),
-          );
+          const m = mask ?? targets.map((r) => r.map(() => 1));
+          const { loss, dlogits } = lossAndGrad(z, targets, m);
           return { out: fromData([loss], []), cache: dlogits }; // scalar
         },
         // The loss is a scalar, so its upstream gradient is a number that scales dL/dlogits.

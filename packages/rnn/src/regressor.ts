@@ -67,8 +67,8 @@ export class RnnRegressor {
    */
   forward(x: Tensor, h0?: Tensor): Tensor {
     const { Wx, Wh, b, Wy, by } = this.params;
-    const h = this.layers.rnn(x, h0 ?? zeros([x.shape[0] as number, this.hiddenSize]), Wx, Wh, b); // [N, T, H]
-    return this.layers.affine(h, Wy, by); // [N, T, 1]
+    const h = this.layers.rnn(x, h0 ?? zeros([x.shape[0], this.hiddenSize]), Wx, Wh, b); // [N, T, H]
+    return this.layers.temporalAffine(h, Wy, by); // [N, T, 1]
   }
 
   /**
@@ -97,13 +97,13 @@ export class RnnRegressor {
       const x = reshape(tensor([...history]), [1, history.length, 1]); // [1, T0, 1]
       const hs = this.layers.rnn(x, zeros([1, this.hiddenSize]), Wx, Wh, b); // [1, T0, H]
       let h = timeStep(hs, history.length - 1); // [1, H]
-      let next = this.layers.affine(hs, Wy, by).data.at(-1) as number;
+      let next = this.layers.temporalAffine(hs, Wy, by).data.at(-1) as number;
       const out: number[] = [];
       for (let k = 0; k < steps; k++) {
         out.push(next);
         const hk = this.layers.rnn(reshape(tensor([next]), [1, 1, 1]), h, Wx, Wh, b); // [1, 1, H]
         h = timeStep(hk, 0);
-        next = this.layers.affine(hk, Wy, by).data[0] as number;
+        next = this.layers.temporalAffine(hk, Wy, by).data[0];
       }
       return out;
     });

@@ -21,9 +21,9 @@ import type { Tensor } from '@rnn-course/core';
  */
 export function rnnStep(x: Tensor, prevH: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor): Tensor {
   assertShape('rnnStep', x, [null, null], 'x');
-  const [N, D] = x.shape as [number, number];
+  const [N, D] = x.shape;
   assertShape('rnnStep', Wx, [D, null], 'Wx');
-  const H = Wx.shape[1] as number;
+  const H = Wx.shape[1];
   assertShape('rnnStep', Wh, [H, H], 'Wh');
   assertShape('rnnStep', b, [H], 'b');
   assertShape('rnnStep', prevH, [N, H], 'prevH');

@@ -18,7 +18,7 @@ import type { Tensor } from '@rnn-course/core';
  */
 export function temporalAffine(x: Tensor, W: Tensor, b: Tensor): Tensor {
   assertShape('temporalAffine', x, [null, null, null], 'x');
-  assertShape('temporalAffine', W, [x.shape[2] as number, null], 'W');
-  assertShape('temporalAffine', b, [W.shape[1] as number], 'b');
+  assertShape('temporalAffine', W, [x.shape[2], null], 'W');
+  assertShape('temporalAffine', b, [W.shape[1]], 'b');
   return add(matmul(x, W), b); // [N, T, H]·[H, V] -> [N, T, V]
 }

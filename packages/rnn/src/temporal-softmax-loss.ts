@@ -36,7 +36,7 @@ export function temporalSoftmaxLoss(
   mask?: readonly (readonly number[])[],
 ): Tensor {
   assertShape('temporalSoftmaxLoss', logits, [null, null, null], 'logits');
-  const [N, T, V] = logits.shape as [number, number, number];
+  const [N, T, V] = logits.shape;
   checkGrid('targets', targets, N, T);
   const m = mask ?? targets.map((row) => row.map(() => 1));
   checkGrid('mask', m, N, T);

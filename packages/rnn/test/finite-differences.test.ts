@@ -4,18 +4,16 @@
  * relative error, the upper end of what CS231n expects for BPTT gradients.
  */
 import { describe, it } from 'vitest';
-import { Rng, numericalGradient, numericalGradientOfOutput } from '@rnn-course/core';
+import { Rng, numericalGradient, numericalGradientOfOutput, randn } from '@rnn-course/core';
+import { expectClose, referenceGradients } from '@rnn-course/grader/testing';
 import type { Tensor } from '@rnn-course/core';
-import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
-import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
-import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
-import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
-import {
-  temporalAffineBackward,
-  temporalAffineForward,
-} from '../../../solutions/rnn/temporal-affine';
-import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
-import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
+import { wordEmbedding, rnn, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '@target/rnn/word-embedding';
+import { rnnBackward, rnnForward } from '@target/rnn/rnn';
+import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
+import { temporalAffineBackward, temporalAffineForward } from '@target/rnn/temporal-affine';
+import { temporalSoftmaxLossAndGrad as solutionLoss } from '@target/rnn/temporal-softmax-loss';
+import { ids } from '../grading/inputs';
 
 const FD_TOL = 1e-6;
 
@@ -36,22 +34,22 @@ function expectAll(
   who: string,
 ): void {
   for (const [name, e] of Object.entries(expected))
-    expectRel(actual[name] as Tensor, e, FD_TOL, `${who} ${name}`);
+    expectClose(actual[name] as Tensor, e, { what: `${who} ${name}`, tol: FD_TOL });
 }
 
 describe('gradients against central differences', () => {
   it('rnn step: reference and solution', () => {
     const rng = new Rng(1);
     const p = {
-      x: randnT([3, 4], rng),
-      prevH: randnT([3, 5], rng),
-      Wx: randnT([4, 5], rng, 0.5),
-      Wh: randnT([5, 5], rng, 0.5),
-      b: randnT([5], rng),
+      x: randn([3, 4], rng),
+      prevH: randn([3, 5], rng),
+      Wx: randn([4, 5], rng, { std: 0.5 }),
+      Wh: randn([5, 5], rng, { std: 0.5 }),
+      b: randn([5], rng),
     };
-    const dout = randnT([3, 5], rng);
+    const dout = randn([3, 5], rng);
     const num = numeric(() => rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b).nextH, p, dout);
-    expectAll(autogradGrads(rnnStep, p, dout), num, 'reference');
+    expectAll(referenceGradients(rnnStep, p, dout), num, 'reference');
     const { cache } = rnnStepForward(p.x, p.prevH, p.Wx, p.Wh, p.b);
     expectAll({ ...rnnStepBackward(dout, cache) }, num, 'solution');
   });
@@ -59,42 +57,42 @@ describe('gradients against central differences', () => {
   it('rnn sequence (BPTT over 8 steps): reference and solution', () => {
     const rng = new Rng(2);
     const p = {
-      x: randnT([2, 8, 3], rng),
-      h0: randnT([2, 4], rng),
-      Wx: randnT([3, 4], rng, 0.5),
-      Wh: randnT([4, 4], rng, 0.5),
-      b: randnT([4], rng),
+      x: randn([2, 8, 3], rng),
+      h0: randn([2, 4], rng),
+      Wx: randn([3, 4], rng, { std: 0.5 }),
+      Wh: randn([4, 4], rng, { std: 0.5 }),
+      b: randn([4], rng),
     };
-    const dout = randnT([2, 8, 4], rng);
+    const dout = randn([2, 8, 4], rng);
     const num = numeric(() => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b).h, p, dout);
-    expectAll(autogradGrads(rnnSequence, p, dout), num, 'reference');
+    expectAll(referenceGradients(rnn, p, dout), num, 'reference');
     const { cache } = rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b);
     expectAll({ ...rnnBackward(dout, cache) }, num, 'solution');
   });
 
   it('embedding: reference and solution', () => {
     const rng = new Rng(3);
-    const W = randnT([6, 3], rng);
+    const W = randn([6, 3], rng);
     const ids = [
       [1, 1, 5],
       [0, 1, 2],
     ];
-    const dout = randnT([2, 3, 3], rng);
-    const num = numeric(() => embeddingForward(ids, W).out, { W }, dout);
+    const dout = randn([2, 3, 3], rng);
+    const num = numeric(() => wordEmbeddingForward(ids, W).out, { W }, dout);
     expectAll(
-      autogradGrads((w) => embed(w, ids), { W }, dout),
+      referenceGradients((w) => wordEmbedding(ids, w), { W }, dout),
       num,
       'reference',
     );
-    expectAll(embeddingBackward(dout, embeddingForward(ids, W).cache), num, 'solution');
+    expectAll(wordEmbeddingBackward(dout, wordEmbeddingForward(ids, W).cache), num, 'solution');
   });
 
   it('temporal affine: reference and solution', () => {
     const rng = new Rng(4);
-    const p = { x: randnT([2, 3, 4], rng), W: randnT([4, 5], rng), b: randnT([5], rng) };
-    const dout = randnT([2, 3, 5], rng);
+    const p = { x: randn([2, 3, 4], rng), W: randn([4, 5], rng), b: randn([5], rng) };
+    const dout = randn([2, 3, 5], rng);
     const num = numeric(() => temporalAffineForward(p.x, p.W, p.b).out, p, dout);
-    expectAll(autogradGrads(temporalAffine, p, dout), num, 'reference');
+    expectAll(referenceGradients(temporalAffine, p, dout), num, 'reference');
     expectAll(
       { ...temporalAffineBackward(dout, temporalAffineForward(p.x, p.W, p.b).cache) },
       num,
@@ -104,19 +102,22 @@ describe('gradients against central differences', () => {
 
   it('temporal softmax loss with a mask: reference and solution', () => {
     const rng = new Rng(5);
-    const logits = randnT([2, 3, 4], rng);
-    const targets = randomIds(2, 3, 4, rng);
+    const logits = randn([2, 3, 4], rng);
+    const targets = ids(5, 2, 3, 4);
     const mask = [
       [1, 0, 1],
       [1, 1, 0],
     ];
     const num = numericalGradient(() => solutionLoss(logits, targets, mask).loss, logits, 1e-5);
-    expectRel(
-      autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }).dlogits as Tensor,
+    expectClose(
+      referenceGradients((z) => temporalSoftmaxLoss(z, targets, mask), { logits })
+        .dlogits as Tensor,
       num,
-      FD_TOL,
-      'reference dlogits',
+      { what: 'reference dlogits', tol: FD_TOL },
     );
-    expectRel(solutionLoss(logits, targets, mask).dlogits, num, FD_TOL, 'solution dlogits');
+    expectClose(solutionLoss(logits, targets, mask).dlogits, num, {
+      what: 'solution dlogits',
+      tol: FD_TOL,
+    });
   });
 });

@@ -5,11 +5,14 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stageEdited } from '@rnn-course/grader';
 import { describe, expect, it } from 'vitest';
+import { mistakes } from '../grading/mistakes';
+import { loadImpl } from '../labs/impl';
 import { main as charRnn } from '../labs/char-rnn';
 import { main as diagrams } from '../labs/diagrams';
 import { main as timeSeries } from '../labs/time-series';
-import { main as gradients } from '../labs/vanishing-gradients';
+import { main as gradients, reportedDistances } from '../labs/vanishing-gradients';
 
 // A lab's quick mode takes seconds, not milliseconds: Vega loads, a model trains.
 const LAB_TIMEOUT_MS = 120_000;
@@ -59,7 +62,43 @@ describe('char-rnn lab (--quick)', () => {
   );
 });
 
+describe('the implementation a lab trains on (--impl exercises)', () => {
+  it(
+    'falls back to the reference for a layer that fails its grader, and says which and why',
+    async () => {
+      // the BPTT bug of the mistakes list: no gradient carried from step t+1
+      const bug = mistakes.find((m) => m.name === 'no-gradient-from-next-step');
+      if (bug === undefined) throw new Error('the mistake no-gradient-from-next-step is gone');
+      const staged = stageEdited({ from: 'solutions', file: bug.file, edits: bug.edits });
+      try {
+        const lab = await loadImpl('exercises', staged.dir);
+        const rnnLine = lab.report.find((l) => l.startsWith('RNN forward/backward:'));
+        expect(rnnLine?.split('\n')[0]).toMatch(
+          /^RNN forward\/backward: reference, not .*\/rnn, because rnn\/rnn-backward failed its grader$/,
+        );
+        expect(rnnLine).toMatch(/\n {6}.*step t\+1/); // the grader's diagnosis, indented
+        expect(rnnLine?.split('\n').at(-1)).toBe(
+          '    fix it, then: npm run grade -- rnn/rnn-backward',
+        );
+        expect(lab.report.find((l) => l.startsWith('word embedding:'))).toMatch(
+          /^word embedding: .*\/rnn \(passes its grader\)$/,
+        );
+      } finally {
+        staged.cleanup();
+      }
+    },
+    LAB_TIMEOUT_MS,
+  );
+});
+
 describe('vanishing-gradients lab (--quick)', () => {
+  it('prints the norms at distances that exist in the run, in order', () => {
+    expect(reportedDistances(60)).toEqual([0, 10, 30, 59]);
+    expect(reportedDistances(20)).toEqual([0, 10, 19]);
+    expect(reportedDistances(11)).toEqual([0, 10]);
+    expect(reportedDistances(1)).toEqual([0]);
+  });
+
   it(
     'measures shrinking norms for ρ < 1 and draws both figures',
     async () => {
@@ -67,7 +106,10 @@ describe('vanishing-gradients lab (--quick)', () => {
       const r = await gradients(['--quick', '--out', dir]);
       if (!r) throw new Error('the lab returned nothing');
       const small = r.norms[0]?.byRadius ?? [];
-      const half = small.find((n) => n.radius === 0.5)?.byDistance ?? [];
+      const halfRun = small.find((n) => n.radius === 0.5);
+      const half = halfRun?.byDistance ?? [];
+      // Small inputs at ρ = 0.5 keep the states near zero, where tanh is nearly linear.
+      expect(halfRun?.meanAbsH as number).toBeLessThan(0.1);
       // At distance 0 the Jacobian is the identity: ‖I‖_F = sqrt(H).
       expect(half[0]).toBeCloseTo(Math.sqrt(r.config.hiddenSize), 10);
       expect(half.at(-1) as number).toBeLessThan(1e-3 * (half[0] as number));
@@ -128,12 +170,58 @@ describe('time-series lab (--quick)', () => {
 
 describe('diagrams', () => {
   it(
-    'draws the unrolled RNN with every step labelled',
+    'draws the sequence shapes, the unrolled RNN, the backward flow and the cliff',
     async () => {
       const dir = out();
-      await diagrams(['--out', dir]);
-      const svg = read(dir, 'unrolled-rnn.svg');
-      for (const label of ['h₋₁', 'x₀', 'h₃', 'Wh', 'Wx', 'Wy']) expect(svg).toContain(label);
+      const r = await diagrams(['--out', dir]);
+      if (!r) throw new Error('the lab returned nothing');
+      const unrolled = read(dir, 'unrolled-rnn.svg');
+      for (const label of ['h₋₁', 'x₀', 'h₃', 'Wh', 'Wx', 'Wy']) expect(unrolled).toContain(label);
+      const shapes = read(dir, 'sequence-shapes.svg');
+      for (const title of [
+        'one to many',
+        'many to one',
+        'many to many, aligned',
+        'many to many, encoder–decoder',
+        'chapter 3',
+      ]) {
+        expect(shapes).toContain(title);
+      }
+      const flow = read(dir, 'backward-flow.svg');
+      // both terms of eq. 1.4 reach hₜ: from ℓₜ through yₜ, and from hₜ₊₁
+      for (const label of ['∂ℓₜ/∂yₜ', 'δₜ₊₁ Whᵀ', 'δₜ Wxᵀ', 'hₜ₊₁']) expect(flow).toContain(label);
+      const cliff = read(dir, 'clipping-cliff.svg');
+      expect(cliff).toContain('no clipping');
+      expect(cliff).toContain('clipping at c = 1');
+    },
+    LAB_TIMEOUT_MS,
+  );
+
+  it(
+    'the cliff: one unclipped step throws the parameters far away, the clipped run converges',
+    async () => {
+      const { cliff } = (await diagrams(['--out', out()])) ?? {};
+      if (!cliff) throw new Error('the lab returned nothing');
+      const { plain, clipped, longestPlainStep } = cliff;
+      // The runs agree until the first gradient above the threshold: the step onto the cliff.
+      const k = clipped.gradNorm.findIndex((g) => g > 1);
+      expect(k).toBeGreaterThan(0);
+      expect(plain.points.slice(0, k + 1)).toEqual(clipped.points.slice(0, k + 1));
+      // At the cliff both step in the same direction; only the length differs (eq. 1.12).
+      const step = (run: typeof plain): [number, number] => {
+        const [w0, b0] = run.points[k] as [number, number];
+        const [w1, b1] = run.points[k + 1] as [number, number];
+        return [w1 - w0, b1 - b0];
+      };
+      const [pw, pb] = step(plain);
+      const [cw, cb] = step(clipped);
+      expect((pw * cw + pb * cb) / (Math.hypot(pw, pb) * Math.hypot(cw, cb))).toBeCloseTo(1, 12);
+      expect(Math.hypot(cw, cb)).toBeCloseTo(0.3 * 1, 5); // lr · c
+      expect(longestPlainStep.iteration).toBe(k + 1);
+      expect(longestPlainStep.length).toBeGreaterThan(10);
+      // Thrown onto a plateau, the plain run never recovers; the clipped one reaches the valley.
+      expect(plain.loss.at(-1) as number).toBeGreaterThan(0.05);
+      expect(clipped.loss.at(-1) as number).toBeLessThan(1e-4);
     },
     LAB_TIMEOUT_MS,
   );

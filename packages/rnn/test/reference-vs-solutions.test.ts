@@ -4,18 +4,16 @@
  * to 1e-8 (relative error, CS231n formula) on seeded inputs.
  */
 import { describe, expect, it } from 'vitest';
-import { Rng, tensor } from '@rnn-course/core';
+import { Rng, randn, tensor } from '@rnn-course/core';
+import { expectClose, referenceGradients } from '@rnn-course/grader/testing';
 import type { Tensor } from '@rnn-course/core';
-import { embed, rnnSequence, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
-import { embeddingBackward, embeddingForward } from '../../../solutions/rnn/embedding';
-import { rnnBackward, rnnForward } from '../../../solutions/rnn/rnn-sequence';
-import { rnnStepBackward, rnnStepForward } from '../../../solutions/rnn/rnn-step';
-import {
-  temporalAffineBackward,
-  temporalAffineForward,
-} from '../../../solutions/rnn/temporal-affine';
-import { temporalSoftmaxLoss as solutionLoss } from '../../../solutions/rnn/temporal-softmax-loss';
-import { autogradGrads, expectRel, randnT, randomIds } from './helpers';
+import { wordEmbedding, rnn, rnnStep, temporalAffine, temporalSoftmaxLoss } from '../src/index';
+import { wordEmbeddingBackward, wordEmbeddingForward } from '@target/rnn/word-embedding';
+import { rnnBackward, rnnForward } from '@target/rnn/rnn';
+import { rnnStepBackward, rnnStepForward } from '@target/rnn/rnn-step';
+import { temporalAffineBackward, temporalAffineForward } from '@target/rnn/temporal-affine';
+import { temporalSoftmaxLossAndGrad as solutionLoss } from '@target/rnn/temporal-softmax-loss';
+import { ids } from '../grading/inputs';
 
 const VALUE_TOL = 1e-10;
 const GRAD_TOL = 1e-8;
@@ -24,7 +22,7 @@ function expectGrads(actual: Record<string, Tensor>, expected: Record<string, Te
   for (const [name, e] of Object.entries(expected)) {
     const a = actual[name];
     expect(a, `${name} returned`).toBeDefined();
-    expectRel(a as Tensor, e, GRAD_TOL, name);
+    expectClose(a as Tensor, e, { what: name, tol: GRAD_TOL });
   }
 }
 
@@ -37,13 +35,13 @@ describe('rnn step: reference vs solution', () => {
     it(`values and gradients agree for N=${N}, D=${D}, H=${H}`, () => {
       const rng = new Rng(10 + N * 7 + D);
       const inputs = {
-        x: randnT([N, D], rng),
-        prevH: randnT([N, H], rng),
-        Wx: randnT([D, H], rng, 0.5),
-        Wh: randnT([H, H], rng, 0.5),
-        b: randnT([H], rng),
+        x: randn([N, D], rng),
+        prevH: randn([N, H], rng),
+        Wx: randn([D, H], rng, { std: 0.5 }),
+        Wh: randn([H, H], rng, { std: 0.5 }),
+        b: randn([H], rng),
       };
-      const dnextH = randnT([N, H], rng);
+      const dnextH = randn([N, H], rng);
       const { nextH, cache } = rnnStepForward(
         inputs.x,
         inputs.prevH,
@@ -51,13 +49,14 @@ describe('rnn step: reference vs solution', () => {
         inputs.Wh,
         inputs.b,
       );
-      expectRel(
-        nextH,
-        rnnStep(inputs.x, inputs.prevH, inputs.Wx, inputs.Wh, inputs.b),
-        VALUE_TOL,
-        'nextH',
+      expectClose(nextH, rnnStep(inputs.x, inputs.prevH, inputs.Wx, inputs.Wh, inputs.b), {
+        what: 'nextH',
+        tol: VALUE_TOL,
+      });
+      expectGrads(
+        { ...rnnStepBackward(dnextH, cache) },
+        referenceGradients(rnnStep, inputs, dnextH),
       );
-      expectGrads({ ...rnnStepBackward(dnextH, cache) }, autogradGrads(rnnStep, inputs, dnextH));
     });
   }
 });
@@ -71,21 +70,19 @@ describe('rnn sequence (BPTT): reference vs solution', () => {
     it(`values and gradients agree for N=${N}, T=${T}, D=${D}, H=${H}`, () => {
       const rng = new Rng(100 + T);
       const inputs = {
-        x: randnT([N, T, D], rng),
-        h0: randnT([N, H], rng),
-        Wx: randnT([D, H], rng, 0.5),
-        Wh: randnT([H, H], rng, 0.5),
-        b: randnT([H], rng),
+        x: randn([N, T, D], rng),
+        h0: randn([N, H], rng),
+        Wx: randn([D, H], rng, { std: 0.5 }),
+        Wh: randn([H, H], rng, { std: 0.5 }),
+        b: randn([H], rng),
       };
-      const dh = randnT([N, T, H], rng);
+      const dh = randn([N, T, H], rng);
       const { h, cache } = rnnForward(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b);
-      expectRel(
-        h,
-        rnnSequence(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b),
-        VALUE_TOL,
-        'h',
-      );
-      expectGrads({ ...rnnBackward(dh, cache) }, autogradGrads(rnnSequence, inputs, dh));
+      expectClose(h, rnn(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b), {
+        what: 'h',
+        tol: VALUE_TOL,
+      });
+      expectGrads({ ...rnnBackward(dh, cache) }, referenceGradients(rnn, inputs, dh));
     });
   }
 });
@@ -93,18 +90,18 @@ describe('rnn sequence (BPTT): reference vs solution', () => {
 describe('embedding: reference vs solution', () => {
   it('values agree and repeated ids accumulate into the same row of dW', () => {
     const rng = new Rng(7);
-    const W = randnT([5, 3], rng);
+    const W = randn([5, 3], rng);
     const ids = [
       [0, 3, 3, 1],
       [3, 4, 0, 0],
     ]; // id 3 three times, id 0 three times, id 2 never
-    const dout = randnT([2, 4, 3], rng);
-    const { out, cache } = embeddingForward(ids, W);
-    expectRel(out, embed(W, ids), VALUE_TOL, 'out');
-    const { dW } = embeddingBackward(dout, cache);
+    const dout = randn([2, 4, 3], rng);
+    const { out, cache } = wordEmbeddingForward(ids, W);
+    expectClose(out, wordEmbedding(ids, W), { what: 'out', tol: VALUE_TOL });
+    const { dW } = wordEmbeddingBackward(dout, cache);
     expectGrads(
       { dW },
-      autogradGrads((w) => embed(w, ids), { W }, dout),
+      referenceGradients((w) => wordEmbedding(ids, w), { W }, dout),
     );
     expect(Array.from(dW.data.subarray(6, 9))).toEqual([0, 0, 0]); // row 2 never looked up
   });
@@ -117,13 +114,16 @@ describe('temporal affine: reference vs solution', () => {
   ] as const) {
     it(`values and gradients agree for N=${N}, T=${T}, H=${H}, V=${V}`, () => {
       const rng = new Rng(21 + V);
-      const inputs = { x: randnT([N, T, H], rng), W: randnT([H, V], rng), b: randnT([V], rng) };
-      const dout = randnT([N, T, V], rng);
+      const inputs = { x: randn([N, T, H], rng), W: randn([H, V], rng), b: randn([V], rng) };
+      const dout = randn([N, T, V], rng);
       const { out, cache } = temporalAffineForward(inputs.x, inputs.W, inputs.b);
-      expectRel(out, temporalAffine(inputs.x, inputs.W, inputs.b), VALUE_TOL, 'out');
+      expectClose(out, temporalAffine(inputs.x, inputs.W, inputs.b), {
+        what: 'out',
+        tol: VALUE_TOL,
+      });
       expectGrads(
         { ...temporalAffineBackward(dout, cache) },
-        autogradGrads(temporalAffine, inputs, dout),
+        referenceGradients(temporalAffine, inputs, dout),
       );
     });
   }
@@ -133,8 +133,8 @@ describe('temporal softmax loss: reference vs solution', () => {
   it('loss and dlogits agree with a mask, and the loss is divided by N only', () => {
     const rng = new Rng(33);
     const [N, T, V] = [3, 4, 6];
-    const logits = randnT([N, T, V], rng, 2);
-    const targets = randomIds(N, T, V, rng);
+    const logits = randn([N, T, V], rng, { std: 2 });
+    const targets = ids(33, N, T, V);
     const mask = [
       [1, 1, 1, 1],
       [1, 1, 0, 0],
@@ -142,10 +142,10 @@ describe('temporal softmax loss: reference vs solution', () => {
     ];
     const { loss, dlogits } = solutionLoss(logits, targets, mask);
     const ref = temporalSoftmaxLoss(logits, targets, mask);
-    expectRel(loss, ref.item(), VALUE_TOL, 'loss');
+    expectClose(loss, ref.item(), { what: 'loss', tol: VALUE_TOL });
     expectGrads(
       { dlogits },
-      autogradGrads((z) => temporalSoftmaxLoss(z, targets, mask), { logits }),
+      referenceGradients((z) => temporalSoftmaxLoss(z, targets, mask), { logits }),
     );
 
     // Hand count: Σ over the 7 unmasked positions of −log p[target], divided by N = 3.

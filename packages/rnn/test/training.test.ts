@@ -3,7 +3,8 @@
  * and the models' behaviour (the loss drops, the state is carried, runs are reproducible).
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, Rng, clipGradNorm as clipParams, tensor, zeros } from '@rnn-course/core';
+import { Adam, Rng, clipGradNormInPlace, randn, tensor, zeros } from '@rnn-course/core';
+import { expectClose } from '@rnn-course/grader/testing';
 import type { Tensor } from '@rnn-course/core';
 import {
   CharRnn,
@@ -15,13 +16,12 @@ import {
   textChunks,
 } from '../src/index';
 import type { CharRnnParams } from '../src/index';
-import { clipGradNorm as solutionClip } from '../../../solutions/rnn/clip-grad-norm';
-import * as embedding from '../../../solutions/rnn/embedding';
-import * as sequence from '../../../solutions/rnn/rnn-sequence';
-import * as affine from '../../../solutions/rnn/temporal-affine';
-import * as loss from '../../../solutions/rnn/temporal-softmax-loss';
-import { tbpttStep as solutionTbptt } from '../../../solutions/rnn/tbptt';
-import { expectRel, randnT } from './helpers';
+import { clipGradNorm as solutionClip } from '@target/rnn/clip-grad-norm';
+import * as embedding from '@target/rnn/word-embedding';
+import * as sequence from '@target/rnn/rnn';
+import * as affine from '@target/rnn/temporal-affine';
+import * as loss from '@target/rnn/temporal-softmax-loss';
+import { tbpttStep as solutionTbptt } from '@target/rnn/tbptt-step';
 
 const solutionLayers = modelWithLayers({ ...embedding, ...sequence, ...affine, ...loss });
 
@@ -56,12 +56,12 @@ describe('clipping by the global norm', () => {
 
 function charParams(rng: Rng, V: number, D: number, H: number): CharRnnParams {
   return {
-    We: randnT([V, D], rng),
-    Wx: randnT([D, H], rng, 0.5),
-    Wh: randnT([H, H], rng, 0.5),
-    b: randnT([H], rng, 0.1),
-    Wy: randnT([H, V], rng, 0.5),
-    by: randnT([V], rng, 0.1),
+    We: randn([V, D], rng),
+    Wx: randn([D, H], rng, { std: 0.5 }),
+    Wh: randn([H, H], rng, { std: 0.5 }),
+    b: randn([H], rng, { std: 0.1 }),
+    Wy: randn([H, V], rng, { std: 0.5 }),
+    by: randn([V], rng, { std: 0.1 }),
   };
 }
 
@@ -77,10 +77,10 @@ describe('truncated BPTT step', () => {
     for (const chunk of [c0, c1]) {
       const ref = tbpttStep(params, chunk, hRef);
       const sol = solutionTbptt(params, chunk, hSol);
-      expectRel(sol.loss, ref.loss, 1e-10, 'loss');
+      expectClose(sol.loss, ref.loss, { what: 'loss', tol: 1e-10 });
       for (const [k, g] of Object.entries(ref.grads))
-        expectRel(sol.grads[k as keyof typeof sol.grads], g, 1e-8, k);
-      expectRel(sol.hNext, ref.hNext, 1e-10, 'hNext');
+        expectClose(sol.grads[k as keyof typeof sol.grads], g, { what: k, tol: 1e-8 });
+      expectClose(sol.hNext, ref.hNext, { what: 'hNext', tol: 1e-10 });
       hRef = ref.hNext;
       hSol = sol.hNext;
     }
@@ -129,7 +129,7 @@ describe('CharRnn', () => {
         opt.zeroGrad();
         const { loss, hNext } = model.forward(chunk, h);
         loss.backward();
-        clipParams(model.parameters(), 5);
+        clipGradNormInPlace(model.parameters(), 5);
         opt.step();
         h = hNext;
       }
@@ -148,10 +148,12 @@ describe('CharRnn', () => {
     const b = sol.forward(chunk!, sol.initialState(3));
     a.loss.backward();
     b.loss.backward();
-    expectRel(b.loss.item(), a.loss.item(), 1e-10, 'loss');
+    expectClose(b.loss.item(), a.loss.item(), { what: 'loss', tol: 1e-10 });
     ref
       .parameters()
-      .forEach((p, i) => expectRel(sol.parameters()[i]!.grad!, p.grad!, 1e-8, `grad ${i}`));
+      .forEach((p, i) =>
+        expectClose(sol.parameters()[i]!.grad!, p.grad!, { what: `grad ${i}`, tol: 1e-8 }),
+      );
   });
 
   it('generates the same text from the same seed, on the reference and on the solutions', () => {

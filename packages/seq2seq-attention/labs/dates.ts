@@ -19,7 +19,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, clipGradNorm, noGrad } from '@rnn-course/core';
+import { Adam, Rng, clipGradNormInPlace, noGrad } from '@rnn-course/core';
 import {
   DATE_INPUT_ALPHABET,
   DATE_OUTPUT_ALPHABET,
@@ -227,7 +227,7 @@ async function run(
     optimizer.zeroGrad();
     const l = lossFn(model, toBatch(examples)); // eq. 3.10, summed over the 11 target steps
     l.backward();
-    clipGradNorm(params, config.maxNorm);
+    clipGradNormInPlace(params, config.maxNorm);
     optimizer.step();
     bar.tick(l.item());
     loss.push([step, bar.runningLoss as number]);
@@ -436,6 +436,7 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
         `${config.testSize} unseen dates in unseen formats. Greedy decoding and beam search ` +
         `(width ${config.beamWidth}, α = 1) are compared on the first ${config.beamExamples} test ` +
         'examples. BLEU is over characters, up to 4-grams.',
+      100,
     ),
     '',
     '| model | validation exact | validation BLEU | test exact | test BLEU | greedy (subset) | beam (subset) | time |',

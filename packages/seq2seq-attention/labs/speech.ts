@@ -21,7 +21,7 @@ import {
   Rng,
   Tensor,
   add,
-  clipGradNorm,
+  clipGradNormInPlace,
   logSoftmax,
   matmul,
   narrow,
@@ -31,7 +31,9 @@ import {
   zeros,
 } from '@rnn-course/core';
 import {
-  heatmapAboveLines,
+  heatmapSpec,
+  lineChartSpec,
+  renderVegaLite,
   labCommand,
   outputDir,
   parseLabArgs,
@@ -365,7 +367,7 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
     const lp = logProbsOf(model, batch.x, batch.lengths); // [N, T, 11]
     const l = impl.ctcLoss(lp, batch.labels, batch.lengths, { blank: BLANK, reduction: 'mean' });
     l.backward();
-    clipGradNorm(params, config.maxNorm);
+    clipGradNormInPlace(params, config.maxNorm);
     optimizer.step();
     bar.tick(l.item());
     loss.push([step, bar.runningLoss as number]);
@@ -460,32 +462,32 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
   files.push(
     writeFigure(
       join(out, 'speech-alignment.svg'),
-      await heatmapAboveLines(
-        `Held-out voice saying "${spell(shown.utterance.digits)}", recognised as "${spell(greedyShown)}"`,
-        {
-          title: 'log-mel spectrogram',
-          values,
-          rowsUp: true,
-          xStep: pool * secondsPerFrame,
-          xLabel: 'time (s)',
-          yLabel: `mel band (pairs of ${bands})`,
-          scheme: 'viridis',
-          legendTitle: 'log energy',
-          width: 640,
-          height: 160,
-        },
-        {
-          title: 'per-frame output probabilities of the CTC network',
-          subtitle: command,
-          xLabel: 'time (s)',
-          yLabel: 'probability',
-          series: [
-            { name: 'blank', points: curve(BLANK), dashed: true },
-            ...present.map((d) => ({ name: DIGIT_WORDS[d]!, points: curve(d + 1) })),
-          ],
-          height: 160,
-        },
-      ),
+      // The spectrogram (lowest band at the bottom) above the per-frame probabilities.
+      await renderVegaLite({
+        background: 'white',
+        title: `Held-out voice saying "${spell(shown.utterance.digits)}", recognised as "${spell(greedyShown)}"`,
+        vconcat: [
+          heatmapSpec({
+            title: 'log-mel spectrogram',
+            values: [...values].reverse(),
+            xLabel: 'model step',
+            yLabel: `mel band (pairs of ${bands})`,
+            cellSize: 4,
+          }),
+          lineChartSpec({
+            title: 'per-frame output probabilities of the CTC network',
+            subtitle: command,
+            xLabel: 'time (s)',
+            yLabel: 'probability',
+            series: [
+              { name: 'blank', points: curve(BLANK), dashed: true },
+              ...present.map((d) => ({ name: DIGIT_WORDS[d]!, points: curve(d + 1) })),
+            ],
+            height: 160,
+          }),
+        ],
+        resolve: { scale: { color: 'independent' } },
+      } as unknown as Parameters<typeof renderVegaLite>[0]),
     ),
   );
   const greedyAll = decode(test.slice(0, 5), false);
@@ -501,6 +503,7 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
     ...wrapText(
       `Produced by \`${command}\` (implementation: ${impl.impl}) in ${seconds.toFixed(0)} s. ` +
         `Beam width ${config.beamWidth}. Held-out voices: ${heldOutVoices.map((v) => v.voice).join(', ')}.`,
+      100,
     ),
     '',
     '| voices | utterances | label error rate, best path | label error rate, prefix beam search |',

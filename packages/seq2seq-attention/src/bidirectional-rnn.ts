@@ -8,7 +8,7 @@
  */
 import { ShapeError, assertShape, concat, reverseSequence } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { rnnSequence } from '@rnn-course/rnn';
+import { rnn } from '@rnn-course/rnn';
 
 /** The weights of a bidirectional vanilla RNN: one set per direction (chapter 1, eq. 1.1). */
 export interface BidirectionalRnnParams {
@@ -47,7 +47,7 @@ export function bidirectional(
 }
 
 /**
- * A bidirectional vanilla RNN (eqs. 3.1–3.3), each direction chapter 1's `rnnSequence`.
+ * A bidirectional vanilla RNN (eqs. 3.1–3.3), each direction chapter 1's `rnn`.
  *
  * @param x       `[N, T, D]` inputs, T >= 1
  * @param h0f     `[N, H]` initial state of the forward direction (before step 0)
@@ -82,8 +82,8 @@ export function bidirectionalRnn(
     throw new ShapeError(op, `${N} lengths (one per sequence)`, `${lengths.length} lengths`);
   }
   return bidirectional(
-    (xs) => rnnSequence(xs, h0f, Wxf, Whf, bf), // [N, T, H]
-    (xs) => rnnSequence(xs, h0b, Wxb, Whb, bb), // [N, T, H]
+    (xs) => rnn(xs, h0f, Wxf, Whf, bf), // [N, T, H]
+    (xs) => rnn(xs, h0b, Wxb, Whb, bb), // [N, T, H]
     x,
     lengths,
   );

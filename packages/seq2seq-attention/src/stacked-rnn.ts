@@ -8,7 +8,7 @@
  */
 import { ShapeError, assertShape, dropoutMask, mul } from '@rnn-course/core';
 import type { Rng, Tensor } from '@rnn-course/core';
-import { rnnSequence } from '@rnn-course/rnn';
+import { rnn } from '@rnn-course/rnn';
 
 /** One layer's weights (chapter 1, eq. 1.1): `Wx [D_l, H]`, `Wh [H, H]`, `b [H]`. */
 export interface RnnLayerParams {
@@ -58,7 +58,7 @@ export function stackedRnn(
     if (l > 0 && rng !== undefined && p > 0) {
       input = mul(input, dropoutMask([N, T, inputSize], p, rng)); // [N, T, H]
     }
-    input = rnnSequence(input, h0[l] as Tensor, layer.Wx, layer.Wh, layer.b); // [N, T, H]
+    input = rnn(input, h0[l] as Tensor, layer.Wx, layer.Wh, layer.b); // [N, T, H]
     inputSize = H;
   });
   return input;

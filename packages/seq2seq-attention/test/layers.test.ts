@@ -15,7 +15,7 @@ import {
   timeStep,
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
-import { rnnSequence } from '@rnn-course/rnn';
+import { rnn } from '@rnn-course/rnn';
 import {
   additiveAttention,
   bidirectionalRnn,
@@ -154,19 +154,14 @@ describe('bidirectionalRnn', () => {
 
   it('holds [h→_t ; h←_t]: the left-to-right RNN, and the right-to-left one read back in place', () => {
     const h = bidirectionalRnn(x, h0, h0, params, lengths); // [N, T, 2H]
-    expectRel(
-      narrow(h, 2, 0, H),
-      rnnSequence(x, h0, params.Wxf, params.Whf, params.bf),
-      0,
-      'forward half',
-    );
+    expectRel(narrow(h, 2, 0, H), rnn(x, h0, params.Wxf, params.Whf, params.bf), 0, 'forward half');
     // Row 1 has length 3: the backward RNN reads x_2, x_1, x_0, so h←_2 is its first state.
     const row = narrow(x, 0, 1, 1); // [1, T, D]
     const reversed = concat(
       [2, 1, 0].map((t) => narrow(row, 1, t, 1)),
       1,
     ); // [1, 3, D]
-    const states = rnnSequence(reversed, narrow(h0, 0, 1, 1), params.Wxb, params.Whb, params.bb); // [1, 3, H]
+    const states = rnn(reversed, narrow(h0, 0, 1, 1), params.Wxb, params.Whb, params.bb); // [1, 3, H]
     for (const [t, k] of [
       [2, 0],
       [1, 1],
@@ -196,8 +191,8 @@ describe('bidirectionalRnn', () => {
     // input they describe, and the result differs from the reference.
     const wrong = concat(
       [
-        rnnSequence(x, h0, params.Wxf, params.Whf, params.bf),
-        rnnSequence(reverseSequence(x), h0, params.Wxb, params.Whb, params.bb),
+        rnn(x, h0, params.Wxf, params.Whf, params.bf),
+        rnn(reverseSequence(x), h0, params.Wxb, params.Whb, params.bb),
       ],
       2,
     );
@@ -225,8 +220,8 @@ describe('stackedRnn', () => {
   ];
 
   it('without dropout is one RNN feeding the next', () => {
-    const below = rnnSequence(x, h0[0]!, layers[0]!.Wx, layers[0]!.Wh, layers[0]!.b);
-    const top = rnnSequence(below, h0[1]!, layers[1]!.Wx, layers[1]!.Wh, layers[1]!.b);
+    const below = rnn(x, h0[0]!, layers[0]!.Wx, layers[0]!.Wh, layers[0]!.b);
+    const top = rnn(below, h0[1]!, layers[1]!.Wx, layers[1]!.Wh, layers[1]!.b);
     expect(stackedRnn(x, h0, layers).data).toEqual(top.data);
     expect(stackedRnn(x, h0, layers, 0.5).data).toEqual(top.data); // no rng: evaluation
   });

@@ -33,19 +33,19 @@ function binary(
   const y = B.data;
   const n = shapeSize(shape);
   const z = new Float64Array(n);
-  for (let k = 0; k < n; k++) z[k] = f(x[ia === null ? k : ia[k]!]!, y[ib === null ? k : ib[k]!]!);
+  for (let k = 0; k < n; k++) z[k] = f(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]]);
   return record(new Tensor(z, shape), op, [A, B], (g) => {
     if (A.requiresGrad) {
       const gx = new Float64Array(n);
       for (let k = 0; k < n; k++) {
-        gx[k] = g[k]! * dfdx(x[ia === null ? k : ia[k]!]!, y[ib === null ? k : ib[k]!]!, z[k]!);
+        gx[k] = g[k] * dfdx(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]], z[k]);
       }
       accumulate(A, sumToShape(gx, shape, A.shape));
     }
     if (B.requiresGrad) {
       const gy = new Float64Array(n);
       for (let k = 0; k < n; k++) {
-        gy[k] = g[k]! * dfdy(x[ia === null ? k : ia[k]!]!, y[ib === null ? k : ib[k]!]!, z[k]!);
+        gy[k] = g[k] * dfdy(x[ia === null ? k : ia[k]], y[ib === null ? k : ib[k]], z[k]);
       }
       accumulate(B, sumToShape(gy, shape, B.shape));
     }
@@ -62,10 +62,10 @@ function unary(
   const x = a.data;
   const n = x.length;
   const y = new Float64Array(n);
-  for (let k = 0; k < n; k++) y[k] = f(x[k]!);
+  for (let k = 0; k < n; k++) y[k] = f(x[k]);
   return record(new Tensor(y, a.shape), op, [a], (g) => {
     const gx = new Float64Array(n);
-    for (let k = 0; k < n; k++) gx[k] = g[k]! * dfdx(x[k]!, y[k]!);
+    for (let k = 0; k < n; k++) gx[k] = g[k] * dfdx(x[k], y[k]);
     accumulate(a, gx);
   });
 }

@@ -6,8 +6,8 @@
  *
  *   L = Σ_i w_i ℓ_i,   w_i = mask_i / Z,   dL/dx_i = w_i (softmax(x_i) - onehot(y_i))
  *
- * where Z is the number of unmasked positions ('mean'), 1 ('sum'), or the batch size N,
- * the first axis ('sumOverTimeMeanOverBatch', the CS231n temporal softmax loss).
+ * where Z is the number of unmasked positions ('mean') or 1 ('sum'). A chapter that divides by
+ * something else (the batch size, say) takes the 'sum' and divides it.
  */
 import { accumulate, record } from '../autograd';
 import { ShapeError, formatShape } from '../errors';
@@ -23,7 +23,7 @@ function maskOf(mask: Ids): { data: Float64Array; shape: number[] } {
 }
 
 /** How `crossEntropy` combines per-position losses. */
-export type Reduction = 'mean' | 'sum' | 'sumOverTimeMeanOverBatch';
+export type Reduction = 'mean' | 'sum';
 
 /** Options of `crossEntropy`. */
 export interface CrossEntropyOptions {
@@ -48,7 +48,7 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   if (logits.ndim < 1) {
     throw new ShapeError('crossEntropy', 'logits [..., V]', formatShape(logits.shape));
   }
-  const V = logits.shape[logits.ndim - 1]!;
+  const V = logits.shape[logits.ndim - 1];
   const lead = logits.shape.slice(0, -1);
   const { values: y, shape: yShape } = flattenIds('crossEntropy', targets);
   const P = shapeSize(lead); // number of positions
@@ -75,7 +75,6 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   let Z: number;
   if (reduction === 'mean') Z = mask.reduce((s, v) => s + v, 0);
   else if (reduction === 'sum') Z = 1;
-  else if (reduction === 'sumOverTimeMeanOverBatch') Z = lead[0] ?? 1;
   else throw new RangeError(`crossEntropy: unknown reduction '${String(reduction)}'`);
 
   const logp = new Float64Array(logits.size);
@@ -83,13 +82,13 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   let loss = 0;
   for (let i = 0; i < P; i++) {
     if (mask[i] === 0) continue;
-    const target = y[i]!;
+    const target = y[i];
     if (target < 0 || target >= V) {
       throw new RangeError(
         `crossEntropy: target ${target} at flat position ${i} is outside 0..${V - 1}`,
       );
     }
-    loss -= mask[i]! * logp[i * V + target]!;
+    loss -= mask[i] * logp[i * V + target];
   }
   const scaleBy = Z === 0 ? 0 : 1 / Z;
   const out = new Tensor(new Float64Array([loss * scaleBy]), []); // a scalar
@@ -98,10 +97,10 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
     softmaxInto(logits.data, logits.shape, logits.ndim - 1, p);
     const gx = new Float64Array(logits.size);
     for (let i = 0; i < P; i++) {
-      const w = mask[i]! * scaleBy * g[0]!;
+      const w = mask[i] * scaleBy * g[0];
       if (w === 0) continue;
-      for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]!; // w softmax(x_i)
-      gx[i * V + y[i]!]! -= w; // - w onehot(y_i)
+      for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]; // w softmax(x_i)
+      gx[i * V + y[i]] -= w; // - w onehot(y_i)
     }
     accumulate(logits, gx);
   });

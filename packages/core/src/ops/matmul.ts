@@ -4,7 +4,8 @@
  *   dA = dC Bᵀ   [M, N]·[N, K] -> [M, K]
  *   dB = Aᵀ dC   [K, M]·[M, N] -> [K, N]
  *
- * Every product goes through the current matmul kernel (kernels/matmul.ts).
+ * Every product goes through the current matmul kernel (kernels/matmul.ts); the two backward
+ * products use its transposed forms, which read Bᵀ and Aᵀ in place, so no transpose is formed.
  */
 import { accumulate, record } from '../autograd';
 import { broadcastOffsets, broadcastShapes } from '../broadcast';
@@ -13,15 +14,15 @@ import { getMatmulKernel } from '../kernels/matmul';
 import { Tensor, shapeSize } from '../tensor';
 import { reshape } from './shape';
 
-/** The [cols, rows] transpose of a row-major [rows, cols] matrix. */
-function transposed(m: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j]!;
-  return t;
-}
+/** Which operand of a product is read transposed: none, a (aᵀ · b) or b (a · bᵀ). */
+type Form = 'ab' | 'aTb' | 'abT';
 
-/** out [M, N] = a [M, K] · b [K, N] with the current kernel. */
+/**
+ * out [M, N] = a · b, aᵀ · b (a stored [K, M]) or a · bᵀ (b stored [N, K]) with the current
+ * kernel. M, K, N are the product's sizes.
+ */
 function mm(
+  form: Form,
   a: Float64Array,
   b: Float64Array,
   out: Float64Array,
@@ -34,12 +35,15 @@ function mm(
     out.fill(0);
     return;
   }
-  getMatmulKernel().matmul(a, b, out, M, K, N);
+  const kernel = getMatmulKernel();
+  if (form === 'ab') kernel.matmul(a, b, out, M, K, N);
+  else if (form === 'aTb') kernel.matmulTransA(a, b, out, M, K, N);
+  else kernel.matmulTransB(a, b, out, M, K, N);
 }
 
 /** target += source, elementwise. */
 function addInto(target: Float64Array, source: Float64Array): void {
-  for (let i = 0; i < source.length; i++) target[i]! += source[i]!;
+  for (let i = 0; i < source.length; i++) target[i] += source[i];
 }
 
 /**
@@ -60,16 +64,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   if (a.ndim === 1) {
-    const out = matmul(reshape(a, [1, a.shape[0]!]), b); // [..., 1, N]
-    return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]!]);
+    const out = matmul(reshape(a, [1, a.shape[0]]), b); // [..., 1, N]
+    return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1]]);
   }
   if (b.ndim === 1) {
-    const out = matmul(a, reshape(b, [b.shape[0]!, 1])); // [..., M, 1]
+    const out = matmul(a, reshape(b, [b.shape[0], 1])); // [..., M, 1]
     return reshape(out, out.shape.slice(0, -1));
   }
-  const M = a.shape[a.ndim - 2]!;
-  const K = a.shape[a.ndim - 1]!;
-  const N = b.shape[b.ndim - 1]!;
+  const M = a.shape[a.ndim - 2];
+  const K = a.shape[a.ndim - 1];
+  const N = b.shape[b.ndim - 1];
   if (b.shape[b.ndim - 2] !== K) {
     throw new ShapeError(
       'matmul',
@@ -86,16 +90,16 @@ function matmulFlat(a: Tensor, b: Tensor, M: number, K: number, N: number): Tens
   const rows = shapeSize(a.shape.slice(0, -1)); // (prod B) * M
   const outShape = [...a.shape.slice(0, -2), M, N];
   const out = new Float64Array(rows * N);
-  mm(a.data, b.data, out, rows, K, N);
+  mm('ab', a.data, b.data, out, rows, K, N);
   return record(new Tensor(out, outShape), 'matmul', [a, b], (g) => {
     if (a.requiresGrad) {
       const ga = new Float64Array(rows * K);
-      mm(g, transposed(b.data, K, N), ga, rows, N, K); // dA = dC Bᵀ
+      mm('abT', g, b.data, ga, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]
       accumulate(a, ga);
     }
     if (b.requiresGrad) {
       const gb = new Float64Array(K * N);
-      mm(transposed(a.data, rows, K), g, gb, K, rows, N); // dB = Aᵀ dC
+      mm('aTb', a.data, g, gb, K, rows, N); // dB = Aᵀ dC: [K, rows]·[rows, N]
       accumulate(b, gb);
     }
   });
@@ -110,8 +114,8 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
   // Which batch entry of a and of b each output batch entry reads.
   const offA = broadcastOffsets(batch, batchA);
   const offB = broadcastOffsets(batch, batchB);
-  const ia = (i: number): number => (offA === null ? i : offA[i]!);
-  const ib = (i: number): number => (offB === null ? i : offB[i]!);
+  const ia = (i: number): number => (offA === null ? i : offA[i]);
+  const ib = (i: number): number => (offB === null ? i : offB[i]);
   const sa = M * K;
   const sb = K * N;
   const so = M * N;
@@ -119,7 +123,7 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
   for (let i = 0; i < count; i++) {
     const Ai = a.data.subarray(ia(i) * sa, ia(i) * sa + sa); // [M, K]
     const Bi = b.data.subarray(ib(i) * sb, ib(i) * sb + sb); // [K, N]
-    mm(Ai, Bi, out.subarray(i * so, i * so + so), M, K, N);
+    mm('ab', Ai, Bi, out.subarray(i * so, i * so + so), M, K, N);
   }
   return record(new Tensor(out, [...batch, M, N]), 'matmul', [a, b], (g) => {
     const ga = a.requiresGrad ? new Float64Array(a.size) : null;
@@ -131,11 +135,11 @@ function matmulBatched(a: Tensor, b: Tensor, M: number, K: number, N: number): T
       const Ai = a.data.subarray(ia(i) * sa, ia(i) * sa + sa);
       const Bi = b.data.subarray(ib(i) * sb, ib(i) * sb + sb);
       if (ga !== null) {
-        mm(gi, transposed(Bi, K, N), tmpA, M, N, K); // dA_i = dC_i B_iᵀ
+        mm('abT', gi, Bi, tmpA, M, N, K); // dA_i = dC_i B_iᵀ
         addInto(ga.subarray(ia(i) * sa, ia(i) * sa + sa), tmpA); // summed over broadcast copies
       }
       if (gb !== null) {
-        mm(transposed(Ai, M, K), gi, tmpB, K, M, N); // dB_i = A_iᵀ dC_i
+        mm('aTb', Ai, gi, tmpB, K, M, N); // dB_i = A_iᵀ dC_i
         addInto(gb.subarray(ib(i) * sb, ib(i) * sb + sb), tmpB);
       }
     }

@@ -25,7 +25,7 @@ function reduction(
   }
   const keptShape = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? keptShape : a.shape.filter((_, i) => !axes.includes(i));
-  const count = axes.reduce((n, i) => n * a.shape[i]!, 1);
+  const count = axes.reduce((n, i) => n * a.shape[i], 1);
   // offsets[k]: the output slot of input element k
   const offsets = broadcastOffsets(a.shape, keptShape);
   return { outShape, count, offsets };
@@ -42,10 +42,10 @@ export function sum(a: Tensor, axis?: number | readonly number[], keepDims = fal
   const { outShape, offsets } = reduction('sum', a, axis, keepDims);
   const x = a.data;
   const out = new Float64Array(shapeSize(outShape));
-  for (let k = 0; k < x.length; k++) out[offsets === null ? k : offsets[k]!]! += x[k]!;
+  for (let k = 0; k < x.length; k++) out[offsets === null ? k : offsets[k]] += x[k];
   return record(new Tensor(out, outShape), 'sum', [a], (g) => {
     const ga = new Float64Array(x.length);
-    for (let k = 0; k < ga.length; k++) ga[k] = g[offsets === null ? k : offsets[k]!]!;
+    for (let k = 0; k < ga.length; k++) ga[k] = g[offsets === null ? k : offsets[k]];
     accumulate(a, ga);
   });
 }
@@ -60,11 +60,11 @@ export function mean(a: Tensor, axis?: number | readonly number[], keepDims = fa
   const { outShape, count, offsets } = reduction('mean', a, axis, keepDims);
   const x = a.data;
   const out = new Float64Array(shapeSize(outShape));
-  for (let k = 0; k < x.length; k++) out[offsets === null ? k : offsets[k]!]! += x[k]!;
-  for (let j = 0; j < out.length; j++) out[j]! /= count;
+  for (let k = 0; k < x.length; k++) out[offsets === null ? k : offsets[k]] += x[k];
+  for (let j = 0; j < out.length; j++) out[j] /= count;
   return record(new Tensor(out, outShape), 'mean', [a], (g) => {
     const ga = new Float64Array(x.length);
-    for (let k = 0; k < ga.length; k++) ga[k] = g[offsets === null ? k : offsets[k]!]! / count;
+    for (let k = 0; k < ga.length; k++) ga[k] = g[offsets === null ? k : offsets[k]] / count;
     accumulate(a, ga);
   });
 }
@@ -83,17 +83,17 @@ export function max(a: Tensor, axis?: number | readonly number[], keepDims = fal
   const out = new Float64Array(m).fill(-Infinity);
   const argmax = new Int32Array(m).fill(-1);
   for (let k = 0; k < x.length; k++) {
-    const j = offsets === null ? k : offsets[k]!;
-    const v = x[k]!;
+    const j = offsets === null ? k : offsets[k];
+    const v = x[k];
     // NaN wins and sticks, as in numpy
-    if (argmax[j] === -1 || v > out[j]! || (v !== v && out[j] === out[j])) {
+    if (argmax[j] === -1 || v > out[j] || (v !== v && out[j] === out[j])) {
       out[j] = v;
       argmax[j] = k;
     }
   }
   return record(new Tensor(out, outShape), 'max', [a], (g) => {
     const ga = new Float64Array(x.length);
-    for (let j = 0; j < m; j++) if (argmax[j]! >= 0) ga[argmax[j]!]! += g[j]!;
+    for (let j = 0; j < m; j++) if (argmax[j] >= 0) ga[argmax[j]] += g[j];
     accumulate(a, ga);
   });
 }

@@ -3,7 +3,7 @@
  * token ids are [N][T] integers. Taking one time step, stacking per-step states back into a
  * sequence, looking up embeddings, one-hot codes and masks for padded sequences.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, accumulateSlice, record } from '../autograd';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, shapeSize } from '../tensor';
 import type { Shape } from '../tensor';
@@ -38,7 +38,7 @@ export function flattenIds(
     idsShape = [ids.length];
   } else if (ids.length > 0 && Array.isArray(ids[0])) {
     const rows = ids as readonly (readonly number[])[];
-    const T = rows[0]!.length;
+    const T = rows[0].length;
     values = new Int32Array(rows.length * T);
     rows.forEach((row, n) => {
       if (!Array.isArray(row) || row.length !== T) {
@@ -100,7 +100,7 @@ function checkRange(op: string, values: Int32Array, V: number): void {
  */
 export function embedding(W: Tensor, ids: Ids, shape?: Shape): Tensor {
   if (W.ndim !== 2) throw new ShapeError('embedding', 'W [V, D]', formatShape(W.shape));
-  const [V, D] = W.shape as [number, number];
+  const [V, D] = W.shape;
   const { values, shape: idsShape } = flattenIds('embedding', ids, shape);
   checkRange('embedding', values, V);
   const out = new Float64Array(values.length * D);
@@ -108,7 +108,7 @@ export function embedding(W: Tensor, ids: Ids, shape?: Shape): Tensor {
   return record(new Tensor(out, [...idsShape, D]), 'embedding', [W], (g) => {
     const gW = new Float64Array(V * D);
     values.forEach((id, k) => {
-      for (let d = 0; d < D; d++) gW[id * D + d]! += g[k * D + d]!;
+      for (let d = 0; d < D; d++) gW[id * D + d] += g[k * D + d];
     });
     accumulate(W, gW);
   });
@@ -149,16 +149,20 @@ export function oneHot(ids: Ids, V: number): Tensor {
  */
 export function timeStep(x: Tensor, t: number): Tensor {
   if (x.ndim !== 3) throw new ShapeError('timeStep', 'x [N, T, D]', formatShape(x.shape));
-  const [N, T, D] = x.shape as [number, number, number];
+  const [N, T, D] = x.shape;
   if (!Number.isInteger(t) || t < 0 || t >= T) {
     throw new RangeError(`timeStep: t = ${t} is outside 0..${T - 1}`);
   }
   const out = new Float64Array(N * D);
   for (let n = 0; n < N; n++) out.set(x.data.subarray((n * T + t) * D, (n * T + t + 1) * D), n * D);
   return record(new Tensor(out, [N, D]), 'timeStep', [x], (g) => {
-    const gx = new Float64Array(x.size);
-    for (let n = 0; n < N; n++) gx.set(g.subarray(n * D, (n + 1) * D), (n * T + t) * D);
-    accumulate(x, gx);
+    // Only step t of x receives a gradient: add into that slice, O(N·D) per step.
+    accumulateSlice(x, (gx) => {
+      for (let n = 0; n < N; n++) {
+        const at = (n * T + t) * D;
+        for (let d = 0; d < D; d++) gx[at + d]! += g[n * D + d]!;
+      }
+    });
   });
 }
 
@@ -172,8 +176,8 @@ export function stepsToSequence(hs: readonly Tensor[]): Tensor {
   if (hs.length === 0) {
     throw new ShapeError('stepsToSequence', 'at least one step [N, H]', 'an empty list');
   }
-  if (hs[0]!.ndim !== 2) {
-    throw new ShapeError('stepsToSequence', 'steps [N, H]', formatShape(hs[0]!.shape));
+  if (hs[0].ndim !== 2) {
+    throw new ShapeError('stepsToSequence', 'steps [N, H]', formatShape(hs[0].shape));
   }
   return stack(hs, 1);
 }

@@ -8,7 +8,7 @@
  * the sizes before the axis, `inner` the product after it, and a block of d * inner values is
  * contiguous in row-major order.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, accumulateSlice, record } from '../autograd';
 import { stridedOffsets } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, normalizeAxis, sameShape, shapeSize, stridesOf } from '../tensor';
@@ -50,13 +50,13 @@ export function reshape(a: Tensor, shape: Shape): Tensor {
 /** The values of `data` (of `shape`) with axes reordered: output axis i is input axis axes[i]. */
 function permuteData(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
   const inStrides = stridesOf(shape);
-  const outShape = axes.map((ax) => shape[ax]!);
+  const outShape = axes.map((ax) => shape[ax]);
   const offsets = stridedOffsets(
     outShape,
-    axes.map((ax) => inStrides[ax]!),
+    axes.map((ax) => inStrides[ax]),
   );
   const out = new Float64Array(data.length);
-  for (let k = 0; k < out.length; k++) out[k] = data[offsets[k]!]!;
+  for (let k = 0; k < out.length; k++) out[k] = data[offsets[k]];
   return out;
 }
 
@@ -76,7 +76,7 @@ export function permute(a: Tensor, axes: readonly number[]): Tensor {
       `axes [${axes.join(', ')}]`,
     );
   }
-  const outShape = perm.map((ax) => a.shape[ax]!);
+  const outShape = perm.map((ax) => a.shape[ax]);
   const inverse = new Array<number>(perm.length);
   perm.forEach((ax, i) => (inverse[ax] = i));
   return record(new Tensor(permuteData(a.data, a.shape, perm), outShape), 'permute', [a], (g) =>
@@ -116,7 +116,7 @@ function join(
   sizes: readonly number[],
 ): Tensor {
   const { outer, inner } = outerInner(outShape, axis);
-  const total = outShape[axis]!;
+  const total = outShape[axis];
   const out = new Float64Array(shapeSize(outShape));
   let start = 0;
   const starts = sizes.map((d) => {
@@ -125,17 +125,17 @@ function join(
     return s;
   });
   ts.forEach((t, i) => {
-    const block = sizes[i]! * inner;
+    const block = sizes[i] * inner;
     for (let o = 0; o < outer; o++)
-      out.set(t.data.subarray(o * block, (o + 1) * block), (o * total + starts[i]!) * inner);
+      out.set(t.data.subarray(o * block, (o + 1) * block), (o * total + starts[i]) * inner);
   });
   return record(new Tensor(out, outShape), op, ts, (g) => {
     ts.forEach((t, i) => {
       if (!t.requiresGrad) return;
-      const block = sizes[i]! * inner;
+      const block = sizes[i] * inner;
       const gt = new Float64Array(t.size);
       for (let o = 0; o < outer; o++) {
-        const from = (o * total + starts[i]!) * inner;
+        const from = (o * total + starts[i]) * inner;
         gt.set(g.subarray(from, from + block), o * block);
       }
       accumulate(t, gt);
@@ -151,7 +151,7 @@ function join(
  */
 export function concat(ts: readonly Tensor[], axis: number): Tensor {
   if (ts.length === 0) throw new ShapeError('concat', 'at least one tensor', 'an empty list');
-  const first = ts[0]!;
+  const first = ts[0];
   const ax = normalizeAxis('concat', axis, first.ndim);
   for (const t of ts) {
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) {
@@ -162,7 +162,7 @@ export function concat(ts: readonly Tensor[], axis: number): Tensor {
       );
     }
   }
-  const sizes = ts.map((t) => t.shape[ax]!);
+  const sizes = ts.map((t) => t.shape[ax]);
   const outShape = [...first.shape];
   outShape[ax] = sizes.reduce((s, d) => s + d, 0);
   return join('concat', ts, outShape, ax, sizes);
@@ -177,7 +177,7 @@ export function concat(ts: readonly Tensor[], axis: number): Tensor {
  */
 export function stack(ts: readonly Tensor[], axis: number): Tensor {
   if (ts.length === 0) throw new ShapeError('stack', 'at least one tensor', 'an empty list');
-  const first = ts[0]!;
+  const first = ts[0];
   const ax = normalizeAxis('stack', axis, first.ndim + 1);
   for (const t of ts) {
     if (!sameShape(t.shape, first.shape)) {
@@ -208,7 +208,7 @@ export function stack(ts: readonly Tensor[], axis: number): Tensor {
  */
 export function narrow(a: Tensor, axis: number, start: number, length: number): Tensor {
   const ax = normalizeAxis('narrow', axis, a.ndim);
-  const d = a.shape[ax]!;
+  const d = a.shape[ax];
   const fits = Number.isInteger(start) && Number.isInteger(length) && start >= 0 && length >= 0;
   if (!fits || start + length > d) {
     throw new ShapeError(
@@ -227,10 +227,13 @@ export function narrow(a: Tensor, axis: number, start: number, length: number): 
     out.set(a.data.subarray(from, from + block), o * block);
   }
   return record(new Tensor(out, outShape), 'narrow', [a], (g) => {
-    const ga = new Float64Array(a.size);
-    for (let o = 0; o < outer; o++)
-      ga.set(g.subarray(o * block, (o + 1) * block), (o * d + start) * inner);
-    accumulate(a, ga);
+    // Only the slice receives a gradient: add into it, O(slice) rather than O(size of a).
+    accumulateSlice(a, (ga) => {
+      for (let o = 0; o < outer; o++) {
+        const at = (o * d + start) * inner;
+        for (let k = 0; k < block; k++) ga[at + k]! += g[o * block + k]!;
+      }
+    });
   });
 }
 
@@ -244,7 +247,7 @@ export function narrow(a: Tensor, axis: number, start: number, length: number): 
  */
 export function split(a: Tensor, sizes: number | readonly number[], axis: number): Tensor[] {
   const ax = normalizeAxis('split', axis, a.ndim);
-  const d = a.shape[ax]!;
+  const d = a.shape[ax];
   let pieces: number[];
   if (typeof sizes === 'number') {
     if (!Number.isInteger(sizes) || sizes < 1) {

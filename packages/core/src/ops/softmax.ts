@@ -16,7 +16,7 @@ function forEachLine(
   axis: number,
   fn: (base: number, stride: number, d: number) => void,
 ): void {
-  const d = shape[axis]!;
+  const d = shape[axis];
   const outer = shapeSize(shape.slice(0, axis));
   const inner = shapeSize(shape.slice(axis + 1));
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) fn(o * d * inner + i, inner, d);
@@ -35,15 +35,15 @@ export function softmaxInto(
 ): void {
   forEachLine(shape, axis, (base, stride, d) => {
     let m = -Infinity;
-    for (let k = 0; k < d; k++) m = Math.max(m, x[base + k * stride]!);
+    for (let k = 0; k < d; k++) m = Math.max(m, x[base + k * stride]);
     if (m === -Infinity) m = 0; // an all -inf line: leave it -inf instead of NaN
     let s = 0; // Σ_j e^(x_j - m), at least 1
-    for (let k = 0; k < d; k++) s += Math.exp(x[base + k * stride]! - m);
+    for (let k = 0; k < d; k++) s += Math.exp(x[base + k * stride] - m);
     const logS = Math.log(s);
     for (let k = 0; k < d; k++) {
       const at = base + k * stride;
       // (x - m) first: subtracting the large m before log s keeps the small digits
-      out[at] = takeLog ? x[at]! - m - logS : Math.exp(x[at]! - m) / s;
+      out[at] = takeLog ? x[at] - m - logS : Math.exp(x[at] - m) / s;
     }
   });
 }
@@ -62,10 +62,10 @@ export function softmax(a: Tensor, axis = -1): Tensor {
     const ga = new Float64Array(a.size);
     forEachLine(a.shape, ax, (base, stride, d) => {
       let dot = 0; // Σ_k g_k y_k
-      for (let k = 0; k < d; k++) dot += g[base + k * stride]! * y[base + k * stride]!;
+      for (let k = 0; k < d; k++) dot += g[base + k * stride] * y[base + k * stride];
       for (let k = 0; k < d; k++) {
         const at = base + k * stride;
-        ga[at] = y[at]! * (g[at]! - dot);
+        ga[at] = y[at] * (g[at] - dot);
       }
     });
     accumulate(a, ga);
@@ -87,10 +87,10 @@ export function logSoftmax(a: Tensor, axis = -1): Tensor {
     const ga = new Float64Array(a.size);
     forEachLine(a.shape, ax, (base, stride, d) => {
       let total = 0; // Σ_k g_k
-      for (let k = 0; k < d; k++) total += g[base + k * stride]!;
+      for (let k = 0; k < d; k++) total += g[base + k * stride];
       for (let k = 0; k < d; k++) {
         const at = base + k * stride;
-        ga[at] = g[at]! - Math.exp(s[at]!) * total;
+        ga[at] = g[at] - Math.exp(s[at]) * total;
       }
     });
     accumulate(a, ga);

@@ -8,9 +8,11 @@ import type { Course } from '../course';
 import { formatNext, formatTable } from '../format/table';
 import { toGradescope } from '../format/gradescope';
 import { toJUnit } from '../format/junit';
+import { plainReport } from '../format/plain';
 import { grade } from '../grade';
 import { repoRoot, userPath } from '../paths';
 import type { Report } from '../report';
+import { recordResults } from '../state';
 import { percent } from '../report';
 
 /** The options of `grade`, parsed. */
@@ -18,13 +20,13 @@ export interface GradeCommandOptions {
   readonly filter: readonly string[];
   readonly target?: string;
   readonly submission?: string;
-  /** Fills in the files a target or submission lacks (see `GradeOptions.base`). */
-  readonly base?: string;
   readonly json?: string;
   readonly gradescope?: string;
   readonly junit?: string;
   readonly failUnder?: number;
   readonly timeoutMs?: number;
+  /** When grading must end (epoch ms); see `GradeOptions.deadline`. */
+  readonly deadline?: number;
   /** No table (grade-batch reads the JSON file). */
   readonly quiet?: boolean;
 }
@@ -40,10 +42,11 @@ export async function gradeCommand(
     filter: opts.filter,
     ...(opts.target === undefined ? {} : { target: opts.target }),
     ...(opts.submission === undefined ? {} : { submission: opts.submission }),
-    ...(opts.base === undefined ? {} : { base: opts.base }),
     ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+    ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
   });
   writeReports(report, opts);
+  if (report.target === 'exercises') recordResults(course, report, resolve(repoRoot, 'exercises'));
   if (opts.quiet !== true) {
     print(formatTable(report, { details: report.exercises.length <= 3 }));
     if (report.target === 'exercises')
@@ -67,7 +70,7 @@ export function writeReports(
     mkdirSync(dirname(userPath(file)), { recursive: true });
     writeFileSync(userPath(file), text);
   };
-  write(opts.json, JSON.stringify(report, null, 2) + '\n');
+  write(opts.json, JSON.stringify(plainReport(report), null, 2) + '\n');
   write(opts.gradescope, JSON.stringify(toGradescope(report), null, 2) + '\n');
   write(opts.junit, toJUnit(report));
 }

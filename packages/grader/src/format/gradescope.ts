@@ -4,6 +4,7 @@
  * https://gradescope-autograders.readthedocs.io/en/latest/specs/
  */
 import type { Report } from '../report';
+import { plainReport } from './plain';
 
 /** One Gradescope test. */
 export interface GradescopeTest {
@@ -25,13 +26,18 @@ export interface GradescopeResults {
   readonly tests: readonly GradescopeTest[];
 }
 
-/** Converts a report to Gradescope's results.json object. */
-export function toGradescope(report: Report): GradescopeResults {
+/**
+ * Converts a report to Gradescope's results.json object. Its `output` fields are plain text
+ * (Gradescope's default `output_format`), where escape sequences would show as garbage.
+ */
+export function toGradescope(full: Report): GradescopeResults {
+  const report = plainReport(full);
+  const notes = (report.notes ?? []).map((n) => `\n${n}`).join('');
   return {
     score: report.score,
     max_score: report.maxScore,
     execution_time: Math.round(report.durationMs / 1000),
-    output: `Graded with the course's own suites: ${report.score}/${report.maxScore} points.`,
+    output: `Graded with the course's own suites: ${report.score}/${report.maxScore} points.${notes}`,
     visibility: 'visible',
     tests: report.exercises.map((e) => ({
       name: `${e.id}: ${e.title}`,

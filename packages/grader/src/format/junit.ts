@@ -4,9 +4,11 @@
  * three apart.
  */
 import type { CheckReport, ExerciseReport, Report } from '../report';
+import { plainReport } from './plain';
 
-/** Converts a report to a JUnit XML document. */
-export function toJUnit(report: Report): string {
+/** Converts a report to a JUnit XML document (plain text: no terminal escape sequences). */
+export function toJUnit(full: Report): string {
+  const report = plainReport(full);
   const count = (s: CheckReport['status']): number =>
     report.exercises.reduce((n, e) => n + casesOf(e).filter((t) => t.status === s).length, 0);
   const tests = report.exercises.reduce((n, e) => n + casesOf(e).length, 0);
@@ -73,7 +75,7 @@ function esc(s: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
-      // characters XML 1.0 does not allow (colour codes from a stray log, say)
+      // characters XML 1.0 does not allow
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
   );
 }

@@ -3,6 +3,7 @@
  * and total scores, and a pointer to the next exercise to work on.
  */
 import { resolve } from 'node:path';
+import type { ProgressRow } from '../commands/list';
 import type { Course } from '../course';
 import { displayPath } from '../paths';
 import type { ExerciseReport, Report, Status } from '../report';
@@ -57,6 +58,7 @@ export function formatTable(
     '',
     `${bold('Total')}  ${bold(total)}  ${dim(`target ${report.target}, ${(report.durationMs / 1000).toFixed(1)}s`)}`,
   );
+  for (const n of report.notes ?? []) out.push(cyan(`note: ${n}`));
   for (const w of report.warnings) out.push(yellow(`warning: ${w}`));
   return out.join('\n');
 }
@@ -88,16 +90,53 @@ export function formatList(report: Report): string {
 }
 
 /**
+ * `list` without grading: a row per exercise from its last grade or its file (see
+ * commands/list.ts), chapter and total points of what is known, and a progress bar.
+ */
+export function formatProgress(course: Course, rows: readonly ProgressRow[]): string {
+  const idWidth = Math.max(8, ...rows.map((r) => r.id.length));
+  const paint = (s: ProgressRow['status']): string =>
+    s === 'edited' || s === 'not graded' ? cyan(s) : paintStatus(s);
+  const points = (rs: readonly ProgressRow[]): string =>
+    `${rs.reduce((a, r) => a + (r.score ?? 0), 0)}/${rs.reduce((a, r) => a + r.maxScore, 0)}`;
+  const out: string[] = [];
+  for (const chapter of course.chapters) {
+    const mine = rows.filter((r) => r.chapter === chapter.manifest.chapter);
+    if (mine.length === 0) continue;
+    out.push(
+      '',
+      `${bold(chapter.manifest.title)} ${dim(`(${chapter.manifest.chapter})`)}  ${bold(points(mine))}`,
+    );
+    for (const r of mine) {
+      const score = padStart(`${r.score ?? '-'}/${r.maxScore}`, 6);
+      const room = width() - (idWidth + 25);
+      const note = r.note === '' ? '' : `  ${dim(truncate(r.note, room))}`;
+      out.push(`  ${pad(r.id, idWidth)}  ${pad(paint(r.status), 11)}  ${score}${note}`);
+    }
+  }
+  const done = rows.filter((r) => r.status === 'passed').length;
+  const unknown = rows.filter((r) => r.status === 'edited' || r.status === 'not graded').length;
+  const summary = `${done}/${rows.length} exercises passed, ${points(rows)} points`;
+  const since =
+    unknown === 0 ? '' : dim(`  (${unknown} not graded as they are now: npm run grade)`);
+  out.push(
+    '',
+    `${progressBar(rows.length === 0 ? 1 : done / rows.length)} ${bold(summary)}${since}`,
+  );
+  return out.join('\n');
+}
+
+/**
  * Where to go next: the first exercise that does not pass, its file as `path:line` (the TODO),
  * the chapter section to read, and the commands to grade it and get a hint.
  */
-export function formatNext(report: Report, course: Course, targetDir: string): string {
+export function formatNext(
+  report: { readonly exercises: readonly { id: string; status: string }[] },
+  course: Course,
+  targetDir: string,
+): string {
   const next = report.exercises.find((e) => e.status !== 'passed');
-  if (next === undefined) {
-    return report.exercises.length === 0
-      ? ''
-      : green(bold(`All ${report.exercises.length} exercises pass.`));
-  }
+  if (next === undefined) return report.exercises.length === 0 ? '' : green(bold(allPass(report)));
   const entry = course.exercises.find((e) => e.id === next.id);
   if (entry === undefined) return '';
   const file = resolve(targetDir, entry.file);
@@ -109,6 +148,12 @@ export function formatNext(report: Report, course: Course, targetDir: string): s
     `  grade  npm run course -- watch ${next.id}`,
     `  stuck  npm run course -- hint ${next.id}`,
   ].join('\n');
+}
+
+/** "rnn/rnn-step-forward passes." for one exercise, "All 9 exercises pass." for more. */
+export function allPass(report: { readonly exercises: readonly { id: string }[] }): string {
+  const n = report.exercises.length;
+  return n === 1 ? `${report.exercises[0]?.id} passes.` : `All ${n} exercises pass.`;
 }
 
 /** A short line for an error the grader itself hit. */

@@ -1,19 +1,13 @@
 /**
- * Element-by-element comparison with the relative error of the CS231n assignments:
- *
- *   relError(a, b) = |a - b| / max(1e-8, |a| + |b|)
- *
- * plus an absolute floor `atol`: an element also passes when |a - b| <= atol. The floor
- * only matters for elements near zero, where the relative error of two float64 results
- * that agree to rounding (or of a central difference, whose error is absolute) is large.
+ * Element-by-element comparison with the relative error of the CS231n assignments (the core's
+ * `relativeError`, |a - b| / max(1e-8, |a| + |b|)), plus an absolute floor `atol`: an element
+ * also passes when |a - b| <= atol. The floor only matters for elements near zero, where the
+ * relative error of two float64 results that agree to rounding (or of a central difference,
+ * whose error is absolute) is large.
  */
-import { stridesOf } from './format';
-
-/** The CS231n relative error of two numbers (NaN when either is NaN). */
-export function relativeError(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  return Math.abs(a - b) / Math.max(1e-8, Math.abs(a) + Math.abs(b));
-}
+import { relativeError, sameShape, stridesOf, type Tensor } from '@rnn-course/core';
+import { ABSOLUTE_FLOORS, TOLERANCES } from './tolerances';
+import { isTensor } from './format';
 
 /** True when `received` is within `tol` (relative) or `atol` (absolute) of `expected`. */
 export function withinTolerance(
@@ -22,10 +16,9 @@ export function withinTolerance(
   tol: number,
   atol: number,
 ): boolean {
-  if (Object.is(received, expected)) return true;
+  if (received === expected) return true; // equal infinities too
   if (!Number.isFinite(received) || !Number.isFinite(expected)) return false;
-  const diff = Math.abs(received - expected);
-  return diff <= atol || relativeError(received, expected) <= tol;
+  return Math.abs(received - expected) <= atol || relativeError(received, expected) <= tol;
 }
 
 /** The outcome of comparing two arrays (or one time step of them). */
@@ -66,8 +59,9 @@ export function compareData(
     if (!keep(i)) continue;
     count++;
     const r = received[i] ?? NaN;
-    const e = expected[i] ?? NaN;
-    const err = Number.isNaN(relativeError(r, e)) ? Infinity : relativeError(r, e);
+    const e = expected[i];
+    const rel = relativeError(r, e);
+    const err = Number.isNaN(rel) ? Infinity : rel;
     if (err > worstAnyError) {
       worstAnyError = err;
       worstAny = i;
@@ -83,15 +77,6 @@ export function compareData(
   return failing > 0
     ? { ok: false, failing, count, worst: worstFailing, relError: worstFailingError }
     : { ok: true, failing, count, worst: worstAny, relError: Math.max(0, worstAnyError) };
-}
-
-/**
- * The time step of a flat offset, for a tensor of `shape` whose time axis is `axis`
- * (axis 1 for [N, T, D]).
- */
-export function timeStepOf(offset: number, shape: readonly number[], axis: number): number {
-  const stride = stridesOf(shape)[axis] ?? 1;
-  return Math.floor(offset / stride) % (shape[axis] ?? 1);
 }
 
 /**
@@ -115,4 +100,31 @@ export function compareByStep(
     );
   }
   return result;
+}
+
+/**
+ * True when `actual` has the form of `expected` (a Tensor of its shape, a number, or an array of
+ * numbers of its length) and every element is within `tol` (relative) or `atol` (absolute).
+ * Suites use it to recognise which known mistake a wrong value matches; it never throws.
+ */
+export function agrees(
+  actual: unknown,
+  expected: Tensor | number | readonly number[],
+  tol: number = TOLERANCES.recognise,
+  atol: number = ABSOLUTE_FLOORS.recognise,
+): boolean {
+  let received: ArrayLike<number>;
+  let wanted: ArrayLike<number>;
+  if (typeof expected === 'number') {
+    if (typeof actual !== 'number') return false;
+    [received, wanted] = [[actual], [expected]];
+  } else if (isTensor(expected)) {
+    if (!isTensor(actual) || !sameShape(actual.shape, expected.shape)) return false;
+    [received, wanted] = [actual.data, expected.data];
+  } else {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return false;
+    if (!actual.every((v) => typeof v === 'number')) return false;
+    [received, wanted] = [actual as number[], expected];
+  }
+  return compareData(received, wanted, tol, atol).ok;
 }

@@ -6,8 +6,15 @@
  * its tolerance, and which hint to read. Comparisons use the relative error of the CS231n
  * assignments (see `compare.ts`).
  */
-import { Rng, type Tensor } from '@rnn-course/core';
+import { sameShape, shapeSize, type Tensor } from '@rnn-course/core';
 import { compareByStep, compareData } from './compare';
+import {
+  NonFiniteError,
+  NotCloseError,
+  WrongShapeError,
+  WrongTypeError,
+  type HintOptions,
+} from './errors';
 import {
   describeValue,
   digitsToShow,
@@ -18,78 +25,8 @@ import {
   isTensor,
   unravelIndex,
 } from './format';
-import {
-  NonFiniteError,
-  NotCloseError,
-  WrongShapeError,
-  WrongTypeError,
-  type HintOptions,
-} from './errors';
-import { classifyTimePattern, describeTimePattern } from './time-pattern';
-
-export { currentExercise, hintPointer, setCurrentExercise } from './context';
-export {
-  GradientError,
-  GradingError,
-  InputMutationError,
-  NonFiniteError,
-  NotCloseError,
-  WrongShapeError,
-  WrongTypeError,
-  type HintOptions,
-} from './errors';
-export { relativeError, withinTolerance } from './compare';
-
-/**
- * Relative-error tolerances, one per kind of check, for
- * relError = max |a - b| / max(1e-8, |a| + |b|), all in float64.
- *
- * Calibrated on the values the CS231n RNN assignment expects (Stanford CS231n, assignment 3,
- * "RNN_Captioning": about 1e-8 for a step forward, 1e-7 for a sequence forward and the
- * temporal softmax loss, 1e-6 to 1e-8 for BPTT gradients against central differences with
- * h = 1e-5) and on the CS231n notes on gradient checks (cs231n.github.io/neural-networks-3,
- * "Gradient checks"). A suite passes one of these as `tol`; a tighter number is welcome
- * where the math allows it.
- */
-export const TOLERANCES = {
-  /** One step of a layer against the reference: a few float64 operations per element. */
-  stepForward: 1e-8,
-  /** A whole sequence against the reference: T steps of rounding compound. */
-  sequenceForward: 1e-7,
-  /** A loss value, and the softmax loss gradient dlogits, against the reference. */
-  loss: 1e-7,
-  /**
-   * A hand-written backward against central differences of the learner's own forward with
-   * h = 1e-5: the difference has truncation error O(h^2) and rounding error O(eps / h).
-   */
-  gradientVsNumeric: 1e-6,
-  /** A hand-written backward against the reference's autograd: both exact up to rounding. */
-  gradientVsReference: 1e-8,
-  /** A whole model's loss gradient against central differences (h = 1e-6 in CS231n). */
-  modelGradientVsNumeric: 1e-5,
-} as const;
-
-/**
- * Absolute floors under the relative tolerances: an element also passes when
- * |a - b| <= floor. Relative error says nothing for elements near zero, where it compares
- * two roundings of almost nothing.
- *
- * - reference: two float64 computations of the same sums differ by about 1e-16 times the
- *   size of the terms; measured on a BPTT with N = 4, T = 20, H = 8: at most 1.1e-14.
- * - numeric: a central difference at h = 1e-5 is off by about eps |f| / h + h^2 |f'''| / 6,
- *   with f = sum(out * dout) of size 10 to 100; measured on the same BPTT: up to 7e-9
- *   absolute. The floor sits above that; a real bug moves gradients by far more, and the
- *   comparison with the reference (floor 1e-12) still sees small errors.
- */
-export const ABSOLUTE_FLOORS = {
-  /** Values and gradients compared with a reference computation. */
-  reference: 1e-12,
-  /** Gradients compared with central differences. */
-  numeric: 1e-7,
-} as const;
-
-/** The tolerance `expectClose` uses when the suite gives none. */
-export const DEFAULT_TOLERANCE: number = TOLERANCES.sequenceForward;
+import { classifyTimePattern, describeTimePattern, type TimePattern } from './time-pattern';
+import { ABSOLUTE_FLOORS, TOLERANCES } from './tolerances';
 
 /** Options shared by the value assertions. */
 export interface WhatOptions extends HintOptions {
@@ -99,7 +36,7 @@ export interface WhatOptions extends HintOptions {
 
 /** Options of `expectClose`. */
 export interface CloseOptions extends WhatOptions {
-  /** Largest relative error accepted (default `DEFAULT_TOLERANCE`). */
+  /** Largest relative error accepted (default `TOLERANCES.value`). */
   tol?: number;
   /** Absolute floor for elements near zero (default `ABSOLUTE_FLOORS.reference`). */
   atol?: number;
@@ -127,12 +64,11 @@ export function expectShape(
     );
   }
   const shape = actual.shape;
-  const same = shape.length === expected.length && shape.every((d, i) => d === expected[i]);
-  if (same) return;
+  if (sameShape(shape, expected)) return;
   let note = '';
   if (shape.length === expected.length && sameMultiset(shape, expected)) {
     note = ' (the same sizes in another order: are two axes swapped?)';
-  } else if (product(shape) === product(expected)) {
+  } else if (shapeSize(shape) === shapeSize(expected)) {
     note = ' (the right number of elements in another shape: a missing reshape?)';
   }
   throw new WrongShapeError(
@@ -196,7 +132,7 @@ export function expectClose(
   options: CloseOptions,
 ): void {
   const { what } = options;
-  const tol = options.tol ?? DEFAULT_TOLERANCE;
+  const tol = options.tol ?? TOLERANCES.value;
   const atol = options.atol ?? ABSOLUTE_FLOORS.reference;
   if (typeof expected === 'number') {
     if (typeof actual !== 'number') {
@@ -217,33 +153,42 @@ export function expectClose(
   if (result.ok) return;
   const index = unravelIndex(result.worst, expected.shape);
   let summary = `${result.failing} of ${result.count} elements differ from the expected values`;
+  let pattern: TimePattern | undefined;
   const axis = options.timeAxis;
   if (axis !== undefined && axis >= 0 && axis < expected.shape.length) {
     const steps = compareByStep(actual.data, expected.data, expected.shape, axis, tol, atol);
     const wrong = steps.flatMap((s, t) => (s.ok ? [] : [t]));
     const right = steps.flatMap((s, t) => (s.ok ? [t] : []));
-    const kind = classifyTimePattern(wrong, steps.length);
-    summary = describeTimePattern({ kind, wrong, right, steps: steps.length });
+    pattern = {
+      gradient: what,
+      kind: classifyTimePattern(wrong, steps.length),
+      steps: steps.length,
+      wrong,
+      right,
+      stepErrors: steps.map((s) => s.relError),
+      against: 'reference',
+    };
+    summary = describeTimePattern(pattern);
   }
-  throw notClose(
-    what,
+  const detail = describeWorst(
     index,
     axis,
     expected.data[result.worst] ?? NaN,
     actual.data[result.worst] ?? NaN,
     result.relError,
     tol,
-    summary,
-    options,
   );
-}
-
-/**
- * A generator seeded for a suite: the core's Rng, bit-identical on every machine.
- * seed: any integer; the same seed always yields the same inputs.
- */
-export function seeded(seed: number): Rng {
-  return new Rng(seed);
+  throw new NotCloseError(
+    what,
+    `${what}: ${summary}\n  ${detail}`,
+    index,
+    expected.data[result.worst] ?? NaN,
+    actual.data[result.worst] ?? NaN,
+    result.relError,
+    tol,
+    options,
+    pattern === undefined ? {} : { pattern },
+  );
 }
 
 /**
@@ -289,8 +234,4 @@ function sameMultiset(a: readonly number[], b: readonly number[]): boolean {
   const sa = [...a].sort((x, y) => x - y);
   const sb = [...b].sort((x, y) => x - y);
   return sa.every((d, i) => d === sb[i]);
-}
-
-function product(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
 }

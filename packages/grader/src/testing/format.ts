@@ -27,15 +27,6 @@ export function unravelIndex(flat: number, shape: readonly number[]): number[] {
   return index;
 }
 
-/** Row-major strides of a shape: stride[axis] = product of the sizes after that axis. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length).fill(1);
-  for (let axis = shape.length - 2; axis >= 0; axis--) {
-    strides[axis] = (strides[axis + 1] ?? 1) * (shape[axis + 1] ?? 1);
-  }
-  return strides;
-}
-
 /**
  * A number with `digits` significant digits, trailing zeros dropped: 0.5, -1.25e-7, NaN.
  */
@@ -67,9 +58,10 @@ export function formatError(e: number): string {
   return e.toExponential(1);
 }
 
-/** A tolerance as written in the source: 1e-8, 2.5e-7. */
+/** A tolerance as written in the source: 1e-8, 2.5e-7; 0 is "0: an exact match". */
 export function formatTolerance(t: number): string {
-  return t.toExponential();
+  if (t === 0) return '0: an exact match';
+  return t.toExponential().replace('e+', 'e');
 }
 
 /**

@@ -10,16 +10,17 @@
  * at the bug (see `time-pattern.ts`).
  */
 import {
+  centralDifferences,
   fromData,
-  noGrad,
-  numericalGradient,
-  numericalGradientOfOutput,
+  mul,
+  sameShape,
+  sum,
   zerosLike,
   type Tensor,
 } from '@rnn-course/core';
 import { compareByStep, compareData, type Comparison } from './compare';
 import { GradientError, GradingError, WrongShapeError, type HintOptions } from './errors';
-import { ABSOLUTE_FLOORS, describeWorst, expectFinite, expectShape, TOLERANCES } from './expect';
+import { describeWorst, expectFinite, expectShape } from './expect';
 import { describeValue, formatIndex, isTensor, unravelIndex } from './format';
 import {
   classifyTimePattern,
@@ -27,14 +28,10 @@ import {
   genericDiagnosis,
   type TimePattern,
 } from './time-pattern';
+import { ABSOLUTE_FLOORS, TOLERANCES } from './tolerances';
 
-export {
-  classifyTimePattern,
-  describeTimePattern,
-  genericDiagnosis,
-  type TimePattern,
-  type TimePatternKind,
-} from './time-pattern';
+/** A value, or a promise of one: learner code may run in another process. */
+type MaybePromise<T> = T | Promise<T>;
 
 /** A pair of numbers, one for each comparison `expectGradients` makes. */
 export interface PerComparison {
@@ -58,17 +55,11 @@ export interface GradientOptions extends HintOptions {
   timeAxis?: Record<string, number>;
   /**
    * Relative tolerance: one number for both comparisons, or one each. Defaults:
-   * `TOLERANCES.gradientVsNumeric` and `TOLERANCES.gradientVsReference`.
+   * `TOLERANCES.numeric` and `TOLERANCES.gradient`.
    */
   tol?: number | PerComparison;
   /** Absolute floors for near-zero elements; defaults `ABSOLUTE_FLOORS`. */
   atol?: PerComparison;
-  /**
-   * The chapter's reading of a time pattern, for example
-   * `(p) => p.kind === 'all-but-last' ? 'is the gradient arriving from step t+1 being added?' : undefined`.
-   * When it returns undefined the harness's generic wording is used.
-   */
-  diagnose?: (pattern: TimePattern) => string | undefined;
   /** Accept gradient keys neither `numeric` nor `reference` has (default false). */
   allowExtra?: boolean;
 }
@@ -76,7 +67,8 @@ export interface GradientOptions extends HintOptions {
 /**
  * Asserts that the learner's gradients match, per name, central differences and/or the
  * reference's gradients. Reports every gradient that fails, in one error: missing and extra
- * keys by name; for a gradient with a time axis the pattern of wrong steps and a diagnosis;
+ * keys by name; for a gradient with a time axis the pattern of wrong steps and what it usually
+ * means (unless the suite's `explain` reads the failure itself, from the patterns it is given);
  * for a gradient without one (a parameter's, summed over time) "wrong overall" and the worst
  * index. Each gradient: shape as the expected one, e.g. dx [N, T, D], dWh [H, H].
  */
@@ -130,44 +122,68 @@ export function expectGradients(options: GradientOptions): void {
     blocks.push(`unexpected ${plural(extra.length, 'gradient')} ${guesses.join(', ')}`);
   }
 
+  const patterns: Record<string, TimePattern> = {};
+  const wrong: GradientFailure[] = [];
   for (const name of present) {
-    const block = checkOne(name, grads[name], options);
-    if (block !== undefined) {
-      failed.push(name);
-      blocks.push(block);
-    }
+    const failure = checkOne(name, grads[name], options);
+    if (failure === undefined) continue;
+    failed.push(name);
+    wrong.push(failure);
+    if (failure.pattern !== undefined) patterns[name] = failure.pattern;
   }
-  if (blocks.length === 0) return;
+  if (failed.length === 0) return;
   const heading = `${what}: ${failed.length} ${plural(failed.length, 'gradient')} wrong: ${failed.join(', ')}`;
-  throw new GradientError(what, [heading, ...blocks].join('\n'), failed, options);
+  const body = (read: boolean): string =>
+    [heading, ...blocks, ...wrong.map((f) => f.block(read))].join('\n');
+  throw new GradientError(what, body, failed, options, patterns);
+}
+
+/**
+ * Central differences of a scalar function: d f() / d x, same shape as x. f reads x; x is
+ * perturbed one element at a time (the core's `centralDifferences`) and restored, also when f
+ * throws. f may return a promise (learner code), which is awaited.
+ */
+export async function numericGradient(
+  f: () => MaybePromise<number>,
+  x: Tensor,
+  h = 1e-5,
+): Promise<Tensor> {
+  const steps = centralDifferences(x, h);
+  try {
+    let step = steps.next();
+    while (!step.done) step = steps.next(await f());
+    return step.value;
+  } finally {
+    steps.return(x); // restores the element being perturbed if f threw; nothing once done
+  }
 }
 
 /**
  * Central differences of sum(forward(inputs) * dout) with respect to each input, restoring
- * every input afterwards (even when forward throws).
+ * every input afterwards (even when forward throws or writes into them).
  * forward: the learner's (or any) forward, reading its inputs from the record; inputs: named
  * tensors; dout: same shape as forward's output. Returns { ['d' + name]: shape of input }.
  * names: the inputs to differentiate (default all).
  */
-export function numericGradients(
-  forward: (inputs: Record<string, Tensor>) => Tensor,
+export async function numericGradients(
+  forward: (inputs: Record<string, Tensor>) => MaybePromise<Tensor>,
   inputs: Record<string, Tensor>,
   dout: Tensor,
   h = 1e-5,
   names: readonly string[] = Object.keys(inputs),
-): Record<string, Tensor> {
+): Promise<Record<string, Tensor>> {
   const saved = new Map(Object.entries(inputs).map(([name, t]) => [name, t.data.slice()]));
-  const run = (): Tensor => {
-    const out: unknown = noGrad(() => forward(inputs));
+  const weighted = async (): Promise<number> => {
+    const out: unknown = await forward(inputs);
     expectShape(out, dout.shape, "the forward's output (differentiated by finite differences)");
-    return out;
+    return sum(mul(out, dout)).item(); // sum(out * dout): its gradient is the backward's
   };
   const grads: Record<string, Tensor> = {};
   try {
     for (const name of names) {
       const x = inputs[name];
       if (x === undefined) throw new Error(`numericGradients: no input named ${name}`);
-      grads[`d${name}`] = numericalGradientOfOutput(run, x, dout, h);
+      grads[`d${name}`] = await numericGradient(weighted, x, h);
     }
   } finally {
     for (const [name, data] of saved) inputs[name]?.data.set(data);
@@ -179,16 +195,17 @@ export function numericGradients(
  * The reference's gradients by autograd: runs `fn` on copies of the inputs that require
  * grad, back-propagates `dout` from its output and collects each copy's `.grad` under
  * 'd' + name (zeros for an input the output does not depend on). The inputs are untouched.
- * fn: takes the inputs in the record's order; dout: same shape as fn's output.
+ * fn: takes the inputs in the record's order; dout: same shape as fn's output (omit it for a
+ * scalar output, whose upstream gradient is 1).
  */
 export function referenceGradients(
   fn: (...inputs: Tensor[]) => Tensor,
   inputs: Record<string, Tensor>,
-  dout: Tensor,
+  dout?: Tensor,
 ): Record<string, Tensor> {
   const names = Object.keys(inputs);
   const leaves = names.map((name) => {
-    const x = inputs[name] as Tensor;
+    const x = inputs[name];
     return fromData(x.data, x.shape, { requiresGrad: true });
   });
   const out = fn(...leaves);
@@ -198,8 +215,7 @@ export function referenceGradients(
   out.backward(dout);
   const grads: Record<string, Tensor> = {};
   names.forEach((name, i) => {
-    const leaf = leaves[i] as Tensor;
-    grads[`d${name}`] = leaf.grad ?? zerosLike(leaf);
+    grads[`d${name}`] = leaves[i].grad ?? zerosLike(leaves[i]);
   });
   return grads;
 }
@@ -217,7 +233,8 @@ export interface LayerGradients {
 /**
  * Everything `expectGradients` needs for a layer written CS231n style: runs the learner's
  * forward and backward, differentiates the learner's forward by central differences, and
- * backpropagates `dout` through the reference. The learner's inputs are never the ones perturbed.
+ * backpropagates `dout` through the reference. The learner's inputs are never the ones
+ * perturbed. The learner's functions may return promises (they are awaited).
  *
  * @param spec.inputs    the differentiable inputs, in the order `forward` and `reference` take them
  * @param spec.dout      upstream gradient, the shape of the forward's output
@@ -227,36 +244,28 @@ export interface LayerGradients {
  * @param spec.reference the reference as a differentiable function of the same inputs
  * @param spec.h         finite-difference step (default 1e-5)
  */
-export function layerGradients<R extends { cache: unknown }>(spec: {
+export async function layerGradients<R extends { cache: unknown }>(spec: {
   readonly inputs: Record<string, Tensor>;
   readonly dout: Tensor;
-  readonly forward: (...inputs: Tensor[]) => R;
+  readonly forward: (...inputs: Tensor[]) => MaybePromise<R>;
   readonly output: (result: NoInfer<R>) => Tensor;
-  readonly backward: (dout: Tensor, cache: NoInfer<R>['cache']) => object;
+  readonly backward: (dout: Tensor, cache: NoInfer<R>['cache']) => MaybePromise<object>;
   readonly reference: (...inputs: Tensor[]) => Tensor;
   readonly h?: number;
-}): LayerGradients {
+}): Promise<LayerGradients> {
   const names = Object.keys(spec.inputs);
-  const args = (record: Record<string, Tensor>): Tensor[] => names.map((n) => record[n] as Tensor);
-  const { cache } = spec.forward(...args(spec.inputs));
-  const analytic = spec.backward(spec.dout, cache) as Record<string, Tensor>;
-  const copies = Object.fromEntries(names.map((n) => [n, (spec.inputs[n] as Tensor).clone()]));
-  const numeric = numericGradients(
-    (q) => spec.output(spec.forward(...args(q))),
+  const args = (record: Record<string, Tensor>): Tensor[] => names.map((n) => record[n]);
+  const { cache } = await spec.forward(...args(spec.inputs));
+  const analytic = (await spec.backward(spec.dout, cache)) as Record<string, Tensor>;
+  const copies = Object.fromEntries(names.map((n) => [n, spec.inputs[n].clone()]));
+  const numeric = await numericGradients(
+    async (q) => spec.output(await spec.forward(...args(q))),
     copies,
     spec.dout,
     spec.h,
   );
   const reference = referenceGradients(spec.reference, spec.inputs, spec.dout);
   return { analytic, numeric, reference };
-}
-
-/**
- * Central differences of a scalar function: d f() / d x, same shape as x (the core's
- * `numericalGradient`, re-exported for suites). f reads x; x is perturbed and restored.
- */
-export function numericGrad(f: () => number, x: Tensor, h = 1e-5): Tensor {
-  return numericalGradient(f, x, h);
 }
 
 /** One comparison of a gradient: with what, under which tolerances. */
@@ -269,22 +278,28 @@ interface ComparisonSpec {
   atol: number;
 }
 
-/** One gradient's block of the message, or undefined when it passes. */
-function checkOne(name: string, value: unknown, options: GradientOptions): string | undefined {
+/** One failed gradient: its block of the message (with or without the generic reading). */
+interface GradientFailure {
+  readonly block: (read: boolean) => string;
+  readonly pattern?: TimePattern;
+}
+
+/** One gradient's failure, or undefined when it passes. */
+function checkOne(
+  name: string,
+  value: unknown,
+  options: GradientOptions,
+): GradientFailure | undefined {
   const expected = (options.reference?.[name] ?? options.numeric?.[name]) as Tensor;
   try {
     expectShape(value, expected.shape, name);
     expectFinite(value, name);
   } catch (error) {
-    if (error instanceof GradingError) return error.message;
+    if (error instanceof GradingError) return { block: () => error.message };
     throw error;
   }
   const received = value as Tensor;
-  const tol = perComparison(
-    options.tol,
-    TOLERANCES.gradientVsNumeric,
-    TOLERANCES.gradientVsReference,
-  );
+  const tol = perComparison(options.tol, TOLERANCES.numeric, TOLERANCES.gradient);
   const atol = perComparison(options.atol, ABSOLUTE_FLOORS.numeric, ABSOLUTE_FLOORS.reference);
   const ref = options.reference?.[name];
   const num = options.numeric?.[name];
@@ -332,8 +347,8 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
   // element of the first failing comparison, then what the pattern suggests.
   const against = failures.map((f) => f.label).join(' and ');
   const axis = options.timeAxis?.[name];
-  const lines: string[] = [];
-  let diagnosis: string | undefined;
+  let headline: string;
+  let pattern: TimePattern | undefined;
   if (axis !== undefined) {
     if (!Number.isInteger(axis) || axis < 0 || axis >= expected.shape.length) {
       throw new Error(
@@ -348,34 +363,35 @@ function checkOne(name: string, value: unknown, options: GradientOptions): strin
       primary.tol,
       primary.atol,
     );
-    const pattern = timePattern(name, steps, primary.against);
-    lines.push(`${name}: ${describeTimePattern(pattern)} (against ${against})`);
-    diagnosis = options.diagnose?.(pattern) ?? genericDiagnosis(pattern);
+    pattern = timePattern(name, steps, primary.against);
+    headline = `${name}: ${describeTimePattern(pattern)} (against ${against})`;
   } else {
-    lines.push(`${name}: wrong overall, ${outside(primary.result)} (against ${against})`);
+    headline = `${name}: wrong overall, ${outside(primary.result)} (against ${against})`;
   }
   const worst = primary.result.worst;
-  lines.push(
-    `  ${describeWorst(
-      unravelIndex(worst, expected.shape),
-      axis,
-      primary.target.data[worst] ?? NaN,
-      received.data[worst] ?? NaN,
-      primary.result.relError,
-      primary.tol,
-    )}`,
-  );
-  if (diagnosis !== undefined) lines.push(`  ${diagnosis}`);
+  const worstLine = `  ${describeWorst(
+    unravelIndex(worst, expected.shape),
+    axis,
+    primary.target.data[worst] ?? NaN,
+    received.data[worst] ?? NaN,
+    primary.result.relError,
+    primary.tol,
+  )}`;
+  const generic = pattern === undefined ? undefined : genericDiagnosis(pattern);
+  let which: string | undefined;
   if (ref !== undefined && num !== undefined && failures.length === 1) {
-    lines.push(
+    which =
       primary.against === 'reference'
         ? `  ${name} agrees with finite differences of your own forward but not with the reference: ` +
-            'the backward matches your forward, so check the forward it differentiates'
+          'the backward matches your forward, so check the forward it differentiates'
         : `  ${name} agrees with the reference but not with finite differences of your own forward: ` +
-            'the forward pass is the likely culprit',
-    );
+          'the forward pass is the likely culprit';
   }
-  return lines.join('\n');
+  const block = (read: boolean): string =>
+    [headline, worstLine, ...(generic !== undefined && !read ? [`  ${generic}`] : []), which]
+      .filter((line) => line !== undefined)
+      .join('\n');
+  return pattern === undefined ? { block } : { block, pattern };
 }
 
 function timePattern(
@@ -411,10 +427,6 @@ function outside(result: Comparison): string {
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /** 'dwx' for 'dWx', 'dh' for 'dh0', 'dprev_h' for 'dprevH': case, digits and '_' aside. */

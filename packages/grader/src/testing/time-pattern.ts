@@ -21,7 +21,7 @@ export type TimePatternKind =
 
 /** The per-step picture of one gradient, passed to a suite's `diagnose`. */
 export interface TimePattern {
-  /** Gradient name, 'dx'. */
+  /** The gradient's or the value's name: 'dx', 'h'. */
   gradient: string;
   kind: TimePatternKind;
   /** Number of time steps T. */

@@ -1,18 +1,16 @@
 import { fromData, tensor, zeros } from '@rnn-course/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { setCurrentExercise } from '../../src/testing/context';
 import {
-  expectClose,
-  expectFinite,
-  expectShape,
+  fail,
   GradingError,
   NonFiniteError,
   NotCloseError,
-  seeded,
-  setCurrentExercise,
-  TOLERANCES,
   WrongShapeError,
   WrongTypeError,
-} from '../../src/testing/expect';
+} from '../../src/testing/errors';
+import { expectClose, expectFinite, expectShape } from '../../src/testing/expect';
+import { TOLERANCES } from '../../src/testing/tolerances';
 import { thrown } from './fixtures/thrown';
 
 afterEach(() => {
@@ -118,7 +116,7 @@ describe('expectClose', () => {
       [1 + 1e-12, 2],
       [3, 4 - 1e-12],
     ]);
-    expect(() => expectClose(b, a, { what: 'h', tol: TOLERANCES.stepForward })).not.toThrow();
+    expect(() => expectClose(b, a, { what: 'h', tol: TOLERANCES.value })).not.toThrow();
   });
 
   it('checks the shape before the values', () => {
@@ -208,39 +206,89 @@ describe('expectClose', () => {
     ).toThrow(NotCloseError);
   });
 
-  it('ends with the hint to read, for the current exercise', () => {
-    setCurrentExercise('rnn/step-forward');
-    const error = thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'nextH', hint: 2 }));
+  it('ends with the hint to read, by its key, for the current exercise', () => {
+    setCurrentExercise('rnn/rnn-step-forward');
+    const error = thrown(() =>
+      expectClose(tensor([2]), tensor([1]), { what: 'nextH', hint: 'bias' }),
+    );
     expect(error).toBeInstanceOf(GradingError);
     expect(error.message.split('\n').at(-1)).toBe(
-      'Read hint 2: npm run course -- hint rnn/step-forward',
+      'Read hint bias: npm run course -- hint rnn/rnn-step-forward bias',
     );
-    expect((error as GradingError).exercise).toBe('rnn/step-forward');
+    expect((error as GradingError).exercise).toBe('rnn/rnn-step-forward');
+    expect((error as GradingError).hint).toBe('bias');
   });
 
   it('takes the exercise id from the options over the current one', () => {
-    setCurrentExercise('rnn/step-forward');
+    setCurrentExercise('rnn/rnn-step-forward');
     const error = thrown(() =>
-      expectShape(0, [1], 'h', { hint: 1, exercise: 'rnn/sequence-forward' }),
+      expectShape(0, [1], 'h', { hint: 'unroll', exercise: 'rnn/rnn-forward' }),
     );
-    expect(error.message).toMatch(/\nRead hint 1: npm run course -- hint rnn\/sequence-forward$/);
+    expect(error.message).toMatch(
+      /\nRead hint unroll: npm run course -- hint rnn\/rnn-forward unroll$/,
+    );
   });
 
   it('adds no hint line when the suite names no hint', () => {
-    setCurrentExercise('rnn/step-forward');
+    setCurrentExercise('rnn/rnn-step-forward');
     expect(thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h' })).message).not.toMatch(
       /hint/,
     );
   });
 });
 
-describe('seeded', () => {
-  it('gives the same numbers for the same seed and others for another', () => {
-    const a = seeded(7);
-    const b = seeded(7);
-    const c = seeded(8);
-    const xs = [a.uniform(), a.uniform(), a.normal()];
-    expect([b.uniform(), b.uniform(), b.normal()]).toEqual(xs);
-    expect(c.uniform()).not.toBe(xs[0]);
+describe("explain: the chapter's reading of a failure", () => {
+  it("adds its text before the hint pointer, and its hint replaces the check's", () => {
+    setCurrentExercise('rnn/rnn-step-forward');
+    const error = thrown(() =>
+      expectClose(tensor([2]), tensor([1]), {
+        what: 'nextH',
+        hint: 'equation',
+        explain: () => ({ text: 'nextH is twice the reference: tanh(2a)?', hint: 'tanh' }),
+      }),
+    );
+    expect(error.message.split('\n').slice(-2)).toEqual([
+      'nextH is twice the reference: tanh(2a)?',
+      'Read hint tanh: npm run course -- hint rnn/rnn-step-forward tanh',
+    ]);
+    expect((error as GradingError).hint).toBe('tanh');
+  });
+
+  it('is called only on failure, and a reading that throws or says nothing changes nothing', () => {
+    let calls = 0;
+    const count = (): undefined => {
+      calls++;
+      return undefined;
+    };
+    expectClose(tensor([1]), tensor([1]), { what: 'h', explain: count });
+    expect(calls).toBe(0);
+    const plain = thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h', hint: 'a' }));
+    const failing = thrown(() =>
+      expectClose(tensor([2]), tensor([1]), {
+        what: 'h',
+        hint: 'a',
+        explain: () => {
+          throw new Error('a reading with a bug');
+        },
+      }),
+    );
+    expect(failing.message).toBe(plain.message);
+    thrown(() => expectClose(tensor([2]), tensor([1]), { what: 'h', explain: count }));
+    expect(calls).toBe(1);
+  });
+
+  it("fail() builds the same kind of message from a suite's own text", () => {
+    setCurrentExercise('rnn/sample-with-temperature');
+    const error = thrown(() =>
+      fail('sampleWithTemperature', 'draw 3 returned 2, expected 4', {
+        hint: 'oneDraw',
+        explain: () => 'the draws follow τ = 1',
+      }),
+    );
+    expect(error).toBeInstanceOf(GradingError);
+    expect(error.message).toBe(
+      'draw 3 returned 2, expected 4\nthe draws follow τ = 1\n' +
+        'Read hint oneDraw: npm run course -- hint rnn/sample-with-temperature oneDraw',
+    );
   });
 });

@@ -52,5 +52,7 @@ describe('numbers in messages', () => {
   it('writes tolerances as in the source', () => {
     expect(formatTolerance(1e-8)).toBe('1e-8');
     expect(formatTolerance(2.5e-7)).toBe('2.5e-7');
+    expect(formatTolerance(0)).toBe('0: an exact match'); // not 0e+0
+    expect(formatTolerance(1e3)).toBe('1e3');
   });
 });

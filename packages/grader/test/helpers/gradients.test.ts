@@ -1,4 +1,5 @@
 import {
+  Rng,
   add,
   fromData,
   matmul,
@@ -13,14 +14,13 @@ import {
   type Tensor,
 } from '@rnn-course/core';
 import { describe, expect, it } from 'vitest';
-import { GradientError, seeded } from '../../src/testing/expect';
+import { GradientError, type FailureDetail } from '../../src/testing/errors';
 import {
   expectGradients,
   layerGradients,
-  numericGrad,
+  numericGradient,
   numericGradients,
   referenceGradients,
-  type TimePattern,
 } from '../../src/testing/gradients';
 import { rnnBackward, rnnForward, type RnnBug } from './fixtures/tiny-rnn';
 import { thrown } from './fixtures/thrown';
@@ -38,8 +38,8 @@ function referenceRnn(x: Tensor, h0: Tensor, Wx: Tensor, Wh: Tensor, b: Tensor):
 }
 
 /** Seeded inputs N = 2, T = 5, D = 3, H = 4, and the three sets of gradients. */
-function rnnCase(bug: RnnBug) {
-  const rng = seeded(3);
+async function rnnCase(bug: RnnBug) {
+  const rng = new Rng(3);
   const inputs = {
     x: randn([2, 5, 3], rng),
     h0: randn([2, 4], rng),
@@ -50,9 +50,8 @@ function rnnCase(bug: RnnBug) {
   const dh = randn([2, 5, 4], rng);
   const { cache } = rnnForward(inputs.x, inputs.h0, inputs.Wx, inputs.Wh, inputs.b);
   const analytic = rnnBackward(dh, cache, bug);
-  const numeric = numericGradients(
-    (p) =>
-      rnnForward(p.x as Tensor, p.h0 as Tensor, p.Wx as Tensor, p.Wh as Tensor, p.b as Tensor).h,
+  const numeric = await numericGradients(
+    (p) => rnnForward(p.x, p.h0, p.Wx, p.Wh, p.b).h,
     inputs,
     dh,
   );
@@ -63,8 +62,8 @@ function rnnCase(bug: RnnBug) {
 const timeAxis = { dx: 1 };
 
 describe('numericGradients and referenceGradients', () => {
-  it('agree with each other and with a correct hand-written BPTT to the tolerances', () => {
-    const { analytic, numeric, reference } = rnnCase('none');
+  it('agree with each other and with a correct hand-written BPTT to the tolerances', async () => {
+    const { analytic, numeric, reference } = await rnnCase('none');
     expect(Object.keys(numeric)).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
     expect(Object.keys(reference)).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
     expect(() =>
@@ -72,7 +71,7 @@ describe('numericGradients and referenceGradients', () => {
     ).not.toThrow();
   });
 
-  it('differentiate sum(out * dout): for out = x * y, dx = dout * y', () => {
+  it('differentiate sum(out * dout): for out = x * y, dx = dout * y', async () => {
     const x = tensor([
       [1, 2],
       [3, 4],
@@ -86,23 +85,29 @@ describe('numericGradients and referenceGradients', () => {
       [3, 4],
     ]);
     const expected = [0.5, -2, 6, 1];
-    const num = numericGradients((p) => mul(p.x as Tensor, p.y as Tensor), { x, y }, dout);
+    const num = await numericGradients((p) => mul(p.x, p.y), { x, y }, dout);
     const ref = referenceGradients(mul, { x, y }, dout);
     num.dx?.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i] ?? NaN, 8));
     expect(Array.from(ref.dx?.data ?? [])).toEqual(expected);
     expect(Array.from(ref.dy?.data ?? [])).toEqual([1, 4, 9, 16]);
   });
 
-  it('restore the inputs, even when the forward throws midway', () => {
+  it('restore the inputs, even when the forward throws midway or writes into them', async () => {
     const x = tensor([1, 2, 3]);
     let calls = 0;
-    const forward = (p: Record<string, Tensor>): Tensor => {
+    const forward = async (p: Record<string, Tensor>): Promise<Tensor> => {
       if (++calls === 3) throw new Error('learner forward failed');
-      return mul(p.x as Tensor, p.x as Tensor);
+      return mul(p.x, p.x);
     };
-    expect(() => numericGradients(forward, { x }, tensor([1, 1, 1]))).toThrow(
+    await expect(numericGradients(forward, { x }, tensor([1, 1, 1]))).rejects.toThrow(
       'learner forward failed',
     );
+    expect(Array.from(x.data)).toEqual([1, 2, 3]);
+    const writes = (p: Record<string, Tensor>): Tensor => {
+      p.x.data[2] = 7; // a forward that writes into its input
+      return mul(p.x, p.x);
+    };
+    await numericGradients(writes, { x }, tensor([1, 1, 1]));
     expect(Array.from(x.data)).toEqual([1, 2, 3]);
   });
 
@@ -122,40 +127,40 @@ describe('numericGradients and referenceGradients', () => {
     expect(Array.from(ref.dunused?.data ?? [])).toEqual([0]);
   });
 
-  it('reject a forward whose output does not have the shape of dout', () => {
-    const error = thrown(() =>
-      numericGradients((p) => sum(p.x as Tensor), { x: tensor([1, 2]) }, tensor([1, 1])),
-    );
-    expect(error.message).toMatch(
+  it('reject a forward whose output does not have the shape of dout', async () => {
+    await expect(
+      numericGradients((p) => sum(p.x), { x: tensor([1, 2]) }, tensor([1, 1])),
+    ).rejects.toThrow(
       /forward's output .*expected a Tensor of shape \[2\], received a Tensor of shape \[\]/,
     );
   });
 
-  it('differentiate only the inputs named, leaving out the rest', () => {
+  it('differentiate only the inputs named, leaving out the rest', async () => {
     const x = tensor([1, 2]);
     const y = tensor([3, 4]);
-    const num = numericGradients(
-      (p) => mul(p.x as Tensor, p.y as Tensor),
-      { x, y },
-      tensor([1, 1]),
-      1e-5,
-      ['y'],
-    );
+    const num = await numericGradients((p) => mul(p.x, p.y), { x, y }, tensor([1, 1]), 1e-5, ['y']);
     expect(Object.keys(num)).toEqual(['dy']);
     num.dy?.data.forEach((v, i) => expect(v).toBeCloseTo([1, 2][i] ?? NaN, 8));
   });
 
-  it('numericGrad differentiates a scalar function', () => {
+  it('numericGradient differentiates a scalar function, awaiting it, and restores x', async () => {
     const x = tensor([1, -2]);
-    const g = numericGrad(() => (x.data[0] ?? 0) ** 2 + 3 * (x.data[1] ?? 0), x);
+    const g = await numericGradient(async () => x.data[0] ** 2 + 3 * x.data[1], x);
     expect(g.data[0]).toBeCloseTo(2, 8);
     expect(g.data[1]).toBeCloseTo(3, 8);
+    let calls = 0;
+    const failing = async (): Promise<number> => {
+      if (++calls === 2) throw new Error('learner loss failed');
+      return x.data[0];
+    };
+    await expect(numericGradient(failing, x)).rejects.toThrow('learner loss failed');
+    expect(Array.from(x.data)).toEqual([1, -2]);
   });
 });
 
 describe('expectGradients on a buggy BPTT', () => {
-  it('says dx is right only at the last step when the recurrent gradient is dropped', () => {
-    const { analytic, numeric, reference } = rnnCase('no-recurrent-gradient');
+  it('says dx is right only at the last step when the recurrent gradient is dropped', async () => {
+    const { analytic, numeric, reference } = await rnnCase('no-recurrent-gradient');
     const error = thrown(() =>
       expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
     );
@@ -171,23 +176,30 @@ describe('expectGradients on a buggy BPTT', () => {
     expect((error as GradientError).failed).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
   });
 
-  it("uses the suite's diagnosis for a telling pattern", () => {
-    const { analytic, numeric, reference } = rnnCase('no-recurrent-gradient');
-    const seen: TimePattern[] = [];
-    const diagnose = (p: TimePattern): string | undefined => {
-      seen.push(p);
-      return p.kind === 'all-but-last'
-        ? 'is the gradient arriving from step t+1 being added?'
+  it("gives the suite's explain the time patterns, and its reading replaces the generic one", async () => {
+    const { analytic, numeric, reference } = await rnnCase('no-recurrent-gradient');
+    const seen: FailureDetail[] = [];
+    const explain = (detail: FailureDetail) => {
+      seen.push(detail);
+      return detail.patterns?.dx?.kind === 'all-but-last'
+        ? { text: 'is the gradient arriving from step t+1 being added?', hint: 'carry' }
         : undefined;
     };
     const error = thrown(() =>
-      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis, diagnose }),
+      expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis, explain }),
     );
     expect(error.message).toMatch(
-      /dx: wrong at time steps 0-3, right at step 4 .*\n {2}worst element .*\n {2}is the gradient arriving from step t\+1 being added\?/,
+      /dx: wrong at time steps 0-3, right at step 4 .*\n {2}worst element [^\n]*\n/,
     );
+    expect(error.message).not.toMatch(/only the last step, which receives nothing/);
+    expect(error.message.split('\n').slice(-2)).toEqual([
+      'is the gradient arriving from step t+1 being added?',
+      'Read hint carry: npm run course -- hint <exercise-id> carry',
+    ]);
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({
+    expect(seen[0]?.failed).toEqual(['dx', 'dh0', 'dWx', 'dWh', 'db']);
+    expect(Object.keys(seen[0]?.patterns ?? {})).toEqual(['dx']);
+    expect(seen[0]?.patterns?.dx).toMatchObject({
       gradient: 'dx',
       kind: 'all-but-last',
       steps: 5,
@@ -197,8 +209,8 @@ describe('expectGradients on a buggy BPTT', () => {
     });
   });
 
-  it('says a parameter gradient is wrong overall and names its worst index', () => {
-    const { analytic, numeric, reference } = rnnCase('dWh-uses-current-h');
+  it('says a parameter gradient is wrong overall and names its worst index', async () => {
+    const { analytic, numeric, reference } = await rnnCase('dWh-uses-current-h');
     const error = thrown(() =>
       expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
     );
@@ -206,12 +218,12 @@ describe('expectGradients on a buggy BPTT', () => {
       /^rnnBackward: 1 gradient wrong: dWh\ndWh: wrong overall, \d+ of 16 elements outside tolerance \(against the reference and finite differences\)\n/,
     );
     expect(error.message).toMatch(
-      /\n {2}worst element \[\d, \d\]: expected -?[\d.e-]+, received -?[\d.e-]+, relative error [\d.e-]+ \(tolerance 1e-8\)$/,
+      /\n {2}worst element \[\d, \d\]: expected -?[\d.e-]+, received -?[\d.e-]+, relative error [\d.e-]+ \(tolerance 1e-9\)$/,
     );
   });
 
-  it('says "wrong everywhere" when each step is wrong', () => {
-    const { analytic, numeric, reference } = rnnCase('no-tanh-derivative');
+  it('says "wrong everywhere" when each step is wrong', async () => {
+    const { analytic, numeric, reference } = await rnnCase('no-tanh-derivative');
     const error = thrown(() =>
       expectGradients({ what: 'rnnBackward', analytic, numeric, reference, timeAxis }),
     );
@@ -220,8 +232,8 @@ describe('expectGradients on a buggy BPTT', () => {
     );
   });
 
-  it('gives the time step of the worst element of a gradient through time', () => {
-    const { analytic, reference } = rnnCase('no-recurrent-gradient');
+  it('gives the time step of the worst element of a gradient through time', async () => {
+    const { analytic, reference } = await rnnCase('no-recurrent-gradient');
     const error = thrown(() =>
       expectGradients({ what: 'rnnBackward', analytic, reference, timeAxis }),
     );
@@ -232,7 +244,7 @@ describe('expectGradients on a buggy BPTT', () => {
 });
 
 describe('expectGradients on constructed errors', () => {
-  const rng = seeded(11);
+  const rng = new Rng(11);
   const dx = randn([2, 5, 3], rng);
   const dWh = randn([4, 4], rng);
   const reference = { dx, dWh };
@@ -354,12 +366,12 @@ describe('expectGradients on constructed errors', () => {
         what: 'rnnBackward',
         analytic: { dx },
         reference,
-        hint: 2,
-        exercise: 'rnn/sequence-backward',
+        hint: 'sums',
+        exercise: 'rnn/rnn-backward',
       }),
     );
     expect(error.message.split('\n').at(-1)).toBe(
-      'Read hint 2: npm run course -- hint rnn/sequence-backward',
+      'Read hint sums: npm run course -- hint rnn/rnn-backward sums',
     );
   });
 
@@ -404,13 +416,13 @@ describe('layerGradients', () => {
     dx: matmul(dout, transpose(cache.W)),
     dW: mul(matmul(transpose(cache.x), dout), bug),
   });
-  const rng = seeded(7);
+  const rng = new Rng(7);
   const x = randn([3, 4], rng);
   const W = randn([4, 2], rng);
   const dout = randn([3, 2], rng);
 
-  it('gives the learner, finite-difference and reference gradients under the same names', () => {
-    const g = layerGradients({
+  it('gives the learner, finite-difference and reference gradients under the same names', async () => {
+    const g = await layerGradients({
       inputs: { x, W },
       dout,
       forward,
@@ -424,14 +436,15 @@ describe('layerGradients', () => {
     expect(() => expectGradients({ what: 'matmul', ...g })).not.toThrow();
   });
 
-  it('a wrong backward disagrees with both the numeric and the reference gradient, inputs untouched', () => {
+  it('a wrong backward disagrees with both the numeric and the reference gradient, inputs untouched', async () => {
     const before = W.data.slice();
-    const g = layerGradients({
+    const g = await layerGradients({
       inputs: { x, W },
       dout,
-      forward,
+      forward: async (x: Tensor, W: Tensor) => forward(x, W), // learner code returns promises
+
       output: (r) => r.out,
-      backward: backwardWith(2),
+      backward: async (d: Tensor, cache: { x: Tensor; W: Tensor }) => backwardWith(2)(d, cache),
       reference: matmul,
     });
     expect(W.data).toEqual(before);

@@ -5,7 +5,7 @@ import {
   describeTimePattern,
   genericDiagnosis,
   type TimePatternKind,
-} from '../../src/testing/gradients';
+} from '../../src/testing/time-pattern';
 
 function words(wrong: number[], steps: number): string {
   const right = [...Array(steps).keys()].filter((t) => !wrong.includes(t));

@@ -1,0 +1,27 @@
+/**
+ * The causal mask of a decoder, written out.
+ *
+ * Chapter 4, "Causal masks" — packages/transformer-bridge/README.md#causal-masks
+ */
+import { zeros } from '@rnn-course/core';
+import type { Tensor } from '@rnn-course/core';
+
+/**
+ * eq. 4.9: M[i, j] = 1 if j <= i (query i may see key j: itself and the past), else 0.
+ *
+ * Chapter 4, "Causal masks" — packages/transformer-bridge/README.md#causal-masks
+ *
+ * @param T the sequence length, an integer >= 1
+ * @returns `[T, T]` of 0/1, ones on and below the diagonal
+ * @throws RangeError when T is not an integer >= 1
+ */
+export function causalMask(T: number): Tensor {
+  if (!Number.isInteger(T) || T < 1) {
+    throw new RangeError(`causalMask: T must be an integer >= 1, received ${T}`);
+  }
+  const M = zeros([T, T]); // [T, T]
+  for (let i = 0; i < T; i++) {
+    for (let j = 0; j <= i; j++) M.set(1, i, j); // keys 0..i; j > i is the future
+  }
+  return M;
+}
