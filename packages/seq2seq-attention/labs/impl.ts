@@ -12,8 +12,8 @@ import { ArgsError } from '@rnn-course/lab';
 import type { Impl } from '@rnn-course/lab';
 import { ctcLoss, seq2seqLoss, seq2seqParameters } from '../src/index';
 import type { CtcLossOptions, Seq2Seq, Seq2SeqBatch } from '../src/index';
-import { ctcLoss as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
-import { seq2seqLoss as solutionSeq2seqLoss } from '../../../solutions/seq2seq-attention/seq2seq-loss';
+import { ctcLossAndGrad as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
+import { seq2seqLossAndGrad as solutionSeq2seqLoss } from '../../../solutions/seq2seq-attention/seq2seq-loss';
 
 /** The losses a lab trains with, as differentiable scalars. */
 export interface LabImpl {
