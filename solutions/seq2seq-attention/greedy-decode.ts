@@ -25,6 +25,7 @@ export function greedyDecode(
   lengths: readonly number[],
   maxLength: number,
 ): { ids: number[][]; weights: number[][][] } {
+  // BEGIN SOLUTION: encode, then step the decoder from sos, feeding back the argmax of each step, until every sequence has emitted eos or maxLength steps.
   if (!Number.isInteger(maxLength) || maxLength < 1) {
     throw new RangeError(`greedyDecode: maxLength must be an integer >= 1, received ${maxLength}`);
   }
@@ -63,4 +64,5 @@ export function greedyDecode(
     previous = next;
   }
   return { ids, weights };
+  // END SOLUTION
 }

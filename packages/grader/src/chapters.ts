@@ -3,4 +3,7 @@
  * root. The order matters: an exercise may import the reference packages of earlier chapters
  * only, and `watch` walks the exercises in this order.
  */
-export const chapterManifests: readonly string[] = ['packages/rnn/manifest.ts'];
+export const chapterManifests: readonly string[] = [
+  'packages/rnn/manifest.ts',
+  'packages/seq2seq-attention/manifest.ts',
+];
