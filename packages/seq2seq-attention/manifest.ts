@@ -33,12 +33,12 @@ export default defineChapter({
         shapes:
           'Refuse what does not fit before computing: x [N, T >= 1, D], Wxf and Wxb [D, H], Whf ' +
           'and Whb [H, H], bf and bb [H], h0f and h0b [N, H], and N lengths when given. ' +
-          "assertShape(op, t, expected, name) names your function and the argument; a ShapeError " +
+          'assertShape(op, t, expected, name) names your function and the argument; a ShapeError ' +
           'of your own can say what lengths should hold.',
         step:
           'Forward RNN on x from h0f; backward RNN on reverseSequence(x, lengths) from h0b; ' +
           'reverseSequence of its states with the same lengths; concatenate the two on axis 2. ' +
-          "Keep what the backward needs: x, the reversed input, both initial states, the weights, " +
+          'Keep what the backward needs: x, the reversed input, both initial states, the weights, ' +
           'the lengths and H.',
       },
     },
