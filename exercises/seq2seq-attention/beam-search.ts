@@ -28,6 +28,7 @@ export interface Hypothesis {
  * @param source  one source sequence (ids, no padding)
  * @param options beamWidth K >= 1, maxLength >= 1, alpha (default 1)
  * @returns up to K hypotheses, best first
+ * @throws RangeError naming `beamSearch` when `beamWidth` or `maxLength` is not an integer >= 1
  */
 export function beamSearch(
   model: Seq2Seq,

@@ -16,6 +16,7 @@ import type { Seq2Seq } from './seq2seq-loss';
  * @param maxLength the most tokens per sequence, eos included
  * @returns `ids` (N sequences) and, per sequence, the attention weights `[steps][S]` of each
  *   emitted token
+ * @throws RangeError naming `greedyDecode` when `maxLength` is not an integer >= 1
  */
 export function greedyDecode(
   model: Seq2Seq,

@@ -69,7 +69,8 @@ async function expectAttentionGradients(
   const g = await layerGradients({
     inputs: { query, keys, values, Wq, Wk, v },
     dout: dcontext,
-    forward: (q, k, val, wq, wk, vv) => additiveAttentionForward(q, k, val, mask, wq, wk, vv),
+    forward: (q: Tensor, k: Tensor, val: Tensor, wq: Tensor, wk: Tensor, vv: Tensor) =>
+      additiveAttentionForward(q, k, val, mask, wq, wk, vv),
     output: (r) => r.context,
     backward: additiveAttentionBackward,
     reference: (q, k, val, wq, wk, vv) => additiveAttention(q, k, val, mask, wq, wk, vv).context,

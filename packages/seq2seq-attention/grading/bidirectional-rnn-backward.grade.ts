@@ -2,6 +2,7 @@
  * Grading suite of seq2seq-attention/bidirectional-rnn-backward: eq. 3.4 against central
  * differences of the learner's forward and against the reference's autograd, with padding.
  */
+import type { Tensor } from '@rnn-course/core';
 import {
   check,
   exercise,
@@ -61,7 +62,7 @@ async function expectBidirectionalGradients(
   const g = await layerGradients({
     inputs: { x: p.x, h0f: p.h0f, h0b: p.h0b, ...paramsOf(p) },
     dout: dh,
-    forward: (x, h0f, h0b, Wxf, Whf, bf, Wxb, Whb, bb) =>
+    forward: (...[x, h0f, h0b, Wxf, Whf, bf, Wxb, Whb, bb]: Tensor[]) =>
       bidirectionalRnnForward(x, h0f, h0b, { Wxf, Whf, bf, Wxb, Whb, bb }, lengths),
     output: (r) => r.h,
     backward: bidirectionalRnnBackward,

@@ -32,7 +32,7 @@ async function expectSoftmaxGradients(
   const g = await layerGradients({
     inputs: { scores },
     dout: dweights,
-    forward: (s) => maskedSoftmaxForward(s, mask),
+    forward: (s: Tensor) => maskedSoftmaxForward(s, mask),
     output: (r) => r.weights,
     backward: maskedSoftmaxBackward,
     reference: (s) => maskedSoftmax(s, mask),

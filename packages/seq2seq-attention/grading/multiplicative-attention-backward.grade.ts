@@ -39,7 +39,8 @@ async function expectAttentionGradients(
   const g = await layerGradients({
     inputs,
     dout: dcontext,
-    forward: (q, k, v, Wa) => multiplicativeAttentionForward(q, k, v, mask, Wa),
+    forward: (q: Tensor, k: Tensor, v: Tensor, Wa?: Tensor) =>
+      multiplicativeAttentionForward(q, k, v, mask, Wa),
     output: (r) => r.context,
     backward: multiplicativeAttentionBackward,
     reference: (q, k, v, Wa) => multiplicativeAttention(q, k, v, mask, Wa).context,
