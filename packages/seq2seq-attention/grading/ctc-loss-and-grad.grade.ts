@@ -68,13 +68,6 @@ function readCtcMistake(
     (e, n) => Math.abs((got[n] as number) - e) > 1e-8 * Math.max(1, Math.abs(e)),
   );
   if (!wrong.some(Boolean)) return undefined;
-  const repeats = targets.map((l) => l.some((k, i) => i > 0 && l[i - 1] === k));
-  if (wrong.every((w, n) => w === repeats[n])) {
-    return {
-      text: 'Only the sequences with a repeated label (such as 1 1) are wrong: between two equal labels the blank cannot be skipped (α_{t−1}(s − 2) joins only when l′_s differs from l′_{s−2}), or the two labels would merge into one.',
-      hint: 'skip',
-    };
-  }
   if (
     got.some((l) => typeof l === 'number' && !Number.isFinite(l)) &&
     expected.every(Number.isFinite)
@@ -82,6 +75,13 @@ function readCtcMistake(
     return {
       text: 'Some losses are infinite where the probability is small but not zero: a product of many probabilities underflows to 0. Keep α and β as logarithms and add them with log(e^a + e^b).',
       hint: 'logSpace',
+    };
+  }
+  const repeats = targets.map((l) => l.some((k, i) => i > 0 && l[i - 1] === k));
+  if (wrong.every((w, n) => w === repeats[n])) {
+    return {
+      text: 'Only the sequences with a repeated label (such as 1 1) are wrong: between two equal labels the blank cannot be skipped (α_{t−1}(s − 2) joins only when l′_s differs from l′_{s−2}), or the two labels would merge into one.',
+      hint: 'skip',
     };
   }
   return undefined;

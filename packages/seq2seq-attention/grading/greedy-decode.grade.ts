@@ -28,40 +28,43 @@ const { greedyDecode } = await targetModule<
 
 // Ids are compared exactly; attention weights at TOLERANCES.value.
 
-/** The ids greedy decoding gives when every step reads sos instead of the previous choice. */
+/** What greedy decoding gives when every step reads sos instead of the previous choice. */
 function alwaysSos(
   model: Seq2Seq,
   source: number[][],
   lengths: number[],
   maxLength: number,
-): number[][] {
+): { ids: number[][]; weights: number[][][] } {
   return noGrad(() => {
     const { params, config } = model;
     const enc = encode(model, source, lengths);
+    const S = source[0]!.length;
     const ids: number[][] = source.map(() => []);
+    const weights: number[][][] = source.map(() => []);
     const done = source.map(() => false);
     let s = enc.s0;
     for (let t = 0; t < maxLength && done.includes(false); t++) {
-      const step = decoderStep(
-        gatherRows(
-          params.Et,
-          source.map(() => config.sos),
-        ),
-        s,
-        enc,
-        params,
-        config.attention,
-      );
+      const x = gatherRows(
+        params.Et,
+        source.map(() => config.sos),
+      ); // [N, E]
+      const step = decoderStep(x, s, enc, params, config.attention);
       s = step.nextS;
       argmaxRows(step.logits).forEach((v, n) => {
         if (done[n]) return;
         if (v === config.eos) done[n] = true;
-        else ids[n]!.push(v);
+        else {
+          ids[n]!.push(v);
+          weights[n]!.push(Array.from(step.weights.data.subarray(n * S, (n + 1) * S)));
+        }
       });
     }
-    return ids;
+    return { ids, weights };
   });
 }
+
+const NOT_FED_BACK =
+  'These are what the decoder gives when every step reads sos: at test time step t + 1 must read the token chosen at step t.';
 
 async function expectDecoding(
   kind: AttentionKind,
@@ -76,13 +79,11 @@ async function expectDecoding(
   const label = `greedyDecode (${kind}, seed ${seed}, maxLength ${maxLength})`;
   if (JSON.stringify(got?.ids) !== JSON.stringify(expected.ids)) {
     const sos =
-      JSON.stringify(got?.ids) === JSON.stringify(alwaysSos(model, source, lengths, maxLength));
+      JSON.stringify(got?.ids) === JSON.stringify(alwaysSos(model, source, lengths, maxLength).ids);
     fail(
       label,
       `ids ${JSON.stringify(got?.ids)}, expected ${JSON.stringify(expected.ids)}.` +
-        (sos
-          ? ' These are the ids the decoder gives when every step reads sos: at test time step t + 1 must read the token chosen at step t.'
-          : ''),
+        (sos ? ` ${NOT_FED_BACK}` : ''),
       { hint: sos ? 'feedback' : 'eos' },
     );
   }
@@ -92,6 +93,11 @@ async function expectDecoding(
       what: `${label}: attention weights of sequence ${n}`,
       tol: TOLERANCES.value,
       hint: 'step',
+      explain: () => {
+        const fixed = alwaysSos(model, source, lengths, maxLength).weights[n] ?? [];
+        const same = JSON.stringify(got.weights[n]) === JSON.stringify(fixed);
+        return same ? { text: NOT_FED_BACK, hint: 'feedback' } : undefined;
+      },
     });
   });
 }
