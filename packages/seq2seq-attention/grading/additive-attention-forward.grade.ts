@@ -68,42 +68,49 @@ exercise('seq2seq-attention/additive-attention-forward', () => {
       );
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'query',
           when: 'query of shape [2, 4, 1] (not [N, Hq])',
           call: () =>
             additiveAttentionForward(normal(605, [2, 4, 1]), keys, values, mask, Wq, Wk, v),
         },
         {
+          name: 'ShapeError',
           argument: 'keys',
           when: 'keys of shape [3, 3, 5] where query has N = 2',
           call: () =>
             additiveAttentionForward(query, normal(606, [3, 3, 5]), values, mask, Wq, Wk, v),
         },
         {
+          name: 'ShapeError',
           argument: 'values',
           when: 'values of shape [2, 4, 2] where keys have T = 3',
           call: () =>
             additiveAttentionForward(query, keys, normal(607, [2, 4, 2]), mask, Wq, Wk, v),
         },
         {
+          name: 'ShapeError',
           argument: 'mask',
           when: 'mask of shape [2, 4] where keys have T = 3',
           call: () =>
             additiveAttentionForward(query, keys, values, sequenceMask([4, 2], 4), Wq, Wk, v),
         },
         {
+          name: 'ShapeError',
           argument: 'Wq',
           when: 'Wq of shape [5, 3] where query has Hq = 4',
           call: () =>
             additiveAttentionForward(query, keys, values, mask, normal(608, [5, 3]), Wk, v),
         },
         {
+          name: 'ShapeError',
           argument: 'Wk',
           when: 'Wk of shape [5, 4] where Wq has A = 3',
           call: () =>
             additiveAttentionForward(query, keys, values, mask, Wq, normal(609, [5, 4]), v),
         },
         {
+          name: 'ShapeError',
           argument: 'v',
           when: 'v of shape [4] where A = 3',
           call: () => additiveAttentionForward(query, keys, values, mask, Wq, Wk, normal(610, [4])),
@@ -112,7 +119,6 @@ exercise('seq2seq-attention/additive-attention-forward', () => {
       for (const { call, ...refusal } of refusals) {
         await expectThrows(call, {
           what: 'additiveAttentionForward',
-          name: 'ShapeError',
           hint: 'shapes',
           ...refusal,
         });

@@ -91,8 +91,8 @@ async function expectBeam(
     const reading = readBeamMistake(g, expected, alpha);
     fail(
       label,
-      `returned ${Array.isArray(got) ? list(g) || 'no hypotheses' : String(got)}; expected ${list(expected)}. ${reading.text}`,
-      { hint: reading.hint },
+      `returned ${Array.isArray(got) ? list(g) || 'no hypotheses' : String(got)}; expected ${list(expected)}.`,
+      { hint: 'extend', explain: () => reading },
     );
   }
   got.forEach((h, i) => {

@@ -91,58 +91,74 @@ exercise('seq2seq-attention/bidirectional-rnn-forward', () => {
         const q = { ...p, ...over };
         return bidirectionalRnnForward(q.x, q.h0f, q.h0b, paramsOf(q), lengths);
       };
-      const refusals: { argument: string; when: string; call: () => unknown }[] = [
+      const refusals: {
+        name: 'ShapeError';
+        argument: string;
+        when: string;
+        call: () => unknown;
+      }[] = [
         {
+          name: 'ShapeError',
           argument: 'x',
           when: 'x of shape [2, 3] (not [N, T, D])',
           call: run({ x: normal(804, [2, 3]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'x',
           when: 'x of shape [2, 0, 2] (T = 0)',
           call: run({ x: normal(805, [2, 0, 2]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'Wxf',
           when: 'Wxf of shape [3, 3] where x has D = 2',
           call: run({ Wxf: normal(806, [3, 3]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'Whf',
           when: 'Whf of shape [3, 2] where H = 3',
           call: run({ Whf: normal(807, [3, 2]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'bf',
           when: 'bf of shape [2] where H = 3',
           call: run({ bf: normal(808, [2]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'Wxb',
           when: 'Wxb of shape [2, 2] where H = 3',
           call: run({ Wxb: normal(809, [2, 2]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'Whb',
           when: 'Whb of shape [2, 3] where H = 3',
           call: run({ Whb: normal(810, [2, 3]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'bb',
           when: 'bb of shape [4] where H = 3',
           call: run({ bb: normal(811, [4]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'h0f',
           when: 'h0f of shape [1, 3] where N = 2',
           call: run({ h0f: normal(812, [1, 3]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'h0b',
           when: 'h0b of shape [2, 2] where H = 3',
           call: run({ h0b: normal(813, [2, 2]) }),
         },
         {
+          name: 'ShapeError',
           argument: 'lengths',
           when: 'three lengths for N = 2 sequences',
           call: run({}, [3, 2, 1]),
@@ -151,7 +167,6 @@ exercise('seq2seq-attention/bidirectional-rnn-forward', () => {
       for (const { call, ...refusal } of refusals) {
         await expectThrows(call, {
           what: 'bidirectionalRnnForward',
-          name: 'ShapeError',
           hint: 'shapes',
           ...refusal,
         });

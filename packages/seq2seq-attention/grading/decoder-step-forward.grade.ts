@@ -121,16 +121,19 @@ exercise('seq2seq-attention/decoder-step-forward', () => {
       );
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'prevS',
           when: 'prevS of shape [3, 4, 1] (not [N, Hd])',
           call: () => decoderStepForward(x, normal(1005, [3, 4, 1]), memory, params, 'additive'),
         },
         {
+          name: 'ShapeError',
           argument: 'x',
           when: 'x of shape [3, 5] where Wx has E = 3 rows',
           call: () => decoderStepForward(normal(1006, [3, 5]), prevS, memory, params, 'additive'),
         },
         {
+          name: 'ShapeError',
           argument: 'memory',
           when: 'memory.outputs of shape [2, 4, 4] where prevS has N = 3',
           call: () =>
@@ -143,6 +146,7 @@ exercise('seq2seq-attention/decoder-step-forward', () => {
             ),
         },
         {
+          name: 'ShapeError',
           argument: 'memory',
           when: 'memory.mask of shape [3, 5] where the outputs have S = 4',
           call: () =>
@@ -155,6 +159,7 @@ exercise('seq2seq-attention/decoder-step-forward', () => {
             ),
         },
         {
+          name: 'ShapeError',
           argument: 'params',
           when: 'Wc of shape [4, 4] where [c ; s] has 8 features',
           call: () =>
@@ -167,6 +172,7 @@ exercise('seq2seq-attention/decoder-step-forward', () => {
             ),
         },
         {
+          name: 'ShapeError',
           argument: 'params',
           when: 'general attention without Wa',
           call: () => decoderStepForward(x, prevS, memory, { ...params, Wa: undefined }, 'general'),
@@ -175,7 +181,6 @@ exercise('seq2seq-attention/decoder-step-forward', () => {
       for (const { call, ...refusal } of refusals) {
         await expectThrows(call, {
           what: 'decoderStepForward',
-          name: 'ShapeError',
           hint: 'shapes',
           ...refusal,
         });

@@ -75,28 +75,33 @@ exercise('seq2seq-attention/multiplicative-attention-forward', () => {
       );
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'query',
           when: 'dot attention with query [2, 4] and keys [2, 3, 5] (sizes differ, no Wa)',
           call: () => multiplicativeAttentionForward(query, keys, values, mask),
         },
         {
+          name: 'ShapeError',
           argument: 'keys',
           when: 'keys of shape [3, 3, 5] where query has N = 2',
           call: () =>
             multiplicativeAttentionForward(query, normal(706, [3, 3, 5]), values, mask, Wa),
         },
         {
+          name: 'ShapeError',
           argument: 'values',
           when: 'values of shape [2, 4, 2] where keys have T = 3',
           call: () => multiplicativeAttentionForward(query, keys, normal(707, [2, 4, 2]), mask, Wa),
         },
         {
+          name: 'ShapeError',
           argument: 'mask',
           when: 'mask of shape [2, 2] where keys have T = 3',
           call: () =>
             multiplicativeAttentionForward(query, keys, values, sequenceMask([2, 2], 2), Wa),
         },
         {
+          name: 'ShapeError',
           argument: 'Wa',
           when: 'Wa of shape [5, 4] where query is [2, 4] and keys [2, 3, 5]',
           call: () =>
@@ -106,7 +111,6 @@ exercise('seq2seq-attention/multiplicative-attention-forward', () => {
       for (const { call, ...refusal } of refusals) {
         await expectThrows(call, {
           what: 'multiplicativeAttentionForward',
-          name: 'ShapeError',
           hint: 'shapes',
           ...refusal,
         });

@@ -148,7 +148,7 @@ async function expectModelGradients(
       const reading = explain(new Set(off));
       const list = `Against central differences of your own loss, wrong: ${off.join(', ')}.`;
       return typeof reading === 'object' && reading !== null
-        ? { text: `${list} ${reading.text ?? ''}`, hint: reading.hint }
+        ? { ...reading, text: `${list} ${reading.text ?? ''}` }
         : list;
     },
   });

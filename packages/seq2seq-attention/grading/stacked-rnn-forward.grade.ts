@@ -94,23 +94,32 @@ exercise('seq2seq-attention/stacked-rnn-forward', () => {
       );
       const refusals = [
         {
+          name: 'ShapeError',
           argument: 'x',
           when: 'x of shape [2, 3] (not [N, T, D])',
           call: () => stackedRnnForward(normal(905, [2, 3]), h0, layers),
         },
-        { argument: 'layers', when: 'no layers', call: () => stackedRnnForward(x, [], []) },
         {
+          name: 'ShapeError',
+          argument: 'layers',
+          when: 'no layers',
+          call: () => stackedRnnForward(x, [], []),
+        },
+        {
+          name: 'ShapeError',
           argument: 'layers',
           when: 'layers[1].Wx of shape [2, 3] where layer 0 has H = 3',
           call: () =>
             stackedRnnForward(x, h0, [layers[0]!, { ...layers[1]!, Wx: normal(906, [2, 3]) }]),
         },
         {
+          name: 'ShapeError',
           argument: 'h0',
           when: 'one initial state for two layers',
           call: () => stackedRnnForward(x, [h0[0]!], layers),
         },
         {
+          name: 'ShapeError',
           argument: 'h0',
           when: 'h0[1] of shape [1, 3] where N = 2',
           call: () => stackedRnnForward(x, [h0[0]!, normal(907, [1, 3])], layers),
@@ -119,7 +128,6 @@ exercise('seq2seq-attention/stacked-rnn-forward', () => {
       for (const { call, ...refusal } of refusals) {
         await expectThrows(call, {
           what: 'stackedRnnForward',
-          name: 'ShapeError',
           hint: 'shapes',
           ...refusal,
         });
