@@ -6,6 +6,7 @@
  */
 import { ShapeError, Tensor, assertShape, formatShape } from '@rnn-course/core';
 
+// BEGIN SOLUTION: helpers of your own, such as log(e^a + e^b) exact for −∞ and never overflowing.
 /** log(e^a + e^b), exact for −∞ (the log of 0) and never overflowing. */
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
@@ -13,6 +14,7 @@ function logAddExp(a: number, b: number): number {
   const m = Math.max(a, b);
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
+// END SOLUTION
 
 /**
  * −ln p(l_n | x_n) for every sequence (eqs. 3.20–3.23) and the gradient of the reduced loss
