@@ -1,8 +1,17 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// The tests of the reference implementation, the worked solutions, the PyTorch fixtures and the
-// labs' quick modes.
+// The tests of the reference implementation, the worked solutions, the PyTorch fixtures, the
+// known mistakes and the labs' quick modes. The grading suites (grading/**) are run by the
+// course grader against a chosen target, never here. Here the implementation under test,
+// `@target/`, is the worked solutions, which the tests hold against the reference and PyTorch.
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
 export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@target\//, replacement: `${root}/solutions/` }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
   },

@@ -13,9 +13,10 @@ import type { Tensor } from '@rnn-course/core';
  *
  * @param T the sequence length, an integer >= 1
  * @returns `[T, T]` of 0/1, ones on and below the diagonal
- * @throws RangeError when T is not an integer >= 1
+ * @throws RangeError when `T` is not an integer >= 1
  */
 export function causalMask(T: number): Tensor {
+  // BEGIN SOLUTION: check T, then a new [T, T] tensor of eq. 4.9.
   if (!Number.isInteger(T) || T < 1) {
     throw new RangeError(`causalMask: T must be an integer >= 1, received ${T}`);
   }
@@ -24,4 +25,5 @@ export function causalMask(T: number): Tensor {
     for (let j = 0; j <= i; j++) M.set(1, i, j); // keys 0..i; j > i is the future
   }
   return M;
+  // END SOLUTION
 }

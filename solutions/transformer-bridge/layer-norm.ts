@@ -22,9 +22,11 @@ import type { Tensor } from '@rnn-course/core';
 
 /** What `layerNormBackward` needs from the forward pass. */
 export interface LayerNormCache {
+  // BEGIN SOLUTION: the fields your layerNormBackward reads, filled in by your layerNormForward.
   readonly xhat: Tensor; // [..., D], the normalised input
   readonly invStd: Tensor; // [..., 1], 1/√(σ² + eps) of each position
   readonly gamma: Tensor; // [D]
+  // END SOLUTION
 }
 
 /** The gradients with respect to the three inputs. */
@@ -46,7 +48,7 @@ export interface LayerNormGrads {
  * @param beta  `[D]` shift
  * @param eps   added to the variance, PyTorch's default 1e-5
  * @returns `out` (the shape of x) and the cache for `layerNormBackward`
- * @throws ShapeError naming `layerNormForward` when gamma or beta is not `[D]`
+ * @throws ShapeError naming the function when `gamma` or `beta` is not `[D]`
  */
 export function layerNormForward(
   x: Tensor,
@@ -54,6 +56,7 @@ export function layerNormForward(
   beta: Tensor,
   eps = 1e-5,
 ): { out: Tensor; cache: LayerNormCache } {
+  // BEGIN SOLUTION: check the shapes, normalise each position over its D features, scale and shift.
   if (x.ndim < 1) throw new ShapeError('layerNormForward', 'x [..., D]', x.shape);
   const D = x.shape[x.ndim - 1] as number;
   assertShape('layerNormForward', gamma, [D], 'gamma');
@@ -66,6 +69,7 @@ export function layerNormForward(
   const xhat = mul(xc, invStd); // [..., D]
   const out = add(mul(xhat, gamma), beta); // [..., D], γ and β broadcast over positions
   return { out, cache: { xhat, invStd, gamma } };
+  // END SOLUTION
 }
 
 /**
@@ -79,8 +83,10 @@ export function layerNormForward(
  * @param dout  gradient with respect to `out`, the shape of x
  * @param cache from `layerNormForward`
  * @returns `dx` (the shape of x), `dgamma [D]`, `dbeta [D]`
+ * @throws ShapeError naming the function when `dout` is not the shape of x
  */
 export function layerNormBackward(dout: Tensor, cache: LayerNormCache): LayerNormGrads {
+  // BEGIN SOLUTION: dbeta and dgamma sum over the positions; dx by eq. 4.11.
   const { xhat, invStd, gamma } = cache;
   if (dout.ndim !== xhat.ndim || dout.shape.some((d, i) => d !== xhat.shape[i])) {
     throw new ShapeError(
@@ -101,4 +107,5 @@ export function layerNormBackward(dout: Tensor, cache: LayerNormCache): LayerNor
   const meanDxhatXhat = mean(mul(dxhat, xhat), -1, true); // [..., 1]
   const dx = mul(sub(sub(dxhat, meanDxhat), mul(xhat, meanDxhatXhat)), invStd); // [..., D]
   return { dx, dgamma, dbeta };
+  // END SOLUTION
 }

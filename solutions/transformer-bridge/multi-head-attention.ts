@@ -38,6 +38,7 @@ export interface MultiHeadAttentionParams {
 
 /** What `multiHeadAttentionBackward` needs from the forward pass. */
 export interface MultiHeadAttentionCache {
+  // BEGIN SOLUTION: the fields your backward reads, filled in by your forward.
   readonly query: Tensor; // [N, Tq, E]
   readonly key: Tensor; // [N, Tk, E]
   readonly value: Tensor; // [N, Tk, E]
@@ -45,6 +46,7 @@ export interface MultiHeadAttentionCache {
   readonly numHeads: number;
   readonly merged: Tensor; // [N, Tq, E], the heads side by side, before Wo
   readonly attention: ScaledDotProductAttentionCache; // of the [N, h, T, dk] heads
+  // END SOLUTION
 }
 
 /** The gradients with respect to the inputs and the eight parameters. */
@@ -62,6 +64,7 @@ export interface MultiHeadAttentionGrads {
   dbo: Tensor; // [E]
 }
 
+// BEGIN SOLUTION: helpers to write: splitHeads [N, T, E] -> [N, h, T, dk], and mergeHeads back.
 /** `[N, T, E]` -> `[N, h, T, dk]`: head i takes features i·dk … (i+1)·dk − 1. */
 function splitHeads(x: Tensor, h: number): Tensor {
   const [N, T, E] = x.shape as [number, number, number];
@@ -73,13 +76,14 @@ function mergeHeads(x: Tensor): Tensor {
   const [N, h, T, dk] = x.shape as [number, number, number, number];
   return reshape(permute(x, [0, 2, 1, 3]), [N, T, h * dk]); // [N, T, h, dk] -> [N, T, E]
 }
+// END SOLUTION
 
-/** x [N, T, E] W [E, E] + b [E]. */
+/** Given: x [N, T, E] W [E, E] + b [E], the affine map of eq. 4.1 and of the output projection. */
 function affine(x: Tensor, W: Tensor, b: Tensor): Tensor {
   return add(matmul(x, W), b); // [N, T, E]
 }
 
-/** Backward of y = x W + b over all N·T rows: dx, dW = Σ xᵀ dy, db = Σ dy. */
+/** Given: the backward of `affine` over all N·T rows: dx = dy Wᵀ, dW = Σ xᵀ dy, db = Σ dy. */
 function affineBackward(dy: Tensor, x: Tensor, W: Tensor): { dx: Tensor; dW: Tensor; db: Tensor } {
   const rows = (t: Tensor): Tensor => reshape(t, [-1, t.shape[2] as number]); // [N·T, E]
   return {
@@ -102,7 +106,9 @@ function affineBackward(dy: Tensor, x: Tensor, W: Tensor): { dx: Tensor; dW: Ten
  * @param numHeads h, dividing E; each head has dk = E / h features
  * @param mask     optional 0/1 that broadcasts to `[N, Tq, Tk]`, shared by every head
  * @returns `out [N, Tq, E]`, every head's weights `weights [N, h, Tq, Tk]`, and the cache
- * @throws ShapeError naming `multiHeadAttentionForward` when the shapes disagree
+ * @throws ShapeError naming the function when `query`, `key` or `value` is not `[N, T, E]` with
+ *   the E of the parameters, or when `mask` does not broadcast to the scores `[N, Tq, Tk]`
+ * @throws RangeError when `numHeads` does not divide E
  */
 export function multiHeadAttentionForward(
   query: Tensor,
@@ -112,6 +118,7 @@ export function multiHeadAttentionForward(
   numHeads: number,
   mask?: Tensor,
 ): { out: Tensor; weights: Tensor; cache: MultiHeadAttentionCache } {
+  // BEGIN SOLUTION: check shapes and numHeads; project, split, attend per head, merge, project.
   const op = 'multiHeadAttentionForward';
   assertShape(op, p.Wq, [null, null], 'Wq');
   const E = p.Wq.shape[0] as number;
@@ -156,6 +163,7 @@ export function multiHeadAttentionForward(
     weights: attn.weights,
     cache: { query, key, value, p, numHeads, merged, attention: attn.cache },
   };
+  // END SOLUTION
 }
 
 /**
@@ -169,11 +177,13 @@ export function multiHeadAttentionForward(
  * @param cache from `multiHeadAttentionForward`
  * @returns `dquery [N, Tq, E]`, `dkey`, `dvalue [N, Tk, E]`, `dWq, dWk, dWv, dWo [E, E]`,
  *   `dbq, dbk, dbv, dbo [E]`
+ * @throws ShapeError naming the function when `dout` is not the shape of out
  */
 export function multiHeadAttentionBackward(
   dout: Tensor,
   cache: MultiHeadAttentionCache,
 ): MultiHeadAttentionGrads {
+  // BEGIN SOLUTION: back through Wo, the merge, every head's attention and the three projections.
   const { query, key, value, p, numHeads, merged, attention } = cache;
   assertShape('multiHeadAttentionBackward', dout, merged.shape, 'dout');
   const o = affineBackward(dout, merged, p.Wo); // dx = d(merged) [N, Tq, E]
@@ -196,4 +206,5 @@ export function multiHeadAttentionBackward(
     dWo: o.dW,
     dbo: o.db,
   };
+  // END SOLUTION
 }

@@ -20,11 +20,13 @@ import type { Tensor } from '@rnn-course/core';
 
 /** What `scaledDotProductAttentionBackward` needs from the forward pass. */
 export interface ScaledDotProductAttentionCache {
+  // BEGIN SOLUTION: the fields your backward reads, filled in by your forward.
   readonly Q: Tensor; // [..., Tq, dk]
   readonly K: Tensor; // [..., Tk, dk]
   readonly V: Tensor; // [..., Tk, dv]
   readonly weights: Tensor; // [..., Tq, Tk], the softmax A
   readonly scale: number; // 1/√dk
+  // END SOLUTION
 }
 
 /** The gradients with respect to the three inputs. */
@@ -34,7 +36,11 @@ export interface ScaledDotProductAttentionGrads {
   dV: Tensor; // [..., Tk, dv]
 }
 
-/** Throws a ShapeError naming the op unless Q, K, V are `[..., Tq, dk]`, `[..., Tk, dk]`, `[..., Tk, dv]`. */
+/**
+ * Given, for your forward to call first: throws a ShapeError naming
+ * `scaledDotProductAttentionForward` unless Q, K, V are `[..., Tq, dk]`, `[..., Tk, dk]`,
+ * `[..., Tk, dv]` with the same leading axes and the mask broadcasts to the scores `[..., Tq, Tk]`.
+ */
 function checkShapes(Q: Tensor, K: Tensor, V: Tensor, mask: Tensor | undefined): void {
   const op = 'scaledDotProductAttentionForward';
   const lead = Q.shape.slice(0, -2);
@@ -73,8 +79,9 @@ function checkShapes(Q: Tensor, K: Tensor, V: Tensor, mask: Tensor | undefined):
  * @param V    `[..., Tk, dv]` values
  * @param mask optional 0/1 that broadcasts to `[..., Tq, Tk]`: 1 = may attend, 0 = blocked
  * @returns `out [..., Tq, dv]`, the attention weights `weights [..., Tq, Tk]`, and the cache
- * @throws ShapeError naming `scaledDotProductAttentionForward` when the shapes disagree;
- *   RangeError when the mask blocks every key of some query
+ * @throws ShapeError naming the function when the shapes of `K` or `V` do not fit those of Q,
+ *   or when `mask` does not broadcast to the scores
+ * @throws RangeError when the `mask` blocks every key of some query
  */
 export function scaledDotProductAttentionForward(
   Q: Tensor,
@@ -82,6 +89,7 @@ export function scaledDotProductAttentionForward(
   V: Tensor,
   mask?: Tensor,
 ): { out: Tensor; weights: Tensor; cache: ScaledDotProductAttentionCache } {
+  // BEGIN SOLUTION: checkShapes; scaled scores, −∞ where masked, softmax over the keys, times V.
   checkShapes(Q, K, V, mask);
   const dk = Q.shape[Q.ndim - 1] as number;
   const s = 1 / Math.sqrt(dk);
@@ -104,6 +112,7 @@ export function scaledDotProductAttentionForward(
   const weights = softmax(S, -1); // [..., Tq, Tk]
   const out = matmul(weights, V); // eq. 4.4: [..., Tq, Tk]·[..., Tk, dv] = [..., Tq, dv]
   return { out, weights, cache: { Q, K, V, weights, scale: s } };
+  // END SOLUTION
 }
 
 /**
@@ -115,11 +124,13 @@ export function scaledDotProductAttentionForward(
  * @param dout  `[..., Tq, dv]` gradient of the loss with respect to `out`
  * @param cache from `scaledDotProductAttentionForward`
  * @returns `dQ [..., Tq, dk]`, `dK [..., Tk, dk]`, `dV [..., Tk, dv]`
+ * @throws ShapeError naming the function when `dout` is not the shape of out
  */
 export function scaledDotProductAttentionBackward(
   dout: Tensor,
   cache: ScaledDotProductAttentionCache,
 ): ScaledDotProductAttentionGrads {
+  // BEGIN SOLUTION: back through out = A V, the softmax of each row, then S = Q Kᵀ / √dk (eq. 4.6).
   const { Q, K, V, weights: A, scale: s } = cache;
   const expected = [...A.shape.slice(0, -1), V.shape[V.ndim - 1] as number];
   if (dout.ndim !== expected.length || dout.shape.some((d, i) => d !== expected[i])) {
@@ -140,4 +151,5 @@ export function scaledDotProductAttentionBackward(
   const dQ = scale(matmul(dS, K), s); // [..., Tq, Tk]·[..., Tk, dk] = [..., Tq, dk]
   const dK = scale(matmul(transpose(dS), Q), s); // [..., Tk, Tq]·[..., Tq, dk] = [..., Tk, dk]
   return { dQ, dK, dV };
+  // END SOLUTION
 }

@@ -46,12 +46,14 @@ export interface TransformerEncoderBlockParams {
 
 /** What `transformerEncoderBlockBackward` needs from the forward pass. */
 export interface TransformerEncoderBlockCache {
+  // BEGIN SOLUTION: the fields your backward reads, filled in by your forward.
   readonly ln1: LayerNormCache;
   readonly attn: MultiHeadAttentionCache;
   readonly ln2: LayerNormCache;
   readonly ffnIn: Tensor; // [N, T, E], LN2(z)
   readonly hidden: Tensor; // [N, T, F], relu(LN2(z) W1 + b1)
   readonly ffn: FeedForwardParams;
+  // END SOLUTION
 }
 
 /** Every gradient of the block, named after its parameter. */
@@ -75,7 +77,7 @@ export interface TransformerEncoderBlockGrads {
   dbeta2: Tensor; // [E]
 }
 
-/** All N·T positions as rows of a matrix: `[N, T, C]` -> `[N·T, C]`. */
+/** Given: all N·T positions as rows of a matrix, `[N, T, C]` -> `[N·T, C]`. */
 function rows(t: Tensor): Tensor {
   return reshape(t, [-1, t.shape[t.ndim - 1] as number]);
 }
@@ -90,7 +92,7 @@ function rows(t: Tensor): Tensor {
  * @param numHeads h, dividing E
  * @param mask     optional 0/1 attention mask that broadcasts to `[N, T, T]` (1 = may attend)
  * @returns `out [N, T, E]`, the attention weights `[N, h, T, T]`, and the cache
- * @throws ShapeError naming the failing function when the shapes disagree
+ * @throws ShapeError naming the function when `x` is not `[N, T, E]` with the E of the parameters
  */
 export function transformerEncoderBlockForward(
   x: Tensor,
@@ -98,6 +100,7 @@ export function transformerEncoderBlockForward(
   numHeads: number,
   mask?: Tensor,
 ): { out: Tensor; weights: Tensor; cache: TransformerEncoderBlockCache } {
+  // BEGIN SOLUTION: eq. 4.12 with your layerNormForward and multiHeadAttentionForward, then the FFN.
   const E = p.gamma1.shape[0] as number;
   assertShape('transformerEncoderBlockForward', x, [null, null, E], 'x');
   const { W1, b1, W2, b2 } = p.ffn;
@@ -115,6 +118,7 @@ export function transformerEncoderBlockForward(
     weights: a.weights,
     cache: { ln1: ln1.cache, attn: a.cache, ln2: ln2.cache, ffnIn: ln2.out, hidden, ffn: p.ffn },
   };
+  // END SOLUTION
 }
 
 /**
@@ -128,11 +132,13 @@ export function transformerEncoderBlockForward(
  * @param cache from `transformerEncoderBlockForward`
  * @returns `dx [N, T, E]` and the gradient of every parameter (`dWq` … `dbo`, `dgamma1`,
  *   `dbeta1`, `dW1`, `db1`, `dW2`, `db2`, `dgamma2`, `dbeta2`)
+ * @throws ShapeError naming the function when `dout` is not the shape of out
  */
 export function transformerEncoderBlockBackward(
   dout: Tensor,
   cache: TransformerEncoderBlockCache,
 ): TransformerEncoderBlockGrads {
+  // BEGIN SOLUTION: back through the FFN branch and LN2, add the residual, then attention and LN1.
   const { ln1, attn, ln2, ffnIn, hidden, ffn } = cache;
   assertShape('transformerEncoderBlockBackward', dout, ffnIn.shape, 'dout');
   // Feed-forward branch, back from out = z + (relu(u W1 + b1) W2 + b2), u = LN2(z).
@@ -175,4 +181,5 @@ export function transformerEncoderBlockBackward(
     dgamma2: n2.dgamma,
     dbeta2: n2.dbeta,
   };
+  // END SOLUTION
 }

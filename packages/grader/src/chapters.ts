@@ -6,4 +6,5 @@
 export const chapterManifests: readonly string[] = [
   'packages/rnn/manifest.ts',
   'packages/seq2seq-attention/manifest.ts',
+  'packages/transformer-bridge/manifest.ts',
 ];

@@ -4,7 +4,11 @@
  * of causal self-attention (eq. 4.15). In the RNN the signal crosses T − 1 recurrent steps; in
  * self-attention it crosses one, whatever T is.
  *
- *   npm run lab:path-length -w @rnn-course/transformer-bridge [-- --quick | --impl solutions]
+ *   npm run lab:path-length -w @rnn-course/transformer-bridge [-- --quick | --impl exercises]
+ *
+ * With `--impl exercises` (or `solutions`) the norms come from the hand-derived Jacobians of
+ * transformer-bridge/rnn-path-length-gradient and self-attention-path-length-gradient; an
+ * exercise not written yet falls back to the reference, and the lab says so.
  *
  * Figure: figures/path-length.svg. Chapter 4, "Path length, measured".
  */
@@ -44,6 +48,8 @@ export const QUICK: PathLengthConfig = { lengths: [1, 2, 4, 8], width: 4, seeds:
 export interface PathLengthResult {
   config: PathLengthConfig;
   impl: string;
+  /** Whose code each function was (the lines the lab prints). */
+  report: string[];
   curves: { name: string; norms: number[] }[];
   files: string[];
 }
@@ -57,7 +63,7 @@ export async function main(argv: string[]): Promise<PathLengthResult | undefined
   }
   const config = args.quick ? QUICK : FULL;
   const lab = await loadPathLength(args.impl);
-  console.log(`  ${lab.report}`);
+  for (const line of lab.report) console.log(`  ${line}`);
   const out = outputDir(args, FIGURES, 'transformer-bridge');
   const W = config.width;
   const Tmax = Math.max(...config.lengths);
@@ -152,7 +158,7 @@ export async function main(argv: string[]): Promise<PathLengthResult | undefined
     `reproduce: ${labCommand('lab:path-length', '@rnn-course/transformer-bridge', args)}`,
   );
   console.log(`wrote ${files.join(', ')}`);
-  return { config, impl: lab.impl, curves, files };
+  return { config, impl: lab.impl, report: lab.report, curves, files };
 }
 
 runIfMain(import.meta.url, main);

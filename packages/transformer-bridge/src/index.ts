@@ -24,7 +24,8 @@ export {
 export type { MultiHeadAttentionParams } from './multi-head-attention';
 
 // Order and masks (eqs. 4.8–4.9).
-export { sinusoidalPositionalEncoding, learnedPositionalEmbedding } from './positional-encoding';
+export { sinusoidalPositionalEncoding } from './sinusoidal-positional-encoding';
+export { learnedPositionalEmbedding } from './learned-positional-embedding';
 export { causalMask } from './causal-mask';
 export { keyPaddingMask } from './padding-mask';
 
@@ -66,7 +67,8 @@ export { Transformer } from './transformer'; // encoder-decoder
 export type { TransformerConfig, TransformerDecoderParams, AttentionMaps } from './transformer';
 
 // The path-length experiment (eq. 4.15).
-export { rnnPathLengthGradient, selfAttentionPathLengthGradient } from './path-length';
+export { rnnPathLengthGradient } from './rnn-path-length-gradient';
+export { selfAttentionPathLengthGradient } from './self-attention-path-length-gradient';
 
 // PyTorch state_dict entries as JSON.
 export { linearWeightIn, linearWeightOut, stateTensor, parameter } from './state-dict';

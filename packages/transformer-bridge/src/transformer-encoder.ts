@@ -14,7 +14,8 @@ import { feedForward } from './feed-forward';
 import { layerNorm } from './layer-norm';
 import { multiHeadAttentionStep } from './multi-head-attention';
 import { keyPaddingMask } from './padding-mask';
-import { learnedPositionalEmbedding, sinusoidalPositionalEncoding } from './positional-encoding';
+import { learnedPositionalEmbedding } from './learned-positional-embedding';
+import { sinusoidalPositionalEncoding } from './sinusoidal-positional-encoding';
 import {
   initTransformerEncoderBlock,
   transformerEncoderBlock,

@@ -49,13 +49,18 @@ describe('parallelism lab (--quick)', () => {
 });
 
 describe('path-length lab (--quick)', () => {
+  const run = async (impl: string) => {
+    const dir = out();
+    const r = await pathLength(['--quick', '--impl', impl, '--out', dir]);
+    if (!r) throw new Error('the lab returned nothing');
+    return { r, dir };
+  };
+
   for (const impl of ['reference', 'solutions']) {
     it(
       `RNN gradients from the first input shrink faster than attention's (${impl})`,
       async () => {
-        const dir = out();
-        const r = await pathLength(['--quick', '--impl', impl, '--out', dir]);
-        if (!r) throw new Error('the lab returned nothing');
+        const { r, dir } = await run(impl);
         const [torchRnn, , attention] = r.curves.map((c) => c.norms);
         const last = r.config.lengths.length - 1;
         const drop = (v: number[]) => v[last]! / v[0]!;
@@ -66,11 +71,33 @@ describe('path-length lab (--quick)', () => {
     );
   }
 
-  it('refuses --impl exercises with a message until the chapter has exercise files', async () => {
-    await expect(pathLength(['--quick', '--impl', 'exercises', '--out', out()])).rejects.toThrow(
-      /exercise files are not in this version/,
-    );
-  });
+  it(
+    "the solutions' hand-derived Jacobians give the reference's norms (relative error 1e-10)",
+    async () => {
+      const [ref, sol] = [(await run('reference')).r, (await run('solutions')).r];
+      expect(sol.report.every((line) => line.includes('solutions/transformer-bridge'))).toBe(true);
+      sol.curves.forEach((curve, c) =>
+        curve.norms.forEach((v, k) => {
+          const e = ref.curves[c]!.norms[k]!;
+          expect(Math.abs(v - e) / Math.abs(e)).toBeLessThan(1e-10);
+        }),
+      );
+    },
+    LAB_TIMEOUT_MS,
+  );
+
+  it(
+    '--impl exercises falls back to the reference for each exercise still a stub, and says so',
+    async () => {
+      const [ref, ex] = [(await run('reference')).r, (await run('exercises')).r];
+      expect(ex.report).toEqual([
+        'rnnPathLengthGradient: reference (transformer-bridge/rnn-path-length-gradient not implemented yet in exercises/transformer-bridge)',
+        'selfAttentionPathLengthGradient: reference (transformer-bridge/self-attention-path-length-gradient not implemented yet in exercises/transformer-bridge)',
+      ]);
+      expect(ex.curves).toEqual(ref.curves);
+    },
+    LAB_TIMEOUT_MS,
+  );
 });
 
 describe('long-range lab (--quick)', () => {

@@ -18,22 +18,19 @@ import {
   transformerEncoderBlockFromStateDict,
 } from '../src/index';
 import type { StateDict } from '../src/index';
-import {
-  layerNormBackward,
-  layerNormForward,
-} from '../../../solutions/transformer-bridge/layer-norm';
+import { layerNormBackward, layerNormForward } from '@target/transformer-bridge/layer-norm';
 import {
   multiHeadAttentionBackward,
   multiHeadAttentionForward,
-} from '../../../solutions/transformer-bridge/multi-head-attention';
+} from '@target/transformer-bridge/multi-head-attention';
 import {
   scaledDotProductAttentionBackward,
   scaledDotProductAttentionForward,
-} from '../../../solutions/transformer-bridge/scaled-dot-product-attention';
+} from '@target/transformer-bridge/scaled-dot-product-attention';
 import {
   transformerEncoderBlockBackward,
   transformerEncoderBlockForward,
-} from '../../../solutions/transformer-bridge/transformer-encoder-block';
+} from '@target/transformer-bridge/transformer-encoder-block';
 import { autogradGrads, blockFrom, blockInputs, expectGrads, expectRel } from './helpers';
 
 /** Relative error allowed against PyTorch: both sides are float64 with the same formulas. */

@@ -18,28 +18,23 @@ import {
   transformerEncoderBlock,
 } from '../src/index';
 import type { MultiHeadAttentionParams } from '../src/index';
-import { causalMask as solutionCausalMask } from '../../../solutions/transformer-bridge/causal-mask';
-import {
-  layerNormBackward,
-  layerNormForward,
-} from '../../../solutions/transformer-bridge/layer-norm';
+import { causalMask as solutionCausalMask } from '@target/transformer-bridge/causal-mask';
+import { layerNormBackward, layerNormForward } from '@target/transformer-bridge/layer-norm';
 import {
   multiHeadAttentionBackward,
   multiHeadAttentionForward,
-} from '../../../solutions/transformer-bridge/multi-head-attention';
-import {
-  rnnPathLengthGradient as solutionRnnPath,
-  selfAttentionPathLengthGradient as solutionAttentionPath,
-} from '../../../solutions/transformer-bridge/path-length';
-import { sinusoidalPositionalEncoding as solutionPE } from '../../../solutions/transformer-bridge/positional-encoding';
+} from '@target/transformer-bridge/multi-head-attention';
+import { rnnPathLengthGradient as solutionRnnPath } from '@target/transformer-bridge/rnn-path-length-gradient';
+import { selfAttentionPathLengthGradient as solutionAttentionPath } from '@target/transformer-bridge/self-attention-path-length-gradient';
+import { sinusoidalPositionalEncoding as solutionPE } from '@target/transformer-bridge/sinusoidal-positional-encoding';
 import {
   scaledDotProductAttentionBackward,
   scaledDotProductAttentionForward,
-} from '../../../solutions/transformer-bridge/scaled-dot-product-attention';
+} from '@target/transformer-bridge/scaled-dot-product-attention';
 import {
   transformerEncoderBlockBackward,
   transformerEncoderBlockForward,
-} from '../../../solutions/transformer-bridge/transformer-encoder-block';
+} from '@target/transformer-bridge/transformer-encoder-block';
 import {
   autogradGrads,
   blockFrom,

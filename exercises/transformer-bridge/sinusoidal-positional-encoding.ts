@@ -3,7 +3,7 @@
  *
  * Chapter 4, "Positional encodings" — packages/transformer-bridge/README.md#positional-encodings
  */
-import { zeros } from '@rnn-course/core';
+import { notImplemented } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 
 /**
@@ -15,21 +15,9 @@ import type { Tensor } from '@rnn-course/core';
  * @param D    number of features; for an odd D the last feature is a sine
  * @param base 10000 in the paper
  * @returns `[T, D]`, sine on even features, cosine on odd ones
- * @throws RangeError when T or D is not an integer >= 1
+ * @throws RangeError when `T` or `D` is not an integer >= 1
  */
 export function sinusoidalPositionalEncoding(T: number, D: number, base = 10000): Tensor {
-  if (!Number.isInteger(T) || T < 1 || !Number.isInteger(D) || D < 1) {
-    throw new RangeError(
-      `sinusoidalPositionalEncoding: T and D must be integers >= 1, received T = ${T}, D = ${D}`,
-    );
-  }
-  const PE = zeros([T, D]); // [T, D]
-  for (let t = 0; t < T; t++) {
-    for (let k = 0; k < D; k++) {
-      const i = Math.floor(k / 2); // features 2i and 2i + 1 share one frequency
-      const angle = t / base ** ((2 * i) / D);
-      PE.set(k % 2 === 0 ? Math.sin(angle) : Math.cos(angle), t, k);
-    }
-  }
-  return PE;
+  // TODO: check T and D, then fill a new [T, D] tensor by eq. 4.8.
+  notImplemented('transformer-bridge/sinusoidal-positional-encoding');
 }

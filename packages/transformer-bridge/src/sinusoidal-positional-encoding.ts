@@ -1,12 +1,12 @@
 /**
- * Positional encodings. Attention by itself ignores the order of its inputs (permuting the
- * positions permutes the outputs the same way), so the position of every token is added to
- * its embedding: either a fixed sinusoidal code (Vaswani et al. 2017, sec. 3.5) or a learned
- * vector per position.
+ * Sinusoidal positional encoding (Vaswani et al. 2017, sec. 3.5). Attention by itself ignores
+ * the order of its inputs (permuting the positions permutes the outputs the same way), so the
+ * position of every token is added to its embedding; here as a fixed code of sines and cosines
+ * (see `learned-positional-embedding.ts` for a trained one).
  *
  * Chapter 4, "Positional encodings" — packages/transformer-bridge/README.md#positional-encodings
  */
-import { Tensor, assertShape, narrow } from '@rnn-course/core';
+import { Tensor } from '@rnn-course/core';
 
 /**
  * eq. 4.8: PE[t, 2i] = sin(t / 10000^(2i/D)), PE[t, 2i + 1] = cos(t / 10000^(2i/D)): sine on
@@ -47,32 +47,4 @@ export function sinusoidalPositionalEncoding(
     }
   }
   return new Tensor(PE, [T, D]);
-}
-
-/**
- * Learned positional embeddings: row t of a trained table P is the vector of position t. The
- * table fixes the longest sequence the model can read.
- *
- * @param P     `[maxLen, D]` the table (a parameter)
- * @param T     how many positions, at most maxLen
- * @param start the first position (default 0; a decoder generating token t asks for row t)
- * @returns `[T, D]`, rows start … start + T − 1 of P (differentiable with respect to P)
- * @throws RangeError when the positions run past the table
- */
-export function learnedPositionalEmbedding(P: Tensor, T: number, start = 0): Tensor {
-  assertShape('learnedPositionalEmbedding', P, [null, null], 'P');
-  const maxLen = P.shape[0] as number;
-  if (
-    !Number.isInteger(T) ||
-    T < 1 ||
-    !Number.isInteger(start) ||
-    start < 0 ||
-    start + T > maxLen
-  ) {
-    throw new RangeError(
-      `learnedPositionalEmbedding: positions ${start}..${start + T - 1} are outside the table's ` +
-        `0..${maxLen - 1} (P ${JSON.stringify(P.shape)})`,
-    );
-  }
-  return narrow(P, 0, start, T); // [T, D]
 }
