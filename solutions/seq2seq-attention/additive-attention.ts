@@ -82,6 +82,7 @@ export function checkAttentionShapes(
 
 /** What `additiveAttentionBackward` needs from the forward pass. */
 export interface AdditiveAttentionCache {
+  // BEGIN SOLUTION: the fields your additiveAttentionBackward reads, filled in by your additiveAttentionForward.
   readonly query: Tensor; // [N, Hq]
   readonly keys: Tensor; // [N, T, Hk]
   readonly Wq: Tensor; // [Hq, A]
@@ -90,6 +91,7 @@ export interface AdditiveAttentionCache {
   readonly hidden: Tensor; // [N, T, A], tanh(q Wq + k_t Wk)
   readonly softmax: MaskedSoftmaxCache;
   readonly sum: WeightedSumCache;
+  // END SOLUTION
 }
 
 /** The gradients of additive attention, one per input of the forward. */
@@ -114,7 +116,8 @@ export interface AdditiveAttentionGrads {
  * @param mask   `[N, T]` 1 for real positions, 0 for padding
  * @param Wq `[Hq, A]`, Wk `[Hk, A]`, v `[A]`
  * @returns `context [N, Hv]`, `weights [N, T]` and the cache
- * @throws ShapeError naming `additiveAttentionForward` when the shapes disagree
+ * @throws ShapeError naming `additiveAttentionForward` when `query` is not 2-D, or when `keys`,
+ *   `values`, `mask`, `Wq`, `Wk` or `v` does not fit the query and the others
  */
 export function additiveAttentionForward(
   query: Tensor,
@@ -125,6 +128,7 @@ export function additiveAttentionForward(
   Wk: Tensor,
   v: Tensor,
 ): { context: Tensor; weights: Tensor; cache: AdditiveAttentionCache } {
+  // BEGIN SOLUTION: check the shapes, score every position (eq. 3.14), masked softmax, weighted sum of the values.
   const op = 'additiveAttentionForward';
   const { N, Hq, Hk } = checkAttentionShapes(op, query, keys, values, mask);
   assertShape(op, Wq, [Hq, null], 'Wq');
@@ -143,6 +147,7 @@ export function additiveAttentionForward(
     weights,
     cache: { query, keys, Wq, Wk, v, hidden, softmax, sum: sumCache },
   };
+  // END SOLUTION
 }
 
 /**
@@ -157,15 +162,19 @@ export function additiveAttentionForward(
  *
  * @param dcontext `[N, Hv]` upstream gradient of the context
  * @returns `dquery`, `dkeys`, `dvalues`, `dWq`, `dWk`, `dv`
+ * @throws ShapeError naming `additiveAttentionBackward` when `dcontext` is not [N, Hv], the shape
+ *   of the context
  */
 export function additiveAttentionBackward(
   dcontext: Tensor,
   cache: AdditiveAttentionCache,
 ): AdditiveAttentionGrads {
+  // BEGIN SOLUTION: back through the weighted sum, the masked softmax, e = u · v and the tanh (eq. 3.15).
   const { query, keys, Wq, Wk, v, hidden } = cache;
   const [N, T, A] = hidden.shape as [number, number, number];
   const Hk = keys.shape[2] as number;
-  assertShape('additiveAttentionBackward', dcontext, [N, null], 'dcontext');
+  const Hv = cache.sum.values.shape[2] as number;
+  assertShape('additiveAttentionBackward', dcontext, [N, Hv], 'dcontext');
   const { dweights, dvalues } = weightedSumBackward(dcontext, cache.sum); // [N, T], [N, T, Hv]
   const { dscores } = maskedSoftmaxBackward(dweights, cache.softmax); // [N, T]
   const flatHidden = reshape(hidden, [N * T, A]); // [N·T, A]
@@ -179,4 +188,5 @@ export function additiveAttentionBackward(
   const dWq = matmul(transpose(query), dq); // [Hq, N]·[N, A] -> [Hq, A]
   const dquery = matmul(dq, transpose(Wq)); // [N, A]·[A, Hq] -> [N, Hq]
   return { dquery, dkeys, dvalues, dWq, dWk, dv };
+  // END SOLUTION
 }

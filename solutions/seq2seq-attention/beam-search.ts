@@ -31,12 +31,14 @@ export interface Hypothesis {
  * @param source  one source sequence (ids, no padding)
  * @param options beamWidth K >= 1, maxLength >= 1, alpha (default 1)
  * @returns up to K hypotheses, best first
+ * @throws RangeError naming `beamSearch` when `beamWidth` or `maxLength` is not an integer >= 1
  */
 export function beamSearch(
   model: Seq2Seq,
   source: readonly number[],
   options: { beamWidth: number; maxLength: number; alpha?: number },
 ): Hypothesis[] {
+  // BEGIN SOLUTION: extend every live hypothesis by every token, keep the best K − (finished) extensions, set finished ones aside, score with eq. 3.18, sort.
   const { beamWidth: K, maxLength, alpha = 1 } = options;
   if (!Number.isInteger(K) || K < 1) {
     throw new RangeError(`beamSearch: beamWidth must be an integer >= 1, received ${K}`);
@@ -113,4 +115,5 @@ export function beamSearch(
   return finished.sort(
     (p, q) => Number(q.finished) - Number(p.finished) || q.score - p.score || q.logProb - p.logProb,
   );
+  // END SOLUTION
 }

@@ -33,6 +33,7 @@ export interface BidirectionalRnnParams {
 
 /** What `bidirectionalRnnBackward` needs. */
 export interface BidirectionalRnnCache {
+  // BEGIN SOLUTION: the fields your bidirectionalRnnBackward reads, filled in by your bidirectionalRnnForward.
   readonly x: Tensor; // [N, T, D]
   readonly xReversed: Tensor; // [N, T, D], what the backward direction read
   readonly h0f: Tensor; // [N, H]
@@ -40,6 +41,7 @@ export interface BidirectionalRnnCache {
   readonly params: BidirectionalRnnParams;
   readonly lengths: readonly number[] | undefined;
   readonly H: number;
+  // END SOLUTION
 }
 
 /** The gradients, one per input of the forward. */
@@ -65,7 +67,9 @@ export interface BidirectionalRnnGrads {
  * @param params  Wxf, Whf, bf, Wxb, Whb, bb
  * @param lengths N lengths in 0..T (default: all T)
  * @returns `h [N, T, 2H]` and the cache
- * @throws ShapeError naming `bidirectionalRnnForward` when the shapes disagree
+ * @throws ShapeError naming `bidirectionalRnnForward` when `x` is not [N, T >= 1, D], when `Wxf`,
+ *   `Whf`, `bf`, `Wxb`, `Whb`, `bb`, `h0f` or `h0b` does not fit x and the others, or when
+ *   `lengths` does not hold one length per sequence
  */
 export function bidirectionalRnnForward(
   x: Tensor,
@@ -74,6 +78,7 @@ export function bidirectionalRnnForward(
   params: BidirectionalRnnParams,
   lengths?: readonly number[],
 ): { h: Tensor; cache: BidirectionalRnnCache } {
+  // BEGIN SOLUTION: check the shapes, run the forward RNN, the backward RNN on each sequence reversed within its length, reverse its states back, concatenate (eqs. 3.1–3.3).
   const op = 'bidirectionalRnnForward';
   assertShape(op, x, [null, null, null], 'x');
   const [N, T, D] = x.shape as [number, number, number];
@@ -100,6 +105,7 @@ export function bidirectionalRnnForward(
   const hb = reverseSequence(hbReversed, lengths); // [N, T, H]
   const h = concat([hf, hb], 2); // eq. 3.3, [N, T, 2H]
   return { h, cache: { x, xReversed, h0f, h0b, params, lengths, H } };
+  // END SOLUTION
 }
 
 /**
@@ -109,11 +115,13 @@ export function bidirectionalRnnForward(
  *
  * @param dh `[N, T, 2H]` upstream gradient
  * @returns `dx`, `dh0f`, `dh0b` and the six weight gradients
+ * @throws ShapeError naming `bidirectionalRnnBackward` when `dh` is not [N, T, 2H], the shape of h
  */
 export function bidirectionalRnnBackward(
   dh: Tensor,
   cache: BidirectionalRnnCache,
 ): BidirectionalRnnGrads {
+  // BEGIN SOLUTION: split dh into the two halves, reverse the backward half, BPTT each direction, add the input gradients in the input order (eq. 3.4).
   const { x, xReversed, h0f, h0b, params, lengths, H } = cache;
   const [N, T] = x.shape as [number, number, number];
   assertShape('bidirectionalRnnBackward', dh, [N, T, 2 * H], 'dh');
@@ -138,4 +146,5 @@ export function bidirectionalRnnBackward(
     dWhb: b.dWh as Tensor,
     dbb: b.db as Tensor,
   };
+  // END SOLUTION
 }

@@ -6,6 +6,7 @@
  */
 import { ShapeError, Tensor, assertShape, formatShape } from '@rnn-course/core';
 
+// BEGIN SOLUTION: helpers of your own, such as log(e^a + e^b) exact for −∞ and never overflowing.
 /** log(e^a + e^b), exact for −∞ (the log of 0) and never overflowing. */
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
@@ -13,6 +14,7 @@ function logAddExp(a: number, b: number): number {
   const m = Math.max(a, b);
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
+// END SOLUTION
 
 /**
  * −ln p(l_n | x_n) for every sequence (eqs. 3.20–3.23) and the gradient of the reduced loss
@@ -36,23 +38,27 @@ function logAddExp(a: number, b: number): number {
  *   labels, at least 1, then averaged: PyTorch's) or 'sum'
  * @returns `losses` (N numbers, +∞ for an impossible labelling), `loss` (reduced) and
  *   `dlogProbs [N, T, C]`, the gradient of `loss`
- * @throws ShapeError naming `ctcLoss` when the sizes disagree
+ * @throws ShapeError naming `ctcLossAndGrad` when `logProbs` is not [N, T, C], or when `targets`
+ *   or `inputLengths` does not hold N entries
+ * @throws RangeError naming `ctcLossAndGrad` when a label of `targets` is the blank or outside
+ *   0..C−1, or when an entry of `inputLengths` is outside 1..T
  */
-export function ctcLoss(
+export function ctcLossAndGrad(
   logProbs: Tensor,
   targets: readonly (readonly number[])[],
   inputLengths?: readonly number[],
   options: { blank?: number; reduction?: 'mean' | 'sum' } = {},
 ): { loss: number; losses: number[]; dlogProbs: Tensor } {
+  // BEGIN SOLUTION: check the inputs; per sequence: the extended labels, alpha and beta in log space, −ln p, and the gradient (eqs. 3.20–3.23).
   const { blank = 0, reduction = 'mean' } = options;
-  assertShape('ctcLoss', logProbs, [null, null, null], 'logProbs');
+  assertShape('ctcLossAndGrad', logProbs, [null, null, null], 'logProbs');
   const [N, T, C] = logProbs.shape as [number, number, number];
   const lengths = inputLengths ?? new Array<number>(N).fill(T);
   if (targets.length !== N || lengths.length !== N) {
     throw new ShapeError(
-      'ctcLoss',
-      `${N} target sequences and ${N} input lengths (logProbs ${formatShape(logProbs.shape)})`,
-      `${targets.length} target sequences and ${lengths.length} input lengths`,
+      'ctcLossAndGrad',
+      `${N} targets and ${N} inputLengths (logProbs ${formatShape(logProbs.shape)})`,
+      `${targets.length} targets and ${lengths.length} inputLengths`,
     );
   }
   const lp = logProbs.data;
@@ -61,13 +67,13 @@ export function ctcLoss(
   for (let n = 0; n < N; n++) {
     const Tn = lengths[n]!;
     if (!Number.isInteger(Tn) || Tn < 1 || Tn > T) {
-      throw new RangeError(`ctcLoss: input length ${Tn} of sequence ${n} is outside 1..${T}`);
+      throw new RangeError(`ctcLossAndGrad: inputLengths[${n}] = ${Tn} is outside 1..${T}`);
     }
     const ext: number[] = [blank];
     for (const l of targets[n]!) {
       if (!Number.isInteger(l) || l < 0 || l >= C || l === blank) {
         throw new RangeError(
-          `ctcLoss: label ${l} of sequence ${n} is not a non-blank id in 0..${C - 1}`,
+          `ctcLossAndGrad: targets[${n}] holds ${l}, not a non-blank id in 0..${C - 1} (blank ${blank})`,
         );
       }
       ext.push(l, blank);
@@ -120,4 +126,5 @@ export function ctcLoss(
     loss += reduction === 'mean' ? l / (N * Math.max(1, targets[n]!.length)) : l;
   });
   return { loss, losses, dlogProbs: new Tensor(dlogProbs, [N, T, C]) };
+  // END SOLUTION
 }

@@ -61,6 +61,7 @@ export interface DecoderParams {
 
 /** What `decoderStepBackward` needs. */
 export interface DecoderStepCache {
+  // BEGIN SOLUTION: the fields your decoderStepBackward reads, filled in by your decoderStepForward.
   readonly x: Tensor; // [N, E]
   readonly prevS: Tensor; // [N, Hd]
   readonly params: DecoderParams;
@@ -70,6 +71,7 @@ export interface DecoderStepCache {
   readonly attentional: Tensor; // [N, Hd], h̃_t
   readonly Hc: number;
   readonly S: number;
+  // END SOLUTION
 }
 
 /** The gradients of one step. Attention weights appear only for their kind. */
@@ -96,7 +98,7 @@ function need(params: DecoderParams, name: 'Wq' | 'Wk' | 'v' | 'Wa', kind: strin
   if (t === undefined) {
     throw new ShapeError(
       'decoderStepForward',
-      `${name} for ${kind} attention`,
+      `params.${name} for ${kind} attention`,
       'no such parameter',
     );
   }
@@ -112,7 +114,8 @@ function need(params: DecoderParams, name: 'Wq' | 'Wk' | 'v' | 'Wa', kind: strin
  * @param prevS  `[N, Hd]`
  * @param memory outputs `[N, S, Hc]`, mask `[N, S]`, summary `[N, Hc]`
  * @returns `nextS [N, Hd]`, `logits [N, V]`, `weights [N, S]`, `context [N, Hc]`, the cache
- * @throws ShapeError naming `decoderStepForward` when the shapes disagree
+ * @throws ShapeError naming `decoderStepForward` when `prevS` is not 2-D, or when `x`, `memory` or
+ *   `params` does not fit prevS and the others (including an attention weight its kind needs)
  */
 export function decoderStepForward(
   x: Tensor,
@@ -127,16 +130,22 @@ export function decoderStepForward(
   context: Tensor;
   cache: DecoderStepCache;
 } {
+  // BEGIN SOLUTION: check the shapes, the RNN step (eq. 3.8), attention with query s_t (or the summary for 'none'), the attentional state and the scores (eq. 3.9).
   const op = 'decoderStepForward';
   assertShape(op, prevS, [null, null], 'prevS');
   const [N, Hd] = prevS.shape as [number, number];
   assertShape(op, memory.outputs, [N, null, null], 'memory.outputs');
   const [, S, Hc] = memory.outputs.shape as [number, number, number];
   assertShape(op, memory.summary, [N, Hc], 'memory.summary');
-  assertShape(op, params.Wc, [Hc + Hd, Hd], 'Wc');
-  assertShape(op, params.bc, [Hd], 'bc');
-  assertShape(op, params.Wy, [Hd, null], 'Wy');
-  assertShape(op, params.by, [params.Wy.shape[1] as number], 'by');
+  assertShape(op, params.Wc, [Hc + Hd, Hd], 'params.Wc');
+  assertShape(op, params.bc, [Hd], 'params.bc');
+  assertShape(op, params.Wy, [Hd, null], 'params.Wy');
+  assertShape(op, params.by, [params.Wy.shape[1] as number], 'params.by');
+  assertShape(op, params.Wx, [null, Hd], 'params.Wx');
+  assertShape(op, params.Wh, [Hd, Hd], 'params.Wh');
+  assertShape(op, params.b, [Hd], 'params.b');
+  assertShape(op, x, [N, params.Wx.shape[0] as number], 'x');
+  assertShape(op, memory.mask, [N, S], 'memory.mask');
 
   const nextS = rnnStep(x, prevS, params.Wx, params.Wh, params.b); // eq. 3.8, [N, Hd]
   const { outputs, mask } = memory;
@@ -174,6 +183,7 @@ export function decoderStepForward(
     context,
     cache: { x, prevS, params, kind, attention, combined, attentional, Hc, S },
   };
+  // END SOLUTION
 }
 
 /**
@@ -185,12 +195,15 @@ export function decoderStepForward(
  * @param dlogits `[N, V]` gradient of this step's scores
  * @param dnextS  `[N, Hd]` gradient reaching s_t from step t + 1 (zeros at the last step)
  * @returns the gradients of x, s_{t−1}, the encoder's outputs and summary, and every weight
+ * @throws ShapeError naming `decoderStepBackward` when `dlogits` is not [N, V] or `dnextS` is not
+ *   [N, Hd]
  */
 export function decoderStepBackward(
   dlogits: Tensor,
   dnextS: Tensor,
   cache: DecoderStepCache,
 ): DecoderStepGrads {
+  // BEGIN SOLUTION: back through the scores and the tanh of eq. 3.9, split [c_t ; s_t], back through the attention, then the RNN step with the total gradient of s_t.
   const { x, prevS, params, kind, combined, attentional, Hc, S } = cache;
   const [N, Hd] = prevS.shape as [number, number];
   assertShape('decoderStepBackward', dlogits, [N, params.Wy.shape[1] as number], 'dlogits');
@@ -245,4 +258,5 @@ export function decoderStepBackward(
     dby,
     ...grads,
   };
+  // END SOLUTION
 }

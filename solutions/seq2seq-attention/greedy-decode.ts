@@ -18,6 +18,7 @@ import type { Seq2Seq } from './seq2seq-loss';
  * @param maxLength the most tokens per sequence, eos included
  * @returns `ids` (N sequences) and, per sequence, the attention weights `[steps][S]` of each
  *   emitted token
+ * @throws RangeError naming `greedyDecode` when `maxLength` is not an integer >= 1
  */
 export function greedyDecode(
   model: Seq2Seq,
@@ -25,6 +26,7 @@ export function greedyDecode(
   lengths: readonly number[],
   maxLength: number,
 ): { ids: number[][]; weights: number[][][] } {
+  // BEGIN SOLUTION: encode, then step the decoder from sos, feeding back the argmax of each step, until every sequence has emitted eos or maxLength steps.
   if (!Number.isInteger(maxLength) || maxLength < 1) {
     throw new RangeError(`greedyDecode: maxLength must be an integer >= 1, received ${maxLength}`);
   }
@@ -63,4 +65,5 @@ export function greedyDecode(
     previous = next;
   }
   return { ids, weights };
+  // END SOLUTION
 }

@@ -7,7 +7,9 @@ import { ShapeError, Tensor, formatShape, sameShape } from '@rnn-course/core';
 
 /** What `maskedSoftmaxBackward` needs: the weights the forward computed. */
 export interface MaskedSoftmaxCache {
+  // BEGIN SOLUTION: the fields your maskedSoftmaxBackward reads, filled in by your maskedSoftmaxForward.
   readonly weights: Tensor; // [N, T]
+  // END SOLUTION
 }
 
 /**
@@ -17,12 +19,14 @@ export interface MaskedSoftmaxCache {
  * @param scores `[N, T]` (or any `[..., T]`) finite scores
  * @param mask   the shape of scores, 1 where a position counts, 0 where it is padding
  * @returns `weights`, the shape of scores, and the cache
- * @throws ShapeError naming `maskedSoftmaxForward` when the shapes differ
+ * @throws ShapeError naming `maskedSoftmaxForward` when `mask` does not have the shape of the
+ *   scores
  */
 export function maskedSoftmaxForward(
   scores: Tensor,
   mask: Tensor,
 ): { weights: Tensor; cache: MaskedSoftmaxCache } {
+  // BEGIN SOLUTION: check the shapes, then per row: the largest valid score, exponentials of the valid positions only, normalise (eq. 3.11).
   if (scores.ndim < 1 || !sameShape(scores.shape, mask.shape)) {
     throw new ShapeError(
       'maskedSoftmaxForward',
@@ -50,6 +54,7 @@ export function maskedSoftmaxForward(
   }
   const weights = new Tensor(alpha, scores.shape);
   return { weights, cache: { weights } };
+  // END SOLUTION
 }
 
 /**
@@ -58,11 +63,14 @@ export function maskedSoftmaxForward(
  *
  * @param dweights `[N, T]` upstream gradient of the weights
  * @returns `dscores [N, T]`
+ * @throws ShapeError naming `maskedSoftmaxBackward` when `dweights` does not have the shape of
+ *   the weights
  */
 export function maskedSoftmaxBackward(
   dweights: Tensor,
   cache: MaskedSoftmaxCache,
 ): { dscores: Tensor } {
+  // BEGIN SOLUTION: per row, dscores = α ⊙ (dα − Σ_u α_u dα_u) (eq. 3.12).
   const { weights } = cache;
   if (!sameShape(dweights.shape, weights.shape)) {
     throw new ShapeError(
@@ -82,4 +90,5 @@ export function maskedSoftmaxBackward(
     for (let t = 0; t < T; t++) de[r * T + t] = a[r * T + t]! * (g[r * T + t]! - dot);
   }
   return { dscores: new Tensor(de, weights.shape) };
+  // END SOLUTION
 }

@@ -18,12 +18,14 @@ import type { MaskedSoftmaxCache } from './masked-softmax';
 
 /** What `multiplicativeAttentionBackward` needs from the forward pass. */
 export interface MultiplicativeAttentionCache {
+  // BEGIN SOLUTION: the fields your multiplicativeAttentionBackward reads, filled in by your multiplicativeAttentionForward.
   readonly query: Tensor; // [N, Hq]
   readonly keys: Tensor; // [N, T, Hk]
   readonly Wa: Tensor | undefined; // [Hq, Hk] for "general"
   readonly projected: Tensor; // [N, Hk]: q̃ = q Wa, or q itself for "dot"
   readonly softmax: MaskedSoftmaxCache;
   readonly sum: WeightedSumCache;
+  // END SOLUTION
 }
 
 /** The gradients; `dWa` only for "general". */
@@ -45,7 +47,9 @@ export interface MultiplicativeAttentionGrads {
  * @param mask   `[N, T]`
  * @param Wa     `[Hq, Hk]`, or undefined for dot attention
  * @returns `context [N, Hv]`, `weights [N, T]` and the cache
- * @throws ShapeError naming `multiplicativeAttentionForward` when the shapes disagree
+ * @throws ShapeError naming `multiplicativeAttentionForward` when `keys`, `values`, `mask` or `Wa`
+ *   does not fit the query and the others, or when `query` and the keys differ in size without
+ *   a Wa
  */
 export function multiplicativeAttentionForward(
   query: Tensor,
@@ -54,6 +58,7 @@ export function multiplicativeAttentionForward(
   mask: Tensor,
   Wa?: Tensor,
 ): { context: Tensor; weights: Tensor; cache: MultiplicativeAttentionCache } {
+  // BEGIN SOLUTION: check the shapes, project the query for "general", one dot product per position (eq. 3.16), masked softmax, weighted sum.
   const op = 'multiplicativeAttentionForward';
   const { N, T, Hq, Hk } = checkAttentionShapes(op, query, keys, values, mask);
   if (Wa === undefined && Hq !== Hk) {
@@ -70,6 +75,7 @@ export function multiplicativeAttentionForward(
   const { weights, cache: softmax } = maskedSoftmaxForward(scores, mask); // [N, T]
   const { context, cache: sumCache } = weightedSumForward(weights, values); // [N, Hv]
   return { context, weights, cache: { query, keys, Wa, projected, softmax, sum: sumCache } };
+  // END SOLUTION
 }
 
 /**
@@ -79,14 +85,18 @@ export function multiplicativeAttentionForward(
  *
  * @param dcontext `[N, Hv]`
  * @returns `dquery`, `dkeys`, `dvalues`, and `dWa` for "general"
+ * @throws ShapeError naming `multiplicativeAttentionBackward` when `dcontext` is not [N, Hv], the
+ *   shape of the context
  */
 export function multiplicativeAttentionBackward(
   dcontext: Tensor,
   cache: MultiplicativeAttentionCache,
 ): MultiplicativeAttentionGrads {
+  // BEGIN SOLUTION: back through the weighted sum and the masked softmax, then the dot products and Wa (eq. 3.17).
   const { query, keys, Wa, projected } = cache;
   const [N, T, Hk] = keys.shape as [number, number, number];
-  assertShape('multiplicativeAttentionBackward', dcontext, [N, null], 'dcontext');
+  const Hv = cache.sum.values.shape[2] as number;
+  assertShape('multiplicativeAttentionBackward', dcontext, [N, Hv], 'dcontext');
   const { dweights, dvalues } = weightedSumBackward(dcontext, cache.sum); // [N, T], [N, T, Hv]
   const { dscores } = maskedSoftmaxBackward(dweights, cache.softmax); // [N, T]
   const dprojected = reshape(matmul(reshape(dscores, [N, 1, T]), keys), [N, Hk]); // [N, Hk]
@@ -95,4 +105,5 @@ export function multiplicativeAttentionBackward(
   const dWa = matmul(transpose(query), dprojected); // [Hq, N]·[N, Hk] -> [Hq, Hk]
   const dquery = matmul(dprojected, transpose(Wa)); // [N, Hk]·[Hk, Hq] -> [N, Hq]
   return { dquery, dkeys, dvalues, dWa };
+  // END SOLUTION
 }

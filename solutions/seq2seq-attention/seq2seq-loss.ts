@@ -195,19 +195,21 @@ export type Seq2SeqGrads = Record<string, Tensor>;
  * the encoder. That is how the decoder's errors reach the encoder's weights.
  *
  * @returns `loss` and `grads` for every weight of the model (dEs, dWxf, …, dWy, dby)
- * @throws ShapeError naming `seq2seqLoss` when the batch's sizes disagree
+ * @throws ShapeError naming `seq2seqLossAndGrad` when the target rows or lengths of `batch` do not
+ *   match its sources
  */
-export function seq2seqLoss(
+export function seq2seqLossAndGrad(
   model: Seq2Seq,
   batch: Seq2SeqBatch,
 ): { loss: number; grads: Seq2SeqGrads } {
+  // BEGIN SOLUTION: the encoder; the decoder steps fed the true previous tokens; the loss; then the steps backwards, summing the weights' gradients and the encoder outputs' gradient, and through the encoder (eq. 3.10).
   const { params, config } = model;
   const N = batch.source.length;
   const L = batch.target[0]?.length ?? 0;
   if (batch.target.length !== N || batch.targetLengths.length !== N || L === 0) {
     throw new ShapeError(
-      'seq2seqLoss',
-      `target [${N}][L >= 1] and ${N} target lengths (one per source)`,
+      'seq2seqLossAndGrad',
+      `batch.target [${N}][L >= 1] and ${N} batch.targetLengths (one per source)`,
       `target [${batch.target.length}][${L}] and ${batch.targetLengths.length} lengths`,
     );
   }
@@ -270,4 +272,5 @@ export function seq2seqLoss(
   grads.dEt = dEt as Tensor;
   Object.assign(grads, encoderBackward(model, doutputs, dsummary, ds, enc.cache));
   return { loss, grads };
+  // END SOLUTION
 }

@@ -25,12 +25,14 @@ export interface RnnLayerGrads {
 
 /** What `stackedRnnBackward` needs. */
 export interface StackedRnnCache {
+  // BEGIN SOLUTION: the fields your stackedRnnBackward reads, filled in by your stackedRnnForward.
   /** the input each layer read (after dropout for l >= 1): `[N, T, D_l]` */
   readonly inputs: readonly Tensor[];
   /** the dropout mask applied below layer l (undefined for layer 0 and without dropout) */
   readonly masks: readonly (Tensor | undefined)[];
   readonly h0: readonly Tensor[];
   readonly layers: readonly RnnLayerParams[];
+  // END SOLUTION
 }
 
 /**
@@ -44,7 +46,9 @@ export interface StackedRnnCache {
  * @param p      drop probability between layers
  * @param rng    draws the masks; omit for evaluation
  * @returns `h [N, T, H]`, the top layer's states, and the cache
- * @throws ShapeError naming `stackedRnnForward` when the shapes disagree
+ * @throws ShapeError naming `stackedRnnForward` when `x` is not [N, T, D], when `layers` is empty
+ *   or a layer's weights do not fit the layer below, or when `h0` does not hold one [N, H] state
+ *   per layer
  */
 export function stackedRnnForward(
   x: Tensor,
@@ -53,14 +57,16 @@ export function stackedRnnForward(
   p = 0,
   rng?: Rng,
 ): { h: Tensor; cache: StackedRnnCache } {
+  // BEGIN SOLUTION: check the shapes, then layer by layer: dropout on the input of layers above the first, chapter 1's RNN (eq. 3.5).
   const op = 'stackedRnnForward';
   assertShape(op, x, [null, null, null], 'x');
   const [N, T, D] = x.shape as [number, number, number];
-  if (layers.length === 0 || h0.length !== layers.length) {
+  if (layers.length === 0) throw new ShapeError(op, 'layers: at least one layer', 'no layers');
+  if (h0.length !== layers.length) {
     throw new ShapeError(
       op,
-      'at least one layer and one initial state per layer',
-      `${layers.length} layers and ${h0.length} initial states`,
+      `h0: one initial state per layer (${layers.length})`,
+      `${h0.length} initial states`,
     );
   }
   const inputs: Tensor[] = [];
@@ -83,6 +89,7 @@ export function stackedRnnForward(
     size = H;
   });
   return { h: input, cache: { inputs, masks, h0, layers } };
+  // END SOLUTION
 }
 
 /**
@@ -92,11 +99,14 @@ export function stackedRnnForward(
  *
  * @param dh `[N, T, H]` upstream gradient of the top layer's states
  * @returns `dx [N, T, D]`, `dh0` (L × `[N, H]`) and `dlayers` (L × { dWx, dWh, db })
+ * @throws ShapeError naming `stackedRnnBackward` when `dh` is not [N, T, H], the shape of the top
+ *   layer's states
  */
 export function stackedRnnBackward(
   dh: Tensor,
   cache: StackedRnnCache,
 ): { dx: Tensor; dh0: Tensor[]; dlayers: RnnLayerGrads[] } {
+  // BEGIN SOLUTION: from the top layer down: BPTT of each layer, then through the dropout mask below it (eq. 3.6).
   const { inputs, masks, h0, layers } = cache;
   const L = layers.length;
   const top = inputs[L - 1] as Tensor;
@@ -114,4 +124,5 @@ export function stackedRnnBackward(
     dout = mask === undefined ? (g.dx as Tensor) : mul(g.dx as Tensor, mask); // [N, T, D_l]
   }
   return { dx: dout, dh0, dlayers };
+  // END SOLUTION
 }

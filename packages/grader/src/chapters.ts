@@ -6,5 +6,6 @@
 export const chapterManifests: readonly string[] = [
   'packages/rnn/manifest.ts',
   'packages/lstm-gru/manifest.ts',
+  'packages/seq2seq-attention/manifest.ts',
   'packages/transformer-bridge/manifest.ts',
 ];

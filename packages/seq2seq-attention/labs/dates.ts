@@ -48,6 +48,7 @@ import {
 } from '../src/index';
 import type { AttentionKind, Seq2Seq, Seq2SeqBatch } from '../src/index';
 import { loadImpl } from './impl';
+import type { LabImpl } from './impl';
 
 const FIGURES = fileURLToPath(new URL('../figures', import.meta.url));
 
@@ -192,7 +193,7 @@ async function run(
   config: DatesLabConfig,
   task: ReturnType<typeof dateTask>,
   seed: number,
-  lossFn: ReturnType<typeof loadImpl>['seq2seqLoss'],
+  lossFn: LabImpl['seq2seqLoss'],
 ): Promise<{ model: Seq2Seq; result: ModelResult }> {
   const started = performance.now();
   const model = createSeq2Seq(
@@ -323,7 +324,7 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
   }
   const base = args.quick ? QUICK : FULL;
   const config: DatesLabConfig = { ...base, steps: args.steps ?? base.steps };
-  const impl = loadImpl(args.impl);
+  const impl = await loadImpl(args.impl);
   const out = outputDir(args, FIGURES, 'seq2seq-attention');
   const started = performance.now();
   const task = dateTask({

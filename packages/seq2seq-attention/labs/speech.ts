@@ -288,7 +288,7 @@ export async function main(argv: string[]): Promise<SpeechLabResult | undefined>
   }
   const base = args.quick ? QUICK : FULL;
   const config: SpeechLabConfig = { ...base, steps: args.steps ?? base.steps };
-  const impl = loadImpl(args.impl);
+  const impl = await loadImpl(args.impl);
   const out = outputDir(args, FIGURES, 'seq2seq-attention');
   const started = performance.now();
 

@@ -20,7 +20,7 @@ import {
 } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { ctcLoss } from '../src/index';
-import { ctcLoss as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
+import { ctcLossAndGrad as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
 
 interface Fixture {
   name: string;

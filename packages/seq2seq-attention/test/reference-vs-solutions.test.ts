@@ -32,7 +32,7 @@ import {
   bidirectionalRnnBackward,
   bidirectionalRnnForward,
 } from '../../../solutions/seq2seq-attention/bidirectional-rnn';
-import { ctcLoss as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
+import { ctcLossAndGrad as solutionCtcLoss } from '../../../solutions/seq2seq-attention/ctc-loss';
 import {
   decoderStepBackward,
   decoderStepForward,
@@ -46,7 +46,7 @@ import {
   multiplicativeAttentionBackward,
   multiplicativeAttentionForward,
 } from '../../../solutions/seq2seq-attention/multiplicative-attention';
-import { seq2seqLoss as solutionSeq2seqLoss } from '../../../solutions/seq2seq-attention/seq2seq-loss';
+import { seq2seqLossAndGrad as solutionSeq2seqLoss } from '../../../solutions/seq2seq-attention/seq2seq-loss';
 import {
   stackedRnnBackward,
   stackedRnnForward,
