@@ -51,6 +51,7 @@ export default defineChapter({
     },
     {
       id: 'lstm-gru/lstm-step-backward',
+      handDerived: true,
       title: 'LSTM step backward',
       points: 5,
       section: 'backward-through-the-lstm',
@@ -112,6 +113,7 @@ export default defineChapter({
     },
     {
       id: 'lstm-gru/lstm-backward',
+      handDerived: true,
       title: 'LSTM backpropagation through time',
       points: 6,
       section: 'backward-through-the-lstm',
@@ -168,6 +170,7 @@ export default defineChapter({
     },
     {
       id: 'lstm-gru/gru-step-backward',
+      handDerived: true,
       title: 'GRU step backward',
       points: 5,
       section: 'backward-through-the-gru',
@@ -220,6 +223,7 @@ export default defineChapter({
     },
     {
       id: 'lstm-gru/gru-backward',
+      handDerived: true,
       title: 'GRU backpropagation through time',
       points: 5,
       section: 'backward-through-the-gru',

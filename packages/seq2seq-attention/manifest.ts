@@ -44,6 +44,8 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/bidirectional-rnn-backward',
+      autogradAllowed:
+        "each direction's BPTT is chapter 1's rnn-backward (the core's vjp may compute it); reversing, splitting and adding the directions' gradients is derived by hand",
       title: 'Bidirectional RNN backward',
       points: 4,
       section: 'bidirectional-rnns',
@@ -96,6 +98,8 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/stacked-rnn-backward',
+      autogradAllowed:
+        "each layer's BPTT is chapter 1's rnn-backward (the core's vjp may compute it); passing the gradient down the stack is derived by hand",
       title: 'Stacked RNN backward',
       points: 4,
       section: 'deep-rnns',
@@ -141,6 +145,7 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/masked-softmax-backward',
+      handDerived: true,
       title: 'Masked softmax backward',
       points: 3,
       section: 'padding-and-masks',
@@ -187,6 +192,7 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/additive-attention-backward',
+      handDerived: true,
       title: 'Additive attention backward',
       points: 5,
       section: 'additive-attention',
@@ -235,6 +241,7 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/multiplicative-attention-backward',
+      handDerived: true,
       title: 'Multiplicative attention backward',
       points: 4,
       section: 'multiplicative-attention',
@@ -280,6 +287,8 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/decoder-step-backward',
+      autogradAllowed:
+        "the RNN step inside is chapter 1's rnn-step-backward (the core's vjp may compute it); the attention and read-out gradients are derived by hand",
       title: 'Decoder step backward',
       points: 5,
       section: 'a-decoder-step-with-attention',
@@ -302,6 +311,8 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/seq2seq-loss-and-grad',
+      autogradAllowed:
+        "the encoder's and decoder's RNN steps are chapter 1's (the core's vjp may compute them); the loss over the decoder's steps and the path back through attention are derived by hand",
       title: 'Teacher-forced sequence-to-sequence loss and its gradient',
       points: 6,
       section: 'teacher-forcing-and-exposure-bias',
@@ -377,6 +388,7 @@ export default defineChapter({
     },
     {
       id: 'seq2seq-attention/ctc-loss-and-grad',
+      handDerived: true,
       title: 'CTC loss and its gradient',
       points: 6,
       section: 'the-forward-and-backward-recursions',

@@ -39,6 +39,7 @@ export default defineChapter({
     },
     {
       id: 'transformer-bridge/scaled-dot-product-attention-backward',
+      handDerived: true,
       title: 'Scaled dot-product attention backward',
       points: 5,
       section: 'the-backward-pass',
@@ -88,6 +89,7 @@ export default defineChapter({
     },
     {
       id: 'transformer-bridge/multi-head-attention-backward',
+      handDerived: true,
       title: 'Multi-head attention backward',
       points: 5,
       section: 'multi-head-attention',
@@ -169,6 +171,7 @@ export default defineChapter({
     },
     {
       id: 'transformer-bridge/layer-norm-backward',
+      handDerived: true,
       title: 'Layer normalisation backward',
       points: 4,
       section: 'the-backward-pass-of-layer-norm',
@@ -205,6 +208,7 @@ export default defineChapter({
     },
     {
       id: 'transformer-bridge/transformer-encoder-block-backward',
+      handDerived: true,
       title: 'Transformer encoder block backward',
       points: 5,
       section: 'the-transformer-block',

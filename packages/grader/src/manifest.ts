@@ -36,6 +36,14 @@ export interface ExerciseEntry {
    */
   readonly handDerived?: boolean;
   /**
+   * Instead of `handDerived`, for a `-backward` or `-and-grad` exercise whose new part is derived
+   * by hand while a part an earlier chapter already had the learner derive may run on the core's
+   * autograd (chapter 3's bidirectional RNN reuses chapter 1's BPTT through `vjp`): says which
+   * part, and why. The course states the policy here, exercise by exercise; `verify` asks every
+   * such role for one of the two.
+   */
+  readonly autogradAllowed?: string;
+  /**
    * Ids this exercise had before a rename: a learner who types one is told the new id
    * (`course hint rnn/step-forward` → "Did you mean rnn/rnn-step-forward?").
    */

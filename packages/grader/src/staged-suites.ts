@@ -13,7 +13,9 @@
  * The copies sit inside the repository, so that their bare imports (`@rnn-course/core`) resolve
  * as before. A relative import that leaves the copied folder (the fixture chapter's suites
  * import `../../../../src/testing/exercise`) is resolved from the original's place by the Vite
- * plugin `stagedSuitesPlugin`, which the grading config installs.
+ * plugin `stagedSuitesPlugin`, which the grading config installs; so is a file a suite reads by
+ * `new URL('../fixtures/lstm.json', import.meta.url)`: in a staged copy, `import.meta.url` is the
+ * original's URL. (Fixtures are read by the trusted side; learner code cannot write files.)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -27,6 +29,7 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { displayPath, isInside, repoRoot } from './paths';
 
 /** The environment variable that tells the grading config where the staged folders are. */
@@ -160,6 +163,7 @@ export function stagedSuitesPlugin(json: string | undefined): {
     source: string,
     importer: string | undefined,
   ) => Promise<unknown> | undefined;
+  transform: (code: string, id: string) => string | undefined;
 } {
   const folders =
     json === undefined || json === '' ? {} : (JSON.parse(json) as Record<string, string>);
@@ -172,6 +176,16 @@ export function stagedSuitesPlugin(json: string | undefined): {
         if (isInside(copy, resolve(dirname(importer), source))) return undefined;
         const original = join(folder, relative(copy, importer));
         return this.resolve(source, original, { skipSelf: true });
+      }
+      return undefined;
+    },
+    transform(code, id) {
+      if (!code.includes('import.meta.url')) return undefined;
+      const file = id.split('?')[0] ?? id;
+      for (const [copy, folder] of Object.entries(folders)) {
+        if (!isInside(copy, file)) continue;
+        const original = pathToFileURL(join(folder, relative(copy, file))).href;
+        return code.replaceAll('import.meta.url', JSON.stringify(original));
       }
       return undefined;
     },

@@ -171,10 +171,14 @@ export function checkManifests(
     }
     if (!existsSync(fromRoot(e.suite))) say(`suite missing: ${e.suite}`);
     const role = ['-backward', '-and-grad'].find((r) => e.id.endsWith(r));
-    if (role !== undefined && e.handDerived !== true) {
+    if (role !== undefined && e.handDerived !== true && e.autogradAllowed === undefined) {
       say(
-        `the role ${role} asks for hand-derived gradients: set handDerived: true in its manifest`,
+        `the role ${role} asks for hand-derived gradients: set handDerived: true in its manifest ` +
+          '(or autogradAllowed, naming the part an earlier chapter had the learner derive)',
       );
+    }
+    if (e.handDerived === true && e.autogradAllowed !== undefined) {
+      say('handDerived and autogradAllowed contradict each other: keep one');
     }
     const sectionProblem = checkSection(e.section);
     if (sectionProblem !== undefined) say(sectionProblem);

@@ -36,7 +36,11 @@ import type { Alias, CallReport, Encoded, EncodedRng, Mutation, TypedArray } fro
 
 /** The two core classes the codec recognises, from the side's own copy of the core. */
 export interface CoreClasses {
-  readonly Tensor: new (data: Float64Array, shape: readonly number[]) => TensorLike;
+  readonly Tensor: new (
+    data: Float64Array,
+    shape: readonly number[],
+    requiresGrad?: boolean,
+  ) => TensorLike;
   readonly Rng: abstract new (...args: never[]) => object;
 }
 
@@ -403,6 +407,7 @@ export function encodeValue(value: unknown, core: CoreClasses, keep?: Keep): Enc
           isView(data) && typedArrayTagIs(data, 'Float64Array')
             ? copyTyped(data as Float64Array)
             : new F64(0),
+        rg: read(obj, 'requiresGrad') === true,
       };
     }
     if (isView(obj)) {
@@ -587,7 +592,7 @@ export function decodeValue(e: Encoded, codec: TrustedCodec, path = 'the result'
         );
       }
       // a copy, not a view into the message's buffer (see decodeInSandbox)
-      return new codec.core.Tensor(copyTyped(e.data), e.shape);
+      return new codec.core.Tensor(copyTyped(e.data), e.shape, e.rg === true);
     }
     case 'array':
       return withHandle(

@@ -42,11 +42,16 @@ export type Encoded =
   | EncodedRng
   | EncodedOpaque;
 
-/** A tensor: its shape and a copy of its values (never a view of a larger buffer). */
+/**
+ * A tensor: its shape and a copy of its values (never a view of a larger buffer). `rg`: the
+ * learner's tensor requires gradients (a loaded layer must be trainable); only results carry it,
+ * and never its graph.
+ */
 export interface EncodedTensor {
   readonly k: 'tensor';
   readonly shape: readonly number[];
   readonly data: Float64Array;
+  readonly rg?: boolean;
 }
 
 /** An array; `h` is its handle on the sandbox side when it came from the learner. */
