@@ -81,6 +81,17 @@ describe('stageSuites', () => {
       plugin.resolveId.call(ctx, '@rnn-course/core', '/staged/grading/a.grade.ts'),
     ).toBeUndefined();
   });
+
+  it("gives a staged suite its original's import.meta.url, so that it reads the chapter's fixtures", () => {
+    const plugin = stagedSuitesPlugin(JSON.stringify({ '/staged/grading': '/course/pkg/grading' }));
+    const code = "readFileSync(new URL('../fixtures/lstm.json', import.meta.url), 'utf8');";
+    expect(plugin.transform(code, '/staged/grading/a.grade.ts?v=1')).toBe(
+      `readFileSync(new URL('../fixtures/lstm.json', "file:///course/pkg/grading/a.grade.ts"), 'utf8');`,
+    );
+    // files outside the staged folders, and code without import.meta.url, are left alone
+    expect(plugin.transform(code, '/course/pkg/src/x.ts')).toBeUndefined();
+    expect(plugin.transform('const a = 1;', '/staged/grading/a.grade.ts')).toBeUndefined();
+  });
 });
 
 describe('a submission that rewrites the suites that grade it', () => {

@@ -132,10 +132,14 @@ describe('verify', () => {
           { ...entry, id: 'fixture/scale-forward', hints: {}, section: 'nowhere', week: 0 },
           { ...entry, id: 'fixture/scale', points: 0, hints: { 'two words': 'x', empty: ' ' } },
           { ...entry, id: 'fixture/scale' },
+          { ...entry, id: 'fixture/scale-backward', handDerived: undefined },
+          { ...entry, id: 'fixture/scale-and-grad', handDerived: true, autogradAllowed: 'x' },
         ],
       }),
     ]);
-    const problems = checkManifests(broken, target('not-implemented'), target('correct'));
+    const problems = checkManifests(broken, target('not-implemented'), target('correct')).filter(
+      (p) => !/scale-(backward|and-grad): (suite missing|stub|solution)/.test(p),
+    );
     expect(problems).toEqual([
       'fixture/scale-forward: week must be a positive integer, is 0',
       'fixture/scale-forward: no hints',
@@ -147,6 +151,8 @@ describe('verify', () => {
       "fixture/scale: hint key 'two words' is not a camelCase word",
       "fixture/scale: hint 'empty' is empty",
       'fixture/scale: listed twice',
+      'fixture/scale-backward: the role -backward asks for hand-derived gradients: set handDerived: true in its manifest (or autogradAllowed, naming the part an earlier chapter had the learner derive)',
+      'fixture/scale-and-grad: handDerived and autogradAllowed contradict each other: keep one',
     ]);
   });
 });

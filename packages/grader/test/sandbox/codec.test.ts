@@ -39,6 +39,17 @@ describe('the codec', () => {
     expect(Array.from(back.data)).toEqual([1, 2, 3]);
   });
 
+  it("keeps a result tensor's requiresGrad (a loaded layer must be trainable), not an input's", () => {
+    const w = new Tensor(new Float64Array([1, 2]), [2], true);
+    const back = decodeValue(wire(encodeValue({ w }, core)), trusted()) as { w: Tensor };
+    expect([back.w.requiresGrad, Array.from(back.w.data)]).toEqual([true, [1, 2]]);
+    const plain = decodeValue(wire(encodeValue(tensor([3]), core)), trusted()) as Tensor;
+    expect(plain.requiresGrad).toBe(false);
+    // arguments travel as plain tensors: the learner's side never receives a graph
+    const { encoded } = encodeArgs([w], trusted());
+    expect(encoded[0]).toEqual({ k: 'tensor', shape: [2], data: new Float64Array([1, 2]) });
+  });
+
   it('gives every object of a result a handle, and passes registered objects back by reference', () => {
     const kept: object[] = [];
     const keep = (v: object): number => kept.push(v);
