@@ -25,7 +25,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Course, Exercise } from './course';
-import { grade } from './grade';
+import { grade, MAINTAINER_TIMEOUT_MS } from './grade';
 import { targetsDir } from './paths';
 import { folderOf } from './target';
 
@@ -125,7 +125,7 @@ async function gradeBatch(
       course: opts.course,
       target: dir,
       filter: batch.map((e) => e.id),
-      ...(opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs }),
+      timeoutMs: opts.timeoutMs ?? MAINTAINER_TIMEOUT_MS,
     });
     return batch.map((e) => {
       const r = report.exercises.find((x) => x.id === e.id);

@@ -62,6 +62,14 @@ export interface GradeOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/**
+ * The per-check limit of the course's own grading runs (`verify`, the known mistakes, the
+ * do-nothing variants): none of them loops, and none is about speed, so a check gets minutes,
+ * not the learner's 10 s, and a busy machine cannot fail them. Time limits themselves are tested
+ * by the grader's fixture tests, with limits of their own.
+ */
+export const MAINTAINER_TIMEOUT_MS = 300_000;
+
 /** Grades the target and returns the report. Throws only when grading itself cannot run. */
 export async function grade(opts: GradeOptions = {}): Promise<Report> {
   const started = Date.now();

@@ -21,7 +21,7 @@ export {
   UnknownIdError,
 } from './course';
 export type { Chapter, Course, Exercise } from './course';
-export { DEFAULT_TIMEOUT_MS, grade } from './grade';
+export { DEFAULT_TIMEOUT_MS, grade, MAINTAINER_TIMEOUT_MS } from './grade';
 export type { GradeOptions } from './grade';
 export { percent, statusOf } from './report';
 export type { ChapterReport, CheckReport, ExerciseReport, Report, Status } from './report';

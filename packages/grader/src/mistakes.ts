@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DO_NOTHING, gradeDoNothing, type DoNothingResult } from './do-nothing';
 import { loadCourse } from './course';
-import { grade } from './grade';
+import { grade, MAINTAINER_TIMEOUT_MS } from './grade';
 import { repoRoot } from './paths';
 import type { ExerciseReport } from './report';
 import { applyEdits, stageEdited, type Edit } from './stage-edited';
@@ -63,7 +63,11 @@ export function describeMistakes(mistakes: readonly Mistake[], concurrency = 4):
           try {
             const staged = stageEdited({ from: 'solutions', file: m.file, edits: m.edits });
             cleanups.push(staged.cleanup);
-            const report = await grade({ target: staged.dir, filter: [m.exercise] });
+            const report = await grade({
+              target: staged.dir,
+              filter: [m.exercise],
+              timeoutMs: MAINTAINER_TIMEOUT_MS,
+            });
             const found = report.exercises.find((e) => e.id === m.exercise);
             reports.set(m.name, found ?? new Error(`no report for ${m.exercise}`));
           } catch (error) {

@@ -22,7 +22,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Course, Exercise } from './course';
 import { GenerateError, generatedFiles, slug } from './generate';
-import { grade } from './grade';
+import { grade, MAINTAINER_TIMEOUT_MS } from './grade';
 import { displayPath, fromRoot, repoRoot } from './paths';
 import type { Report } from './report';
 import { checkStrength } from './strength';
@@ -76,7 +76,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const pristine = course.exercises.filter((e) => !editedFiles.has(resolve(exercisesDir, e.file)));
   problems.push(...(await checkStubsThrow(pristine, exercisesDir)));
 
-  const timeout = opts.timeoutMs === undefined ? {} : { timeoutMs: opts.timeoutMs };
+  const timeout = { timeoutMs: opts.timeoutMs ?? MAINTAINER_TIMEOUT_MS };
   const solutions = await grade({ course, target: solutionsDir, ...timeout });
   for (const e of solutions.exercises) {
     if (e.status !== 'passed')
