@@ -18,7 +18,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { grade, gradeBatch, loadCourse, type ExerciseReport, type Report } from '../src/index';
+import {
+  courseOf,
+  grade,
+  gradeBatch,
+  loadCourse,
+  type ExerciseReport,
+  type Report,
+} from '../src/index';
 import { fromRoot } from '../src/paths';
 import { fixturesDir } from './fixture-paths';
 
@@ -246,7 +253,7 @@ describe('honest submissions', () => {
             "export const NOTE = \"import * as fs from 'node:fs'; require('child_process')\";\n",
         );
       }
-      const r = await grade({ submission: dir });
+      const r = await grade({ submission: dir, filter: ['rnn'] });
       expect(
         r.exercises.filter((e) => e.status !== 'passed').map((e) => [e.id, e.message]),
       ).toEqual([]);
@@ -319,7 +326,12 @@ describe('a class of hostile submissions graded with grade-batch --seed random',
         join(klass, 'reference/rnn/word-embedding.ts'),
       );
       cpSync(fromRoot('solutions/rnn'), join(klass, 'zz-honest/rnn'), { recursive: true });
-      const rows = await gradeBatch(await loadCourse(), {
+      // chapter 1, where every row of the table attacks
+      const course = await loadCourse();
+      const chapter1 = courseOf(
+        course.chapters.filter((c) => c.manifest.chapter === 'rnn').map((c) => c.manifest),
+      );
+      const rows = await gradeBatch(chapter1, {
         dir: klass,
         csv,
         seed: 'random',
