@@ -18,14 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  courseOf,
-  grade,
-  gradeBatch,
-  loadCourse,
-  type ExerciseReport,
-  type Report,
-} from '../src/index';
+import { grade, gradeBatch, loadCourse, type ExerciseReport, type Report } from '../src/index';
 import { fromRoot } from '../src/paths';
 import { fixturesDir } from './fixture-paths';
 
@@ -327,11 +320,9 @@ describe('a class of hostile submissions graded with grade-batch --seed random',
       );
       cpSync(fromRoot('solutions/rnn'), join(klass, 'zz-honest/rnn'), { recursive: true });
       // chapter 1, where every row of the table attacks
-      const course = await loadCourse();
-      const chapter1 = courseOf(
-        course.chapters.filter((c) => c.manifest.chapter === 'rnn').map((c) => c.manifest),
-      );
-      const rows = await gradeBatch(chapter1, {
+      const chapter1 = ['packages/rnn/manifest.ts'];
+      const rows = await gradeBatch(await loadCourse(chapter1), {
+        manifestPaths: chapter1,
         dir: klass,
         csv,
         seed: 'random',
