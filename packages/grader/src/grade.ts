@@ -64,7 +64,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * The per-check limit of the course's own grading runs (`verify`, the known mistakes, the
- * do-nothing variants): none of them loops, and none is about speed, so a check gets minutes,
+ * do-nothing variants) and of a lab's check of the learner's layers: none is about speed, so a check gets minutes,
  * not the learner's 10 s, and a busy machine cannot fail them. Time limits themselves are tested
  * by the grader's fixture tests, with limits of their own.
  */

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCourse, type Course, type Exercise } from './course';
-import { grade } from './grade';
+import { grade, MAINTAINER_TIMEOUT_MS } from './grade';
 import { hasSolutions, repoRoot } from './paths';
 import type { Status } from './report';
 import { lastResults, recordResults } from './state';
@@ -173,7 +173,14 @@ async function gradeOf(
   }
   const stale = exercises.filter((e) => !out.has(e.id));
   if (stale.length > 0) {
-    const report = await grade({ course, target: dir, filter: stale.map((e) => e.id) });
+    // Checking a lab's layers is not a timed attempt: a busy machine must not turn a correct
+    // layer into a fallback, so a check gets the course's own generous limit.
+    const report = await grade({
+      course,
+      target: dir,
+      filter: stale.map((e) => e.id),
+      timeoutMs: MAINTAINER_TIMEOUT_MS,
+    });
     if (learners) recordResults(course, report, dir);
     for (const e of report.exercises) {
       out.set(e.id, { status: e.status, message: e.message });
