@@ -49,8 +49,19 @@ export interface RunResult {
 
 /** Extra time before the first event: Vitest's start-up and the first module's import. */
 const STARTUP_MS = 20_000;
-/** Extra silence allowed after that: results travel from the workers in batches. */
-const GRACE_MS = 1_500;
+/**
+ * Extra silence allowed after that. The learner's code runs in the sandbox, whose own time limit
+ * stops a loop and restarts the sandbox; the watchdog is the backstop for a run that stops
+ * reporting altogether. Results travel from the workers in batches, and on a busy machine the
+ * sandbox's restart after a killed loop took more than 3.5 s (a 1.5 s grace once called a healthy
+ * warm instance hung): a backstop can afford to wait.
+ */
+const GRACE_MS = 10_000;
+
+/** How long a run may go without an event before the watchdog stops it (cold or warm). */
+export function silenceLimit(timeoutMs: number, eventsSoFar: number): number {
+  return timeoutMs + (eventsSoFar === 0 ? STARTUP_MS : GRACE_MS);
+}
 
 const running = new Set<number>();
 
@@ -107,7 +118,7 @@ export async function runVitest(opts: RunOptions): Promise<RunResult> {
   });
   const watchdog = setInterval(() => {
     const now = Date.now();
-    const limit = opts.timeoutMs + (events.length === 0 ? STARTUP_MS : GRACE_MS);
+    const limit = silenceLimit(opts.timeoutMs, events.length);
     const late = opts.deadline !== undefined && now >= opts.deadline;
     if ((now - lastActivity > limit || late) && child.pid !== undefined && !killed) {
       killed = true;

@@ -27,12 +27,9 @@ import type { GradeEvent } from './events';
 import { graderRoot } from './paths';
 import { descendantsOf, killTree } from './process-tree';
 import { MEMORY_RECEIVER } from './results-channel';
-import { runVitest, type RunOptions, type RunResult } from './run-vitest';
+import { runVitest, silenceLimit, type RunOptions, type RunResult } from './run-vitest';
 import { STAGED_SUITES_ENV } from './staged-suites';
 import { SEED_ENV } from './testing/seed';
-
-/** Silence allowed after the time limit before the worker is killed, as for a cold run. */
-const GRACE_MS = 1_500;
 
 /** A warm runner: `run` has the signature of `runVitest`. */
 export interface WarmRunner {
@@ -126,7 +123,7 @@ export async function startWarm(targetDir: string, timeoutMs: number): Promise<W
       await Promise.race([done, sleep(100)]);
       const now = Date.now();
       const late = opts.deadline !== undefined && now >= opts.deadline;
-      if (!settled && (now - last > opts.timeoutMs + GRACE_MS || late)) {
+      if (!settled && (now - last > silenceLimit(opts.timeoutMs, events.length) || late)) {
         killed = true;
         // the first cancel asks the worker to stop; the second terminates it, even in a loop
         void v.cancelCurrentRun('keyboard-input');
