@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_LIMITS } from '../../vitest.shared';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Some tests train small models or walk deep graphs: seconds on an idle machine, several
-    // times that when `npm test` runs other packages' tasks beside them on two cores.
-    testTimeout: 120_000,
+    ...TEST_LIMITS,
   },
 });

@@ -3,12 +3,12 @@
  * two workers each), so the files run one at a time on this 2-core machine.
  */
 import { defineConfig } from 'vitest/config';
+import { TEST_LIMITS } from '../../vitest.shared';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    ...TEST_LIMITS,
     fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
   },
 });

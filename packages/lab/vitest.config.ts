@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_LIMITS } from '../../vitest.shared';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Rendering a chart loads Vega once per worker, which takes a second or two.
-    testTimeout: 30_000,
+    ...TEST_LIMITS,
   },
 });

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { TEST_LIMITS } from '../../vitest.shared';
 
 // The tests of the reference implementation, the PyTorch fixtures and the labs' quick modes. The
 // grading suites (grading/**) are run by the course grader against a chosen target, never here.
@@ -14,5 +15,6 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    ...TEST_LIMITS,
   },
 });

@@ -174,7 +174,7 @@ describe('watch on standard input', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/fixture\/sum Sum an array\s+not-started\s+0\/2/);
     expect(out).toContain('Hint 1 of 1 (add): Add the entries one by one.');
-  }, 60_000);
+  });
 });
 
 describe('reset and grade-batch', () => {
