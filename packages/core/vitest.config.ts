@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { TEST_LIMITS } from '../../vitest.shared';
+import { TEST_LIMITS } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {

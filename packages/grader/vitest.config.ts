@@ -3,7 +3,7 @@
  * two workers each), so the files run one at a time on this 2-core machine.
  */
 import { defineConfig } from 'vitest/config';
-import { TEST_LIMITS } from '../../vitest.shared';
+import { TEST_LIMITS } from '../../vitest.shared.ts';
 
 export default defineConfig({
   test: {

@@ -4,7 +4,8 @@
  * - COURSE_TARGET: `exercises`, `solutions` or a folder (for a run by hand: the workers bundle it)
  * - COURSE_SUITES: the suites to run, comma-separated (default: every chapter's grading suites)
  * - COURSE_EXERCISES: the exercise ids to run inside them (default: all)
- * - COURSE_TIMEOUT_MS: the per-check time limit
+ * - COURSE_TIMEOUT_MS: the learner's time limit per call (the sandbox's); a check gets more
+ *   (src/limits.ts)
  * - COURSE_REPORT: `ipc` to send events to the grader over its IPC channel, `memory` to hand them
  *   to the grader in the same process (watch's warm instance), default Vitest's own reporter;
  *   see src/results-channel.ts
@@ -22,6 +23,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vitest/config';
+import { checkLimitMs } from './src/limits';
 import { GradeReporter } from './src/reporter';
 import { ipcSink, memorySink } from './src/results-channel';
 import { STAGED_SUITES_ENV, stagedSuitesPlugin } from './src/staged-suites';
@@ -68,9 +70,9 @@ export default defineConfig({
     maxWorkers: 2,
     // one module graph per worker: the core and the reference load once, not once per suite
     isolate: false,
-    // a second beyond the sandbox's limit per call, which strikes first and says why
-    testTimeout: timeout + 1000,
-    hookTimeout: timeout + 1000,
+    // a backstop: the sandbox's limit per call strikes first and says why (src/limits.ts)
+    testTimeout: checkLimitMs(timeout),
+    hookTimeout: checkLimitMs(timeout),
     passWithNoTests: true,
     reporters: sink === undefined ? ['default'] : [new GradeReporter(sink)],
     watch: false,

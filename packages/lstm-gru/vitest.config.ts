@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { TEST_LIMITS } from '../../vitest.shared';
+import { TEST_LIMITS } from '../../vitest.shared.ts';
 
 // The tests of the reference implementation, the PyTorch fixtures and the labs' quick modes. The
 // grading suites (grading/**) are run by the course grader against a chosen target, never here.

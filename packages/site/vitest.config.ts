@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { TEST_LIMITS } from '../../vitest.shared';
+import { TEST_LIMITS } from '../../vitest.shared.ts';
 
 // The site's unit tests. The end-to-end test in a browser has its own configuration
 // (e2e/vitest.config.ts) and runs after the site is built.

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { TEST_LIMITS } from '../../vitest.shared';
+import { TEST_LIMITS } from '../../vitest.shared.ts';
 
 // The tests of the reference implementation, the worked solutions, the PyTorch fixtures, the
 // known mistakes and the labs' quick modes. The grading suites (grading/**) are run by the

@@ -41,7 +41,7 @@ const USAGE = `Usage: npm run course -- <command>
       --submission DIR          a student's folder: only its exercise files are used
       --json FILE  --gradescope FILE  --junit FILE   write reports
       --fail-under PERCENT      exit 1 below this score (for CI)
-      --timeout SECONDS         per-check time limit (default 10)
+      --timeout SECONDS         time limit per call into your code (default 10)
       --seed random|N           instructors: draw the suites' inputs from a seed chosen now
                                 (recorded in every report; --seed N grades the same inputs)
       --time-limit SECONDS      stop grading then; what has not finished is error (a batch's

@@ -18,6 +18,7 @@ import type {
   TestEvent,
 } from './events';
 import { describeViolation } from './imports';
+import { checkLimitMs } from './limits';
 import type { ChapterManifest } from './manifest';
 import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
@@ -396,7 +397,11 @@ function checkOf(t: TestEvent, e: Exercise, ctx: Ctx): CheckReport {
   }
   const timeout = /^Test timed out in \d+ms/.exec(err.message);
   if (timeout !== null) {
-    const message = `timed out after ${ctx.timeoutMs / 1000}s: a promise that never settles?`;
+    // the check's own limit, not the learner's: the check did not finish (limits.ts)
+    const message =
+      `the check did not finish within ${checkLimitMs(ctx.timeoutMs) / 1000}s, though each ` +
+      `call into your code returned within ${ctx.timeoutMs / 1000}s: a very busy machine, or ` +
+      'very many calls? Grade again, or raise --timeout';
     return { ...base, status: 'error', message, points: 0 };
   }
   // the sandbox stopped the learner's code: a time limit, a crash, running out of memory

@@ -1,15 +1,16 @@
 /**
  * Runs the grading suites in a child Vitest process, under a watchdog; its events come back over
- * the IPC channel (see results-channel.ts). Vitest's per-test time
- * limit catches a promise that never settles, but nothing inside a worker can stop a
- * synchronous endless loop; the watchdog can. It kills the whole process group when no event
- * has arrived for longer than the time limit, and the caller re-runs what did not finish.
+ * the IPC channel (see results-channel.ts). The learner's code runs in the sandbox, whose time
+ * limit stops it; Vitest's limit per check backs that up; the watchdog backs up both: it kills
+ * the whole process group when no event has arrived for longer than `silenceLimit`
+ * (limits.ts), and the caller re-runs what did not finish.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { GradeEvent } from './events';
 import { graderRoot, repoRoot } from './paths';
+import { silenceLimit } from './limits';
 import { receiveEvents } from './results-channel';
 import { STAGED_SUITES_ENV } from './staged-suites';
 import { SEED_ENV } from './testing/seed';
@@ -23,7 +24,7 @@ export interface RunOptions {
   readonly suites: readonly string[];
   /** Run only these exercises inside the suites (all when absent). */
   readonly exercises?: readonly string[];
-  /** Per-check time limit, also the watchdog's silence limit. */
+  /** The learner's time limit per call (limits.ts derives the check's and the watchdog's). */
   readonly timeoutMs: number;
   /** The seed of the suites' inputs (`COURSE_SEED`, src/testing/seed.ts); 0 by default. */
   readonly seed?: number;
@@ -45,22 +46,6 @@ export interface RunResult {
   readonly output: string;
   /** The run was killed because `deadline` passed. */
   readonly deadlineReached?: boolean;
-}
-
-/** Extra time before the first event: Vitest's start-up and the first module's import. */
-const STARTUP_MS = 20_000;
-/**
- * Extra silence allowed after that. The learner's code runs in the sandbox, whose own time limit
- * stops a loop and restarts the sandbox; the watchdog is the backstop for a run that stops
- * reporting altogether. Results travel from the workers in batches, and on a busy machine the
- * sandbox's restart after a killed loop took more than 3.5 s (a 1.5 s grace once called a healthy
- * warm instance hung): a backstop can afford to wait.
- */
-const GRACE_MS = 10_000;
-
-/** How long a run may go without an event before the watchdog stops it (cold or warm). */
-export function silenceLimit(timeoutMs: number, eventsSoFar: number): number {
-  return timeoutMs + (eventsSoFar === 0 ? STARTUP_MS : GRACE_MS);
 }
 
 const running = new Set<number>();

@@ -27,7 +27,8 @@ import type { GradeEvent } from './events';
 import { graderRoot } from './paths';
 import { descendantsOf, killTree } from './process-tree';
 import { MEMORY_RECEIVER } from './results-channel';
-import { runVitest, silenceLimit, type RunOptions, type RunResult } from './run-vitest';
+import { silenceLimit } from './limits';
+import { runVitest, type RunOptions, type RunResult } from './run-vitest';
 import { STAGED_SUITES_ENV } from './staged-suites';
 import { SEED_ENV } from './testing/seed';
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TEST_LIMITS } from '../../../vitest.shared';
+import { TEST_LIMITS } from '../../../vitest.shared.ts';
 import { repoRoot } from '../src/paths';
 
 const packagesDir = join(repoRoot, 'packages');

@@ -70,6 +70,24 @@ describe('time limits', () => {
     );
   }, 120_000);
 
+  it("a check whose own work outlasts the learner's limit keeps its points: that limit holds each call into the learner's code", async () => {
+    // the check spends 4 s in the course's code, then calls the learner's sum, which returns at once
+    process.env.FIXTURE_COURSE_WORK_MS = '4000';
+    try {
+      const r = await grade({
+        manifests,
+        target: target('correct'),
+        filter: ['fixture/sum'],
+        timeoutMs: 2_000,
+      });
+      expect(r.exercises.map((e) => [e.id, e.status, e.score])).toEqual([
+        ['fixture/sum', 'passed', 2],
+      ]);
+    } finally {
+      delete process.env.FIXTURE_COURSE_WORK_MS;
+    }
+  });
+
   it('a top-level await that never settles is "the import never finished", not an endless loop', async () => {
     const dir = join(work, 'import-hangs');
     cpSync(target('correct'), dir, { recursive: true });
