@@ -89,7 +89,15 @@ export function describeMistakes(mistakes: readonly Mistake[], concurrency = 4):
         if (report instanceof Error) throw report;
         expect(report, 'the exercise was graded').toBeDefined();
         const r = report as ExerciseReport;
-        expect(r.status, `status of ${m.exercise}; message:\n${r.message}`).toBe('failed');
+        // every check that did not pass, so that an 'error' (a crash, a time limit) says where
+        const checks = r.tests
+          .filter((c) => c.status !== 'passed')
+          .map((c) => `  ${c.name}: ${c.status}: ${c.message}`)
+          .join('\n');
+        expect(
+          r.status,
+          `status of ${m.exercise}; message:\n${r.message}\nchecks:\n${checks}`,
+        ).toBe('failed');
         expect(r.score).toBeLessThan(r.maxScore);
         // The first failing check's message is what the learner reads first.
         for (const pattern of m.points) expect(r.message).toMatch(pattern);

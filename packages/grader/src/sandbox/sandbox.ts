@@ -8,7 +8,7 @@
  * starts on the first call. A call that does not return within the time limit kills it, and the
  * next call starts a fresh one; so does a crash.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,8 +87,11 @@ export const HAND_DERIVED =
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_STARTUP_MS = 30_000;
 const DEFAULT_MEMORY_MB = 2048;
-/** Address space beyond the heap limit: code, stacks and typed arrays (see `start`). */
-const ADDRESS_SPACE_MARGIN_MB = 1536;
+/**
+ * Address space beyond the heap limit and what a bare Node holds at start (see `start`): the
+ * heap's own reservations, stacks and typed arrays.
+ */
+const ADDRESS_SPACE_MARGIN_MB = 1024;
 /**
  * Node's switch from trap-handler-based WebAssembly bounds checks to explicit ones (Node 20.15,
  * 22.2 and later), or undefined on a Node without it (there the address space is not limited).
@@ -96,6 +99,32 @@ const ADDRESS_SPACE_MARGIN_MB = 1536;
 const WASM_BOUNDS_CHECKS = process.allowedNodeEnvironmentFlags.has('--disable-wasm-trap-handler')
   ? '--disable-wasm-trap-handler'
   : undefined;
+/** What a bare Node holds at start (MB), measured once per process; see `nodeBaselineMb`. */
+let baselineMb: number | undefined;
+
+/**
+ * The address space a bare Node of this version holds at start with the sandbox's bounds-check
+ * flag (VmSize, in MB), measured once: about 0.73 GB for Node 20 and 22, 1.2 GB for Node 24. A
+ * fixed margin above the heap limit left Node 24 half a gigabyte less room than Node 20, and its
+ * sandboxes ran out of address space on small honest calls ("ran out of memory").
+ */
+function nodeBaselineMb(flag: string): number {
+  if (baselineMb === undefined) {
+    const probe = spawnSync(
+      process.execPath,
+      [
+        flag,
+        '-e',
+        "process.stdout.write(/VmSize:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '')",
+      ],
+      { encoding: 'utf8', timeout: 60_000, env: {} },
+    );
+    const kb = Number(probe.stdout);
+    baselineMb = Number.isFinite(kb) && kb > 0 ? Math.ceil(kb / 1024) : 1536;
+  }
+  return baselineMb;
+}
+
 /** Argument sets per message of a batch: bounds the size of one message. */
 const BATCH_CHUNK = 256;
 
@@ -478,7 +507,10 @@ export class Sandbox {
     // learner's allocation fails with a RangeError instead of exhausting the machine. The core's
     // WebAssembly kernel then needs explicit bounds checks: with V8's trap handler each Wasm
     // memory reserves about 10 GB of address space, which the limit refuses.
-    const limitKb = (this.options.memoryMb + ADDRESS_SPACE_MARGIN_MB) * 1024;
+    const limitKb = limitAddressSpace
+      ? (this.options.memoryMb + nodeBaselineMb(WASM_BOUNDS_CHECKS) + ADDRESS_SPACE_MARGIN_MB) *
+        1024
+      : 0;
     const [command, argv] = limitAddressSpace
       ? ['/bin/sh', ['-c', `ulimit -v ${limitKb} && exec "$0" "$@"`, process.execPath, ...args]]
       : [process.execPath, args];
