@@ -6,7 +6,10 @@
  * is measured on formats it has never seen (recombinations of pieces it has seen) as well as on
  * dates it has never seen.
  *
- * Chapter 3 translates dates with an encoder-decoder; chapter 4 reuses the task.
+ * The task's vocabularies are fixed here too (ids of the input characters; ids of the ISO
+ * characters after padding, start and end), so that every model of every chapter reads and writes
+ * the same ids. Chapter 3 translates dates with an encoder-decoder RNN; chapter 4 trains a small
+ * transformer on the same task beside it.
  */
 import { Rng } from '@rnn-course/core';
 
@@ -231,5 +234,87 @@ export function dateTask(options: DateTaskOptions = {}): DateTask {
     train: draw(seen, TRAIN_DATE_FORMATS, trainSize),
     validation: draw(heldOut, TRAIN_DATE_FORMATS, validationSize),
     test: draw(heldOut, HELD_OUT_DATE_FORMATS, testSize),
+  };
+}
+
+/** Target ids 0, 1 and 2: padding, the start token fed to a decoder first, and the end token. */
+export const DATE_PAD = 0;
+export const DATE_SOS = 1;
+export const DATE_EOS = 2;
+
+/** Vs: source ids are 0 (padding) and 1 … |DATE_INPUT_ALPHABET| for the characters. */
+export const DATE_SOURCE_VOCAB = DATE_INPUT_ALPHABET.length + 1;
+
+/** Vt: target ids are padding, start, end, then the 11 characters of an ISO date. */
+export const DATE_TARGET_VOCAB = DATE_OUTPUT_ALPHABET.length + 3;
+
+/**
+ * The source ids of an input: character k of DATE_INPUT_ALPHABET is id k + 1 (0 pads).
+ *
+ * @throws RangeError naming a character that no format can write
+ */
+export function encodeDateSource(text: string): number[] {
+  return [...text].map((c) => {
+    const k = DATE_INPUT_ALPHABET.indexOf(c);
+    if (k < 0) {
+      throw new RangeError(
+        `encodeDateSource: character "${c}" is not in the input alphabet (DATE_INPUT_ALPHABET)`,
+      );
+    }
+    return k + 1;
+  });
+}
+
+/**
+ * The target ids of an ISO date, with DATE_EOS at the end: 10 characters, 11 ids.
+ *
+ * @throws RangeError naming a character that an ISO date does not hold
+ */
+export function encodeDateTarget(text: string): number[] {
+  const ids = [...text].map((c) => {
+    const k = DATE_OUTPUT_ALPHABET.indexOf(c);
+    if (k < 0) {
+      throw new RangeError(
+        `encodeDateTarget: character "${c}" is not in the output alphabet "${DATE_OUTPUT_ALPHABET}"`,
+      );
+    }
+    return k + 3;
+  });
+  return [...ids, DATE_EOS];
+}
+
+/** The characters of target ids; padding, start and end ids write nothing. */
+export function decodeDateTarget(ids: readonly number[]): string {
+  return ids.map((id) => (id >= 3 ? DATE_OUTPUT_ALPHABET[id - 3] : '')).join('');
+}
+
+/** A padded batch of examples, as ids. */
+export interface DateBatch {
+  /** `[N][S]` source ids, padded with 0 to the longest input */
+  source: number[][];
+  /** N input lengths */
+  sourceLengths: number[];
+  /** `[N][L]` target ids ending with DATE_EOS, padded with DATE_PAD to the longest */
+  target: number[][];
+  /** N target lengths, the end token included */
+  targetLengths: number[];
+}
+
+/**
+ * Examples as one padded batch of ids (the shape of chapter 3's `Seq2SeqBatch`).
+ *
+ * @throws RangeError for an empty list
+ */
+export function dateBatch(examples: readonly DateExample[]): DateBatch {
+  if (examples.length === 0) throw new RangeError('dateBatch: needs at least one example');
+  const sources = examples.map((e) => encodeDateSource(e.input));
+  const targets = examples.map((e) => encodeDateTarget(e.output));
+  const S = Math.max(...sources.map((s) => s.length));
+  const L = Math.max(...targets.map((t) => t.length));
+  return {
+    source: sources.map((s) => [...s, ...new Array<number>(S - s.length).fill(DATE_PAD)]),
+    sourceLengths: sources.map((s) => s.length),
+    target: targets.map((t) => [...t, ...new Array<number>(L - t.length).fill(DATE_PAD)]),
+    targetLengths: targets.map((t) => t.length),
   };
 }

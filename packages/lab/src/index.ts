@@ -11,7 +11,8 @@
  * - datasets: a seeded seasonal time series, a least-squares line fit, and the State of the Union
  *   text corpus
  * - tasks: seeded sequence tasks for long-term memory (adding problem, copy task, moving-shape clips)
- * - dates: dates written by people in many formats, paired with their ISO form
+ * - dates: dates written by people in many formats, paired with their ISO form, and their ids
+ * - train: Adam with a cosine learning rate and clipping, timed, for labs that compare models
  * - args: the labs' flags (--quick, --steps, --impl, --out, --seed) and the run-if-main guard
  */
 export { progress, formatDuration } from './progress';
@@ -64,8 +65,19 @@ export {
   DATE_OUTPUT_ALPHABET,
   FIRST_YEAR,
   LAST_YEAR,
+  DATE_PAD,
+  DATE_SOS,
+  DATE_EOS,
+  DATE_SOURCE_VOCAB,
+  DATE_TARGET_VOCAB,
+  encodeDateSource,
+  encodeDateTarget,
+  decodeDateTarget,
+  dateBatch,
 } from './dates';
-export type { CalendarDate, DateExample, DateTask, DateTaskOptions } from './dates';
+export type { CalendarDate, DateBatch, DateExample, DateTask, DateTaskOptions } from './dates';
+export { trainWithAdam, cosineLearningRate } from './train';
+export type { TrainOptions, TrainResult } from './train';
 export {
   parseLabArgs,
   usage,

@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DATE_EOS,
   DATE_INPUT_ALPHABET,
   DATE_OUTPUT_ALPHABET,
+  DATE_PAD,
+  DATE_SOURCE_VOCAB,
+  DATE_TARGET_VOCAB,
   HELD_OUT_DATE_FORMATS,
   TRAIN_DATE_FORMATS,
   allDates,
+  dateBatch,
   dateTask,
+  decodeDateTarget,
+  encodeDateSource,
+  encodeDateTarget,
   formatDate,
   isoDate,
   ordinal,
@@ -89,5 +97,42 @@ describe('dateTask', () => {
       expect(e.output).toBe(isoDate(e.date));
       expect(e.input).toBe(formatDate(e.date, e.format));
     }
+  });
+});
+
+describe('date ids', () => {
+  it('encodes inputs and ISO outputs as one padded batch, with eos at the end of each target', () => {
+    const batch = dateBatch([
+      { input: '28/04/90', output: '1990-04-28', format: '{dd}/{mm}/{yy}', date: april28 },
+      {
+        input: 'sat 5 jan 03',
+        output: '2003-01-05',
+        format: '{wkd} {d} {mon} {yy}',
+        date: { year: 2003, month: 1, day: 5 },
+      },
+    ]);
+    expect(batch.sourceLengths).toEqual([8, 12]);
+    expect(batch.source[0]!.slice(8)).toEqual([DATE_PAD, DATE_PAD, DATE_PAD, DATE_PAD]);
+    expect(batch.source[1]![0]).toBe(DATE_INPUT_ALPHABET.indexOf('s') + 1);
+    expect(batch.targetLengths).toEqual([11, 11]);
+    expect(batch.target[0]).toEqual(
+      [...'1990-04-28'].map((c) => DATE_OUTPUT_ALPHABET.indexOf(c) + 3).concat(DATE_EOS),
+    );
+    expect(decodeDateTarget(batch.target[1]!)).toBe('2003-01-05');
+  });
+
+  it('uses every id below the vocabulary sizes and none above', () => {
+    const sourceIds = encodeDateSource(DATE_INPUT_ALPHABET);
+    expect(Math.min(...sourceIds)).toBe(1);
+    expect(Math.max(...sourceIds)).toBe(DATE_SOURCE_VOCAB - 1);
+    const targetIds = encodeDateTarget(DATE_OUTPUT_ALPHABET);
+    expect(Math.max(...targetIds)).toBe(DATE_TARGET_VOCAB - 1);
+    expect(decodeDateTarget(targetIds)).toBe(DATE_OUTPUT_ALPHABET);
+  });
+
+  it('refuses characters outside the alphabets, naming them, and an empty batch', () => {
+    expect(() => encodeDateSource('28§04')).toThrow(/"§" is not in the input alphabet/);
+    expect(() => encodeDateTarget('1990/04/28')).toThrow(/"\/" is not in the output alphabet/);
+    expect(() => dateBatch([])).toThrow(/at least one example/);
   });
 });

@@ -19,19 +19,24 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, clipGradNormInPlace, noGrad } from '@rnn-course/core';
+import { Rng, noGrad } from '@rnn-course/core';
 import {
-  DATE_INPUT_ALPHABET,
-  DATE_OUTPUT_ALPHABET,
+  DATE_EOS,
+  DATE_SOS,
+  DATE_SOURCE_VOCAB,
+  DATE_TARGET_VOCAB,
+  dateBatch,
   dateTask,
+  decodeDateTarget,
+  encodeDateSource,
   heatmapGrid,
   labCommand,
   lineChart,
   outputDir,
   parseLabArgs,
-  progress,
   runIfMain,
   shownPath,
+  trainWithAdam,
   usage,
   wrapText,
   writeFigure,
@@ -46,7 +51,7 @@ import {
   seq2seqParameters,
   teacherForcedLogits,
 } from '../src/index';
-import type { AttentionKind, Seq2Seq, Seq2SeqBatch } from '../src/index';
+import type { AttentionKind, Seq2Seq } from '../src/index';
 import { loadImpl } from './impl';
 import type { LabImpl } from './impl';
 
@@ -104,46 +109,6 @@ export const QUICK: DatesLabConfig = {
   beamWidth: 3,
 };
 
-/** Ids of the target vocabulary: padding, start, end, then the ISO characters. */
-export const PAD = 0;
-export const SOS = 1;
-export const EOS = 2;
-const TARGET_CHARS = DATE_OUTPUT_ALPHABET;
-const SOURCE_CHARS = DATE_INPUT_ALPHABET;
-
-/** Source ids: 0 pads, characters from 1. */
-export function encodeSource(text: string): number[] {
-  return [...text].map((c) => {
-    const k = SOURCE_CHARS.indexOf(c);
-    if (k < 0) throw new RangeError(`dates lab: character "${c}" is not in the input alphabet`);
-    return k + 1;
-  });
-}
-
-/** Target ids of an ISO date, with eos at the end. */
-export function encodeTarget(text: string): number[] {
-  return [...[...text].map((c) => TARGET_CHARS.indexOf(c) + 3), EOS];
-}
-
-/** The characters of target ids (special ids dropped). */
-export function decodeTarget(ids: readonly number[]): string {
-  return ids.map((id) => (id >= 3 ? TARGET_CHARS[id - 3] : '')).join('');
-}
-
-/** A padded batch of examples. */
-export function toBatch(examples: readonly DateExample[]): Seq2SeqBatch {
-  const sources = examples.map((e) => encodeSource(e.input));
-  const targets = examples.map((e) => encodeTarget(e.output));
-  const S = Math.max(...sources.map((s) => s.length));
-  const L = Math.max(...targets.map((t) => t.length));
-  return {
-    source: sources.map((s) => [...s, ...new Array<number>(S - s.length).fill(PAD)]),
-    sourceLengths: sources.map((s) => s.length),
-    target: targets.map((t) => [...t, ...new Array<number>(L - t.length).fill(PAD)]),
-    targetLengths: targets.map((t) => t.length),
-  };
-}
-
 /** Greedy translations of examples, in batches. */
 function translate(
   model: Seq2Seq,
@@ -151,9 +116,9 @@ function translate(
 ): { text: string; weights: number[][] }[] {
   const out: { text: string; weights: number[][] }[] = [];
   for (let i = 0; i < examples.length; i += 200) {
-    const batch = toBatch(examples.slice(i, i + 200));
+    const batch = dateBatch(examples.slice(i, i + 200));
     const { ids, weights } = greedyDecode(model, batch.source, batch.sourceLengths, 12);
-    ids.forEach((row, n) => out.push({ text: decodeTarget(row), weights: weights[n]! }));
+    ids.forEach((row, n) => out.push({ text: decodeDateTarget(row), weights: weights[n]! }));
   }
   return out;
 }
@@ -198,42 +163,35 @@ async function run(
   const started = performance.now();
   const model = createSeq2Seq(
     {
-      sourceVocab: SOURCE_CHARS.length + 1,
-      targetVocab: TARGET_CHARS.length + 3,
+      sourceVocab: DATE_SOURCE_VOCAB,
+      targetVocab: DATE_TARGET_VOCAB,
       embedDim: config.embedDim,
       encoderHidden: config.encoderHidden,
       decoderHidden: config.decoderHidden,
       attention,
       attentionDim: config.attentionDim,
-      sos: SOS,
-      eos: EOS,
+      sos: DATE_SOS,
+      eos: DATE_EOS,
     },
     new Rng(seed),
   );
-  const params = seq2seqParameters(model).map(([, t]) => t);
-  const optimizer = new Adam(params, { lr: config.lr });
   const rng = new Rng(seed + 1000);
-  const bar = progress(
-    config.steps,
-    `dates (${attention === 'none' ? 'no attention' : attention})`,
-  );
-  const loss: [number, number][] = [];
-  for (let step = 1; step <= config.steps; step++) {
-    const examples = Array.from(
-      { length: config.batchSize },
-      () => task.train[rng.int(task.train.length)]!,
-    );
-    // Cosine decay of the learning rate from lr to lr / 10: large steps first, fine ones last.
-    optimizer.lr = config.lr * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (step - 1)) / config.steps)));
-    optimizer.zeroGrad();
-    const l = lossFn(model, toBatch(examples)); // eq. 3.10, summed over the 11 target steps
-    l.backward();
-    clipGradNormInPlace(params, config.maxNorm);
-    optimizer.step();
-    bar.tick(l.item());
-    loss.push([step, bar.runningLoss as number]);
-  }
-  bar.done();
+  // Adam from lr down to lr / 10 along a half cosine (large steps first, fine ones last), and
+  // gradients clipped to maxNorm: the lab kit's loop, which chapter 4 trains a transformer with.
+  const { curve: loss } = trainWithAdam({
+    params: seq2seqParameters(model).map(([, t]) => t),
+    steps: config.steps,
+    lr: config.lr,
+    maxNorm: config.maxNorm,
+    label: `dates (${attention === 'none' ? 'no attention' : attention})`,
+    loss: () => {
+      const examples = Array.from(
+        { length: config.batchSize },
+        () => task.train[rng.int(task.train.length)]!,
+      );
+      return lossFn(model, dateBatch(examples)); // eq. 3.10, summed over the 11 target steps
+    },
+  });
 
   const score = (examples: readonly DateExample[], got: readonly string[]) => ({
     exact: exactMatch(
@@ -281,12 +239,12 @@ async function run(
   // Greedy against beam search on the first test examples.
   const subset = task.test.slice(0, config.beamExamples);
   const beamed = subset.map((e) => {
-    const [best] = beamSearch(model, encodeSource(e.input), {
+    const [best] = beamSearch(model, encodeDateSource(e.input), {
       beamWidth: config.beamWidth,
       maxLength: 12,
       alpha: 1,
     });
-    return decodeTarget(best?.ids ?? []);
+    return decodeDateTarget(best?.ids ?? []);
   });
   const greedySubset = score(
     subset,
@@ -397,7 +355,7 @@ export async function main(argv: string[]): Promise<DatesLabResult | undefined> 
   const translated = translate(model, shown);
   // The attention while the decoder reads the correct date (teacher forcing): 11 rows, the
   // 10 characters and eos, whatever the model would have written.
-  const aligned = noGrad(() => teacherForcedLogits(model, toBatch(shown)).weights); // [n, 11, S]
+  const aligned = noGrad(() => teacherForcedLogits(model, dateBatch(shown)).weights); // [n, 11, S]
   const [, L, S] = aligned.shape as [number, number, number];
   files.push(
     writeFigure(
