@@ -9,14 +9,19 @@
  * (`broadcastBlocks`), and a broadcast input's gradient is summed straight into a buffer of its
  * own size.
  */
-import { accumulate, record } from '../autograd';
+import { accumulate, passGradient, record } from '../autograd';
 import { broadcastBlocks, broadcastShapes } from '../broadcast';
-import { Tensor, shapeSize } from '../tensor';
+import type { BlockRead } from '../broadcast';
+import { outputBuffer, zeroBuffer } from '../buffers';
+import { Tensor, sameShape, shapeSize } from '../tensor';
 
 /** A number operand becomes a constant scalar tensor (shape `[]`, no gradient). */
 function asTensor(x: Tensor | number): Tensor {
   return typeof x === 'number' ? new Tensor(new Float64Array([x]), []) : x;
 }
+
+/** How an input of the output's own shape is read: one block, from its first value on. */
+const RUN_FROM_ZERO: BlockRead = { starts: new Int32Array(1), step: 1 };
 
 /** The four binary ops, as codes for the loops below. */
 const ADD = 0;
@@ -39,12 +44,16 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
   const A = asTensor(a);
   const B = asTensor(b);
   const shape = broadcastShapes(op, A.shape, B.shape);
-  const { outer, inner, reads } = broadcastBlocks(shape, [A.shape, B.shape]);
+  // Equal shapes (the common case) are one block in which both inputs run: no need to work out
+  // the blocks of a broadcast.
+  const { outer, inner, reads } = sameShape(A.shape, B.shape)
+    ? { outer: 1, inner: A.size, reads: [RUN_FROM_ZERO, RUN_FROM_ZERO] }
+    : broadcastBlocks(shape, [A.shape, B.shape]);
   const { starts: startsA, step: sa } = reads[0];
   const { starts: startsB, step: sb } = reads[1];
   const x = A.data;
   const y = B.data;
-  const z = new Float64Array(shapeSize(shape));
+  const z = outputBuffer(shapeSize(shape));
   for (let o = 0, k = 0; o < outer; o++) {
     let i = startsA[o];
     let j = startsB[o];
@@ -55,11 +64,18 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
     else for (; k < end; k++, i += sa, j += sb) z[k] = x[i] / y[j];
   }
   return record(new Tensor(z, shape), op, [A, B], (g) => {
+    // An input of the output's size gets one gradient entry per output entry, in order.
+    const n = z.length;
     if (A.requiresGrad) {
-      if (A.size === z.length && (code === ADD || code === SUB)) {
-        accumulate(A, g); // dx = g, same shape: nothing to compute
+      if (A.size === n && (code === ADD || code === SUB)) {
+        passGradient(A, g); // dx = g, same shape: nothing to compute
+      } else if (A.size === n && B.size === n) {
+        const gx = outputBuffer(n);
+        if (code === MUL) for (let k = 0; k < n; k++) gx[k] = g[k] * y[k];
+        else for (let k = 0; k < n; k++) gx[k] = g[k] * (1 / y[k]);
+        accumulate(A, gx, true);
       } else {
-        const gx = new Float64Array(A.size); // summed into in place: the broadcast's backward
+        const gx = zeroBuffer(A.size); // summed into in place: the broadcast's backward
         for (let o = 0, k = 0; o < outer; o++) {
           let i = startsA[o];
           let j = startsB[o];
@@ -72,10 +88,16 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
       }
     }
     if (B.requiresGrad) {
-      if (B.size === z.length && code === ADD) {
-        accumulate(B, g);
+      if (B.size === n && code === ADD) {
+        passGradient(B, g);
+      } else if (B.size === n && A.size === n) {
+        const gy = outputBuffer(n);
+        if (code === SUB) for (let k = 0; k < n; k++) gy[k] = -g[k];
+        else if (code === MUL) for (let k = 0; k < n; k++) gy[k] = g[k] * x[k];
+        else for (let k = 0; k < n; k++) gy[k] = g[k] * (-z[k] / y[k]);
+        accumulate(B, gy, true);
       } else {
-        const gy = new Float64Array(B.size);
+        const gy = zeroBuffer(B.size);
         for (let o = 0, k = 0; o < outer; o++) {
           let i = startsA[o];
           let j = startsB[o];
@@ -103,10 +125,10 @@ function unary(
 ): Tensor {
   const x = a.data;
   const n = x.length;
-  const y = new Float64Array(n);
+  const y = outputBuffer(n);
   for (let k = 0; k < n; k++) y[k] = f(x[k]);
   return record(new Tensor(y, a.shape), op, [a], (g) => {
-    const gx = new Float64Array(n);
+    const gx = outputBuffer(n);
     for (let k = 0; k < n; k++) gx[k] = g[k] * dfdx(x[k], y[k]);
     accumulate(a, gx, true);
   });
@@ -174,10 +196,10 @@ export function sqrt(a: Tensor): Tensor {
 /** a^2 elementwise (a loss's square error, so its own loop). @returns shape of a */
 export function square(a: Tensor): Tensor {
   const x = a.data;
-  const y = new Float64Array(x.length);
+  const y = outputBuffer(x.length);
   for (let k = 0; k < x.length; k++) y[k] = x[k] * x[k];
   return record(new Tensor(y, a.shape), 'square', [a], (g) => {
-    const gx = new Float64Array(x.length);
+    const gx = outputBuffer(x.length);
     for (let k = 0; k < x.length; k++) gx[k] = g[k] * (2 * x[k]);
     accumulate(a, gx, true);
   });
@@ -201,10 +223,10 @@ export function abs(a: Tensor): Tensor {
 /** tanh elementwise; d tanh(x)/dx = 1 - tanh(x)^2. @returns shape of a */
 export function tanh(a: Tensor): Tensor {
   const x = a.data;
-  const y = new Float64Array(x.length);
+  const y = outputBuffer(x.length);
   for (let k = 0; k < x.length; k++) y[k] = Math.tanh(x[k]);
   return record(new Tensor(y, a.shape), 'tanh', [a], (g) => {
-    const gx = new Float64Array(x.length);
+    const gx = outputBuffer(x.length);
     for (let k = 0; k < x.length; k++) gx[k] = g[k] * (1 - y[k] * y[k]);
     accumulate(a, gx, true);
   });
@@ -218,10 +240,10 @@ export function tanh(a: Tensor): Tensor {
  */
 export function sigmoid(a: Tensor): Tensor {
   const x = a.data;
-  const y = new Float64Array(x.length);
+  const y = outputBuffer(x.length);
   for (let k = 0; k < x.length; k++) y[k] = sigmoidOf(x[k]);
   return record(new Tensor(y, a.shape), 'sigmoid', [a], (g) => {
-    const gx = new Float64Array(x.length);
+    const gx = outputBuffer(x.length);
     for (let k = 0; k < x.length; k++) gx[k] = g[k] * (y[k] * (1 - y[k]));
     accumulate(a, gx, true);
   });
