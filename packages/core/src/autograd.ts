@@ -142,6 +142,41 @@ export function accumulateSlice(t: Tensor, add: (acc: Float64Array) => void): vo
   add(t.grad.data);
 }
 
+/**
+ * Adds a gradient of `rows` rows of `width` values into the slice of `t` they were read from:
+ * `t.grad[start + r·stride + e] += g[r·width + e]` for r < rows, e < width (a column block of a
+ * matrix, a time step of a sequence). `accumulateSlice` with the loop written out: the backward
+ * of `narrow` and `timeStep`, which run once per gate and per time step.
+ */
+export function accumulateRows(
+  t: Tensor,
+  g: Float64Array,
+  rows: number,
+  width: number,
+  start: number,
+  stride: number,
+): void {
+  if (!t.requiresGrad) return;
+  assertAutogradOn('accumulating a gradient');
+  if (t.grad === null) t.grad = new Tensor(zeroBuffer(t.size), t.shape);
+  addRows(t.grad.data, g, rows, width, start, stride);
+}
+
+/** acc[start + r·stride + e] += g[r·width + e] for r < rows, e < width. */
+function addRows(
+  acc: Float64Array,
+  g: Float64Array,
+  rows: number,
+  width: number,
+  start: number,
+  stride: number,
+): void {
+  for (let r = 0, k = 0; r < rows; r++) {
+    const at = start + r * stride;
+    for (let e = 0; e < width; e++, k++) acc[at + e] += g[k];
+  }
+}
+
 /** The gradient buffer the walk is passing to the closure that runs now, while it may be given away. */
 let passing: Float64Array | null = null;
 

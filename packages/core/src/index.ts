@@ -41,6 +41,8 @@ export {
   record,
   accumulate,
   accumulateSlice,
+  accumulateRows,
+  passGradient,
   topologicalSort,
   withoutAutograd,
 } from './autograd';

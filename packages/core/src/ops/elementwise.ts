@@ -30,6 +30,51 @@ const MUL = 2;
 const DIV = 3;
 type BinaryCode = typeof ADD | typeof SUB | typeof MUL | typeof DIV;
 
+// The backward loops of the hot ops, as functions of their arrays: a loop inside a backward
+// closure reads the arrays it captured from the closure's context on every pass, and ran about
+// 1.5 times slower in V8 than the same loop here, with the arrays in registers.
+
+/** out[k] = g[k] · v[k], k < n (the gradient of a product with respect to one factor). */
+function productInto(out: Float64Array, g: Float64Array, v: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) out[k] = g[k] * v[k];
+}
+
+/** out[k] = −g[k], k < n. */
+function negativeInto(out: Float64Array, g: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) out[k] = -g[k];
+}
+
+/** out[k] = g[k] / y[k] (as g · (1/y)), k < n: d(x/y)/dx. */
+function quotientGradInto(out: Float64Array, g: Float64Array, y: Float64Array, n: number): void {
+  for (let k = 0; k < n; k++) out[k] = g[k] * (1 / y[k]);
+}
+
+/** out[k] = −g[k] z[k] / y[k], k < n: d(x/y)/dy with z = x/y. */
+function divisorGradInto(
+  out: Float64Array,
+  g: Float64Array,
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+): void {
+  for (let k = 0; k < n; k++) out[k] = g[k] * (-z[k] / y[k]);
+}
+
+/** gx[k] = g[k] (1 − y[k]²): the backward of y = tanh(x). */
+function tanhGradInto(gx: Float64Array, g: Float64Array, y: Float64Array): void {
+  for (let k = 0; k < gx.length; k++) gx[k] = g[k] * (1 - y[k] * y[k]);
+}
+
+/** gx[k] = g[k] y[k] (1 − y[k]): the backward of y = σ(x). */
+function sigmoidGradInto(gx: Float64Array, g: Float64Array, y: Float64Array): void {
+  for (let k = 0; k < gx.length; k++) gx[k] = g[k] * (y[k] * (1 - y[k]));
+}
+
+/** gx[k] = g[k] · 2x[k]: the backward of y = x². */
+function squareGradInto(gx: Float64Array, g: Float64Array, x: Float64Array): void {
+  for (let k = 0; k < gx.length; k++) gx[k] = g[k] * (2 * x[k]);
+}
+
 /**
  * z = x ∘ y with broadcasting, ∘ one of + − × ÷ (`code`). Backward, for g = dL/dz:
  *
@@ -71,8 +116,8 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
         passGradient(A, g); // dx = g, same shape: nothing to compute
       } else if (A.size === n && B.size === n) {
         const gx = outputBuffer(n);
-        if (code === MUL) for (let k = 0; k < n; k++) gx[k] = g[k] * y[k];
-        else for (let k = 0; k < n; k++) gx[k] = g[k] * (1 / y[k]);
+        if (code === MUL) productInto(gx, g, y, n);
+        else quotientGradInto(gx, g, y, n);
         accumulate(A, gx, true);
       } else {
         const gx = zeroBuffer(A.size); // summed into in place: the broadcast's backward
@@ -92,9 +137,9 @@ function binary(op: string, code: BinaryCode, a: Tensor | number, b: Tensor | nu
         passGradient(B, g);
       } else if (B.size === n && A.size === n) {
         const gy = outputBuffer(n);
-        if (code === SUB) for (let k = 0; k < n; k++) gy[k] = -g[k];
-        else if (code === MUL) for (let k = 0; k < n; k++) gy[k] = g[k] * x[k];
-        else for (let k = 0; k < n; k++) gy[k] = g[k] * (-z[k] / y[k]);
+        if (code === SUB) negativeInto(gy, g, n);
+        else if (code === MUL) productInto(gy, g, x, n);
+        else divisorGradInto(gy, g, z, y, n);
         accumulate(B, gy, true);
       } else {
         const gy = zeroBuffer(B.size);
@@ -200,7 +245,7 @@ export function square(a: Tensor): Tensor {
   for (let k = 0; k < x.length; k++) y[k] = x[k] * x[k];
   return record(new Tensor(y, a.shape), 'square', [a], (g) => {
     const gx = outputBuffer(x.length);
-    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (2 * x[k]);
+    squareGradInto(gx, g, x);
     accumulate(a, gx, true);
   });
 }
@@ -227,7 +272,7 @@ export function tanh(a: Tensor): Tensor {
   for (let k = 0; k < x.length; k++) y[k] = Math.tanh(x[k]);
   return record(new Tensor(y, a.shape), 'tanh', [a], (g) => {
     const gx = outputBuffer(x.length);
-    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (1 - y[k] * y[k]);
+    tanhGradInto(gx, g, y);
     accumulate(a, gx, true);
   });
 }
@@ -244,7 +289,7 @@ export function sigmoid(a: Tensor): Tensor {
   for (let k = 0; k < x.length; k++) y[k] = sigmoidOf(x[k]);
   return record(new Tensor(y, a.shape), 'sigmoid', [a], (g) => {
     const gx = outputBuffer(x.length);
-    for (let k = 0; k < x.length; k++) gx[k] = g[k] * (y[k] * (1 - y[k]));
+    sigmoidGradInto(gx, g, y);
     accumulate(a, gx, true);
   });
 }

@@ -3,7 +3,7 @@
  * token ids are [N][T] integers. Taking one time step, stacking per-step states back into a
  * sequence, looking up embeddings, one-hot codes and masks for padded sequences.
  */
-import { accumulate, accumulateSlice, record } from '../autograd';
+import { accumulate, accumulateRows, record } from '../autograd';
 import { outputBuffer, zeroBuffer } from '../buffers';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, shapeSize } from '../tensor';
@@ -158,12 +158,7 @@ export function timeStep(x: Tensor, t: number): Tensor {
   for (let n = 0; n < N; n++) out.set(x.data.subarray((n * T + t) * D, (n * T + t + 1) * D), n * D);
   return record(new Tensor(out, [N, D]), 'timeStep', [x], (g) => {
     // Only step t of x receives a gradient: add into that slice, O(N·D) per step.
-    accumulateSlice(x, (gx) => {
-      for (let n = 0; n < N; n++) {
-        const at = (n * T + t) * D;
-        for (let d = 0; d < D; d++) gx[at + d]! += g[n * D + d]!;
-      }
-    });
+    accumulateRows(x, g, N, D, t * D, T * D);
   });
 }
 

@@ -8,7 +8,7 @@
  * the sizes before the axis, `inner` the product after it, and a block of d * inner values is
  * contiguous in row-major order.
  */
-import { accumulate, accumulateSlice, passGradient, record } from '../autograd';
+import { accumulate, accumulateRows, passGradient, record } from '../autograd';
 import { outputBuffer } from '../buffers';
 import { stridedOffsets } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
@@ -269,12 +269,7 @@ export function narrow(a: Tensor, axis: number, start: number, length: number): 
   }
   return record(new Tensor(out, outShape), 'narrow', [a], (g) => {
     // Only the slice receives a gradient: add into it, O(slice) rather than O(size of a).
-    accumulateSlice(a, (ga) => {
-      for (let o = 0; o < outer; o++) {
-        const at = (o * d + start) * inner;
-        for (let k = 0; k < block; k++) ga[at + k]! += g[o * block + k]!;
-      }
-    });
+    accumulateRows(a, g, outer, block, start * inner, d * inner);
   });
 }
 
