@@ -13,6 +13,7 @@ import { accumulate, passGradient, record } from '../autograd';
 import { broadcastBlocks, broadcastShapes } from '../broadcast';
 import type { BlockRead } from '../broadcast';
 import { outputBuffer, zeroBuffer } from '../buffers';
+import { getActivationKernel } from '../kernels/activations';
 import { Tensor, sameShape, shapeSize } from '../tensor';
 
 /** A number operand becomes a constant scalar tensor (shape `[]`, no gradient). */
@@ -265,11 +266,16 @@ export function abs(a: Tensor): Tensor {
   return unary('abs', a, Math.abs, (x) => Math.sign(x));
 }
 
-/** tanh elementwise; d tanh(x)/dx = 1 - tanh(x)^2. @returns shape of a */
+/**
+ * tanh elementwise, by the current activation kernel (kernels/activations.ts: WebAssembly SIMD
+ * where it runs, Math.tanh otherwise); d tanh(x)/dx = 1 - tanh(x)^2.
+ *
+ * @returns shape of a
+ */
 export function tanh(a: Tensor): Tensor {
   const x = a.data;
   const y = outputBuffer(x.length);
-  for (let k = 0; k < x.length; k++) y[k] = Math.tanh(x[k]);
+  getActivationKernel().tanh(x, y);
   return record(new Tensor(y, a.shape), 'tanh', [a], (g) => {
     const gx = outputBuffer(x.length);
     tanhGradInto(gx, g, y);
@@ -279,14 +285,16 @@ export function tanh(a: Tensor): Tensor {
 
 /**
  * The logistic sigmoid σ(x) = 1 / (1 + e^-x), computed without overflow: for x < 0 it uses
- * e^x / (1 + e^x), so e^(-x) is never evaluated at large |x|. dσ/dx = σ (1 - σ).
+ * e^x / (1 + e^x), so e^(-x) is never evaluated at large |x|. By the current activation kernel
+ * (kernels/activations.ts: WebAssembly SIMD where it runs, `sigmoidOf` otherwise).
+ * dσ/dx = σ (1 - σ).
  *
  * @returns shape of a
  */
 export function sigmoid(a: Tensor): Tensor {
   const x = a.data;
   const y = outputBuffer(x.length);
-  for (let k = 0; k < x.length; k++) y[k] = sigmoidOf(x[k]);
+  getActivationKernel().sigmoid(x, y);
   return record(new Tensor(y, a.shape), 'sigmoid', [a], (g) => {
     const gx = outputBuffer(x.length);
     sigmoidGradInto(gx, g, y);
@@ -295,11 +303,7 @@ export function sigmoid(a: Tensor): Tensor {
 }
 
 /** σ(x) for one number, stable for any x (see `sigmoid`). */
-export function sigmoidOf(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
+export { sigmoidOf } from '../kernels/activations';
 
 /** max(a, 0) elementwise; its derivative is taken as 0 at 0. @returns shape of a */
 export function relu(a: Tensor): Tensor {
