@@ -17,12 +17,6 @@ import { lstmParams, modelWithGatedLayers, referenceGatedLayers } from '../src/i
 import type { GatedLayers } from '../src/index';
 import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
 
-/** The two implementations, by the name the script takes. */
-export const implementations: Record<'reference' | 'solutions', GatedLayers> = {
-  reference: referenceGatedLayers,
-  solutions: modelWithGatedLayers(lstmSolution),
-};
-
 /** The sizes of a step. */
 export interface StepSizes {
   N: number;
@@ -65,7 +59,7 @@ function main(): void {
   if (which !== 'reference' && which !== 'solutions') {
     throw new Error(`unknown implementation '${which}' (reference or solutions)`);
   }
-  const layers = implementations[which];
+  const layers = which === 'reference' ? referenceGatedLayers : modelWithGatedLayers(lstmSolution);
   const { step } = courseStep(layers, { N: Number(N), T: Number(T), D: Number(D), H: Number(H) });
   const cpuMs = (): number => {
     const { user, system } = process.cpuUsage();

@@ -34,10 +34,11 @@ import { fileURLToPath } from 'node:url';
 import { Adam, Rng, maxRelError, mean, square, sub } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { addingProblem } from '@rnn-course/lab';
-import { SequenceModel } from '../src/index';
+import { SequenceModel, modelWithGatedLayers, referenceGatedLayers } from '../src/index';
 import type { CellKind } from '../src/index';
 import { matchedSizes } from '../labs/long-term';
-import { courseStep, implementations } from './course-lstm-step';
+import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
+import { courseStep } from './course-lstm-step';
 
 const [N, T, D, H] = [32, 32, 64, 128];
 /** Rounds of turns. */
@@ -122,8 +123,8 @@ function tfjsRound(
 
 const stepSizes = { N, T, D, H };
 // The first step's gradients of both implementations, to compare (not timed).
-const reference = courseStep(implementations.reference, stepSizes);
-const solutions = courseStep(implementations.solutions, stepSizes);
+const reference = courseStep(referenceGatedLayers, stepSizes);
+const solutions = courseStep(modelWithGatedLayers(lstmSolution), stepSizes);
 reference.step();
 solutions.step();
 const samples = new Map<string, number[]>();
