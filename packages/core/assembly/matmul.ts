@@ -37,11 +37,20 @@ const KC: i32 = 256;
 /** Rows of op(A) per packed block: [MC, KC] is 128 KiB, inside L2. */
 const MC: i32 = 64;
 
+/**
+ * Bytes from one packed B panel to the next: kc rows of NR values, and one cache line more. Without
+ * the extra line, panels of 256 rows lie 8 KiB apart, and the stores of `packRowsB`, one per panel,
+ * all fall into the same few sets of the first-level cache and evict each other.
+ */
+function panelStride(kc: i32): usize {
+  return ((<usize>kc) << 5) + 64;
+}
+
 /** Bytes of work space `gemm` needs for an [M, K] · [K, N] product, see `gemm`. */
 export function workBytes(M: i32, K: i32, N: i32): usize {
   const kc = min(KC, K);
   const mc = min(MC, roundUp(M));
-  return (<usize>(mc * kc + kc * roundUp(N) + MR * NR)) << 3;
+  return ((<usize>(mc * kc + MR * NR)) << 3) + <usize>(roundUp(N) / NR) * panelStride(kc);
 }
 
 /** First byte after this module's own static data: the TypeScript side allocates from here. */
@@ -119,9 +128,10 @@ function packA(
 function packB(b: usize, transB: bool, K: i32, N: i32, p0: i32, kc: i32, dst: usize): void {
   const full = transB ? 0 : N - (N % NR); // columns in full panels read from B stored [K, N]
   if (full > 0) packRowsB(b, N, p0, kc, full, dst);
-  let q = dst + ((<usize>full * kc) << 3);
+  const stride = panelStride(kc);
   for (let j = full; j < N; j += NR) {
     const cols = min(NR, N - j);
+    let q = dst + <usize>(j / NR) * stride;
     if (cols == NR) {
       // B stored [N, K]: walk four rows of the stored matrix side by side.
       const ldb = (<usize>K) << 3;
@@ -161,7 +171,7 @@ function packB(b: usize, transB: bool, K: i32, N: i32, p0: i32, kc: i32, dst: us
  * written whole at once.
  */
 function packRowsB(b: usize, N: i32, p0: i32, kc: i32, full: i32, dst: usize): void {
-  const panelBytes = (<usize>kc) << 5; // one panel: kc rows of NR values
+  const panelBytes = panelStride(kc);
   const ldb = (<usize>N) << 3;
   let k = 0;
   for (; k + 1 < kc; k += 2) {
@@ -258,7 +268,7 @@ export function gemm(
   const kcMax = min(KC, K);
   const packedA = work;
   const packedB = packedA + ((<usize>(min(MC, roundUp(M)) * kcMax)) << 3);
-  const tile = packedB + ((<usize>(kcMax * roundUp(N))) << 3);
+  const tile = packedB + <usize>(roundUp(N) / NR) * panelStride(kcMax);
   const ldc = (<usize>N) << 3;
   const ldt = (<usize>NR) << 3;
   for (let p0 = 0; p0 < K; p0 += KC) {
@@ -270,7 +280,7 @@ export function gemm(
       packA(a, transA, M, K, i0, mc, p0, kc, packedA);
       for (let j = 0; j < N; j += NR) {
         const cols = min(NR, N - j);
-        const pb = packedB + ((<usize>(j * kc)) << 3);
+        const pb = packedB + <usize>(j / NR) * panelStride(kc);
         for (let i = 0; i < mc; i += MR) {
           const rows = min(MR, mc - i);
           const pa = packedA + ((<usize>(i * kc)) << 3);
