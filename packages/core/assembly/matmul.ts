@@ -37,11 +37,20 @@ const KC: i32 = 256;
 /** Rows of op(A) per packed block: [MC, KC] is 128 KiB, inside L2. */
 const MC: i32 = 64;
 
+/**
+ * Bytes from one packed B panel to the next: kc rows of NR values, and one cache line more. Without
+ * the extra line, panels of 256 rows lie 8 KiB apart, and the stores of `packRowsB`, one per panel,
+ * all fall into the same few sets of the first-level cache and evict each other.
+ */
+function panelStride(kc: i32): usize {
+  return ((<usize>kc) << 5) + 64;
+}
+
 /** Bytes of work space `gemm` needs for an [M, K] · [K, N] product, see `gemm`. */
 export function workBytes(M: i32, K: i32, N: i32): usize {
   const kc = min(KC, K);
   const mc = min(MC, roundUp(M));
-  return (<usize>(mc * kc + kc * roundUp(N) + MR * NR)) << 3;
+  return ((<usize>(mc * kc + MR * NR)) << 3) + <usize>(roundUp(N) / NR) * panelStride(kc);
 }
 
 /** First byte after this module's own static data: the TypeScript side allocates from here. */
@@ -117,20 +126,13 @@ function packA(
  * dst[panel][k][jj] = op(B)[p0 + k, panel·NR + jj], zeros past the last column.
  */
 function packB(b: usize, transB: bool, K: i32, N: i32, p0: i32, kc: i32, dst: usize): void {
-  let q = dst;
-  for (let j = 0; j < N; j += NR) {
+  const full = transB ? 0 : N - (N % NR); // columns in full panels read from B stored [K, N]
+  if (full > 0) packRowsB(b, N, p0, kc, full, dst);
+  const stride = panelStride(kc);
+  for (let j = full; j < N; j += NR) {
     const cols = min(NR, N - j);
-    if (cols == NR && !transB) {
-      // B stored [K, N]: the 4 values of one k are adjacent, two vector copies.
-      const step = (<usize>N) << 3;
-      let src = b + ((<usize>p0 * N + j) << 3);
-      for (let k = 0; k < kc; k++) {
-        v128.store(q, v128.load(src));
-        v128.store(q, v128.load(src, 16), 16);
-        src += step;
-        q += 32;
-      }
-    } else if (cols == NR) {
+    let q = dst + <usize>(j / NR) * stride;
+    if (cols == NR) {
       // B stored [N, K]: walk four rows of the stored matrix side by side.
       const ldb = (<usize>K) << 3;
       let src = b + ((<usize>j * K + p0) << 3);
@@ -155,6 +157,43 @@ function packB(b: usize, transB: bool, K: i32, N: i32, p0: i32, kc: i32, dst: us
           q += 8;
         }
       }
+    }
+  }
+}
+
+/**
+ * The full panels (columns 0..full-1) of B stored [K, N], rows p0..p0+kc, packed as `packB`
+ * lays them out, reading B row by row. Walking one panel down all kc rows instead (as the other
+ * forms do) reads addresses N values apart: at N = 512 that is 4 KiB, a page, so every read needs
+ * its own address translation and falls in the same few cache sets, and the 256-row walk of a
+ * k block ran at a fifth of the speed of this one (measured in Node 20 on the course's machine).
+ * Two rows are copied together, so that each 64-byte line of a panel (rows k and k + 1) is
+ * written whole at once.
+ */
+function packRowsB(b: usize, N: i32, p0: i32, kc: i32, full: i32, dst: usize): void {
+  const panelBytes = panelStride(kc);
+  const ldb = (<usize>N) << 3;
+  let k = 0;
+  for (; k + 1 < kc; k += 2) {
+    let src = b + ((<usize>(p0 + k) * N) << 3);
+    let q = dst + ((<usize>k) << 5);
+    for (let j = 0; j < full; j += NR) {
+      v128.store(q, v128.load(src));
+      v128.store(q, v128.load(src, 16), 16);
+      v128.store(q, v128.load(src + ldb), 32);
+      v128.store(q, v128.load(src + ldb, 16), 48);
+      src += 32;
+      q += panelBytes;
+    }
+  }
+  if (k < kc) {
+    let src = b + ((<usize>(p0 + k) * N) << 3);
+    let q = dst + ((<usize>k) << 5);
+    for (let j = 0; j < full; j += NR) {
+      v128.store(q, v128.load(src));
+      v128.store(q, v128.load(src, 16), 16);
+      src += 32;
+      q += panelBytes;
     }
   }
 }
@@ -229,7 +268,7 @@ export function gemm(
   const kcMax = min(KC, K);
   const packedA = work;
   const packedB = packedA + ((<usize>(min(MC, roundUp(M)) * kcMax)) << 3);
-  const tile = packedB + ((<usize>(kcMax * roundUp(N))) << 3);
+  const tile = packedB + <usize>(roundUp(N) / NR) * panelStride(kcMax);
   const ldc = (<usize>N) << 3;
   const ldt = (<usize>NR) << 3;
   for (let p0 = 0; p0 < K; p0 += KC) {
@@ -241,7 +280,7 @@ export function gemm(
       packA(a, transA, M, K, i0, mc, p0, kc, packedA);
       for (let j = 0; j < N; j += NR) {
         const cols = min(NR, N - j);
-        const pb = packedB + ((<usize>(j * kc)) << 3);
+        const pb = packedB + <usize>(j / NR) * panelStride(kc);
         for (let i = 0; i < mc; i += MR) {
           const rows = min(MR, mc - i);
           const pa = packedA + ((<usize>(i * kc)) << 3);

@@ -6,8 +6,12 @@
  * its node has already contributed (the chain rule, summed over paths).
  *
  * Leaves (tensors made by the user, with `requiresGrad`) keep accumulating `.grad` across
- * backward calls until `zeroGrad()`; intermediate nodes get a fresh `.grad` on every walk.
+ * backward calls until `zeroGrad()`. An intermediate node's gradient lives only while the walk
+ * needs it: once the node has passed it on to its parents, the walk drops it (`.grad` is null
+ * afterwards, as in PyTorch) and its buffer is reused by later ops (buffers.ts); call
+ * `retainGrad()` on an intermediate tensor before `backward()` to keep its gradient.
  */
+import { copyBuffer, releaseBuffer, zeroBuffer } from './buffers';
 import { Tensor } from './tensor';
 import type { BackwardFn } from './tensor';
 
@@ -117,7 +121,7 @@ export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
     throw new Error(`accumulate: gradient has ${g.length} entries, tensor has ${t.size}`);
   }
   if (t.grad === null) {
-    t.grad = new Tensor(owned ? g : Float64Array.from(g), t.shape);
+    t.grad = new Tensor(owned ? g : copyBuffer(g), t.shape);
     return;
   }
   const acc = t.grad.data;
@@ -134,8 +138,75 @@ export function accumulate(t: Tensor, g: Float64Array, owned = false): void {
 export function accumulateSlice(t: Tensor, add: (acc: Float64Array) => void): void {
   if (!t.requiresGrad) return;
   assertAutogradOn('accumulating a gradient');
-  if (t.grad === null) t.grad = new Tensor(new Float64Array(t.size), t.shape);
+  if (t.grad === null) t.grad = new Tensor(zeroBuffer(t.size), t.shape);
   add(t.grad.data);
+}
+
+/**
+ * Adds a gradient of `rows` rows of `width` values into the slice of `t` they were read from:
+ * `t.grad[start + r·stride + e] += g[r·width + e]` for r < rows, e < width (a column block of a
+ * matrix, a time step of a sequence). `accumulateSlice` with the loop written out: the backward
+ * of `narrow` and `timeStep`, which run once per gate and per time step.
+ */
+export function accumulateRows(
+  t: Tensor,
+  g: Float64Array,
+  rows: number,
+  width: number,
+  start: number,
+  stride: number,
+): void {
+  if (!t.requiresGrad) return;
+  assertAutogradOn('accumulating a gradient');
+  if (t.grad === null) t.grad = new Tensor(zeroBuffer(t.size), t.shape);
+  addRows(t.grad.data, g, rows, width, start, stride);
+}
+
+/** acc[start + r·stride + e] += g[r·width + e] for r < rows, e < width. */
+function addRows(
+  acc: Float64Array,
+  g: Float64Array,
+  rows: number,
+  width: number,
+  start: number,
+  stride: number,
+): void {
+  for (let r = 0, k = 0; r < rows; r++) {
+    const at = start + r * stride;
+    for (let e = 0; e < width; e++, k++) acc[at + e] += g[k];
+  }
+}
+
+/** The gradient buffer the walk is passing to the closure that runs now, while it may be given away. */
+let passing: Float64Array | null = null;
+
+/**
+ * `t.grad += g` for a backward closure that passes its own upstream gradient `g` on unchanged
+ * (the `add` of a residual path, a reshape): when `t` has no gradient yet, `g` itself becomes
+ * `t.grad`, with no copy, since the walk would drop it anyway after this closure. Only the
+ * first such call of a closure takes `g`; later ones (and calls outside a walk) add a copy, as
+ * `accumulate` does.
+ *
+ * @param g the gradient the running closure received
+ */
+export function passGradient(t: Tensor, g: Float64Array): void {
+  if (t.requiresGrad && t.grad === null && g === passing) {
+    assertAutogradOn('accumulating a gradient');
+    t.grad = new Tensor(keepGradient(g), t.shape);
+    return;
+  }
+  accumulate(t, g);
+}
+
+/**
+ * For a backward closure that needs its upstream gradient `g` after it returns (matmul gathers a
+ * weight's products for the end of the walk): `g` itself when the walk was going to drop it
+ * (the closure now owns it, and may hand it to `releaseBuffer` when done), a copy otherwise.
+ */
+export function keepGradient(g: Float64Array): Float64Array {
+  if (g !== passing) return copyBuffer(g);
+  passing = null; // taken: the walk must not release it, and no one else may take it
+  return g;
 }
 
 /**
@@ -197,16 +268,28 @@ export function backwardFrom(root: Tensor, seed: Float64Array): void {
   const previous = walkEnd;
   const end: WalkEnd = { tasks: [], pending: new Map() };
   walkEnd = end;
+  const outerPassing = passing; // a walk may run inside a closure of another (a customOp's vjp)
   try {
     noGrad(() => {
       for (let i = order.length - 1; i >= 0; i--) {
         const node = order[i];
-        if (node.backwardFn !== null && node.grad !== null) node.backwardFn(node.grad.data);
+        if (node.backwardFn === null || node.grad === null) continue;
+        const g = node.grad.data;
+        const keep = node.retainsGrad;
+        passing = keep ? null : g;
+        node.backwardFn(g);
+        if (keep) continue;
+        // The node's gradient has been passed on: drop it, and reuse its buffer unless a
+        // parent took it (passGradient) as its own.
+        node.grad = null;
+        if (passing === g) releaseBuffer(g);
       }
+      passing = null;
       walkEnd = previous; // the tasks' own work is not deferred again
       for (const task of end.tasks) task();
     });
   } finally {
     walkEnd = previous;
+    passing = outerPassing;
   }
 }

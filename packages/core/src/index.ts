@@ -41,6 +41,8 @@ export {
   record,
   accumulate,
   accumulateSlice,
+  accumulateRows,
+  passGradient,
   topologicalSort,
   withoutAutograd,
 } from './autograd';
@@ -99,8 +101,15 @@ export type { Ids } from './ops/sequence';
 // Matmul kernels: a readable reference, a register-blocked one in TypeScript (the fallback) and
 // the WebAssembly SIMD default, swappable.
 export { referenceKernel, blockedKernel, getMatmulKernel, setMatmulKernel } from './kernels/matmul';
-export { wasmKernel } from './kernels/wasm';
+export { wasmKernel, wasmActivations } from './kernels/wasm';
 export type { MatmulKernel } from './kernels/matmul';
+// The sigmoid and tanh of an array: a readable reference and the WebAssembly SIMD default.
+export {
+  referenceActivations,
+  getActivationKernel,
+  setActivationKernel,
+} from './kernels/activations';
+export type { ActivationKernel } from './kernels/activations';
 
 // A hand-written forward/backward pair as one graph node.
 export { customOp } from './custom-op';

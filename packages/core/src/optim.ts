@@ -126,12 +126,15 @@ export class Adam {
       const c2 = 1 - beta2 ** s.t;
       const g = p.grad.data;
       const w = p.data;
+      const { m, v } = s; // locals: the loop below reads nothing else from an object
       for (let j = 0; j < w.length; j++) {
         const gj = g[j];
-        s.m[j] = beta1 * s.m[j] + (1 - beta1) * gj;
-        s.v[j] = beta2 * s.v[j] + (1 - beta2) * gj * gj;
-        const mHat = s.m[j] / c1;
-        const vHat = s.v[j] / c2;
+        const mj = beta1 * m[j] + (1 - beta1) * gj;
+        const vj = beta2 * v[j] + (1 - beta2) * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        const mHat = mj / c1;
+        const vHat = vj / c2;
         w[j] -= (lr * mHat) / (Math.sqrt(vHat) + eps);
       }
     });

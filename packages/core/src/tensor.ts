@@ -207,6 +207,8 @@ export class Tensor {
   parents: readonly Tensor[] = [];
   /** Graph bookkeeping: adds this node's gradient into its parents' `.grad`. */
   backwardFn: BackwardFn | null = null;
+  /** Whether a backward walk keeps this intermediate tensor's `.grad` (see `retainGrad`). */
+  retainsGrad = false;
 
   /**
    * Wraps `data` (not copied) as a tensor of `shape`. Prefer `tensor`, `fromData`, `zeros`.
@@ -327,6 +329,18 @@ export class Tensor {
       throw new ShapeError('backward', `grad ${formatShape(this.shape)}`, formatShape(grad.shape));
     }
     backwardFrom(this, grad.data);
+  }
+
+  /**
+   * Keeps this tensor's gradient after `backward()` even though it is an intermediate result
+   * (PyTorch's `retain_grad`). Without it, a backward walk drops an intermediate's gradient as
+   * soon as it has been passed on to the tensors it was computed from; leaves always keep theirs.
+   *
+   * @returns this tensor
+   */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
   }
 
   /** Clears the gradient (`grad = null`, as PyTorch's `zero_grad(set_to_none=True)`). */

@@ -43,12 +43,24 @@ describe('backward', () => {
 
   it('a second backward through the same graph adds the same leaf gradient once more', () => {
     const x = tensor([2], { requiresGrad: true });
-    const h = mul(x, x); // intermediate node
+    const h = mul(x, x).retainGrad(); // intermediate node, its gradient kept
     const loss = mul(h, 3);
     loss.backward();
     loss.backward();
     expect(x.grad!.item()).toBe(2 * 12); // 12 per call, intermediate grads not double counted
-    expect(h.grad!.item()).toBe(3); // an intermediate holds its gradient from the last walk
+    expect(h.grad!.item()).toBe(3); // a retained intermediate holds its gradient from the last walk
+  });
+
+  it('drops an intermediate gradient once it is passed on, unless retained (as PyTorch)', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const h = mul(x, 2); // intermediate, not retained
+    const kept = mul(h, 3).retainGrad(); // intermediate, retained
+    const loss = sum(kept);
+    loss.backward();
+    expect(h.grad).toBeNull();
+    expect(loss.grad).toBeNull();
+    expect(kept.grad!.toArray()).toEqual([1, 1, 1]);
+    expect(x.grad!.toArray()).toEqual([6, 6, 6]);
   });
 
   it('takes an upstream gradient for a non-scalar output', () => {
@@ -208,7 +220,7 @@ describe('accumulateSlice (slices of a sequence)', () => {
 
   it('an intermediate read in slices gets a fresh gradient on every backward walk', () => {
     const w = tensor([1, 2, 3, 4], { requiresGrad: true });
-    const y = mul(w, 2); // intermediate node, read twice in slices below
+    const y = mul(w, 2).retainGrad(); // intermediate node, read twice in slices below
     const loss = add(sum(narrow(y, 0, 0, 2)), sum(narrow(y, 0, 2, 2)));
     loss.backward();
     loss.backward();

@@ -4,6 +4,7 @@
  *
  * - the reference: `lstm` from src/, gradients by the core's autograd, float64;
  * - the worked solutions: `lstmForward` / `lstmBackward`, one `customOp` node, float64;
+ *   both in a child process per round (bench/course-lstm-step.ts), as the peers;
  * - TensorFlow.js's `tf.layers.lstm` on its WebAssembly backend (XNNPACK, SIMD) and on its
  *   plain-JavaScript 'cpu' backend, float32, each in a child process per round
  *   (bench/tfjs-lstm-step.ts; TensorFlow.js comes from the core's bench folder, installed on
@@ -14,12 +15,13 @@
  *   npm run bench -w @rnn-course/lstm-gru
  *
  * The loss is mean((h − target)²) over every hidden state, as in the peers' scripts. The cores
- * are shared, so the contestants take turns: ROUNDS rounds, each running every contestant for a
- * few steps (the peers in child processes, about a second of CPU time each), and the table gives the
- * median CPU milliseconds per step (this process's, or the child's, user + system time: at a
- * load above the core count the wall clock mostly measures the wait for a core) and ratios
- * within the run. The reference and the solutions must give the same loss and gradients, or
- * the timing is void.
+ * are shared, so the contestants take turns: ROUNDS rounds, each running every contestant in a
+ * child process of its own for about a second of CPU time (so that no contestant's allocations
+ * and garbage collection land in another's time: the two course contestants once shared this
+ * process, and each paid for part of the other's collections), and the table gives the median
+ * CPU milliseconds per step (the child's user + system time: at a load above the core count the
+ * wall clock mostly measures the wait for a core) and ratios within the run. The reference and
+ * the solutions must give the same gradients (checked once, here), or the timing is void.
  *
  * A second table times one training step of the long-term lab's three models of equal
  * parameter count (vanilla RNN H = 64, LSTM H = 31, GRU H = 36, with their read-out) on the
@@ -29,23 +31,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, maxRelError, mean, randn, square, sub, zeros } from '@rnn-course/core';
+import { Adam, Rng, maxRelError, mean, square, sub } from '@rnn-course/core';
 import type { Tensor } from '@rnn-course/core';
 import { addingProblem } from '@rnn-course/lab';
-import {
-  SequenceModel,
-  lstmParams,
-  modelWithGatedLayers,
-  referenceGatedLayers,
-} from '../src/index';
-import type { CellKind, GatedLayers } from '../src/index';
+import { SequenceModel, modelWithGatedLayers, referenceGatedLayers } from '../src/index';
+import type { CellKind } from '../src/index';
 import { matchedSizes } from '../labs/long-term';
 import * as lstmSolution from '../../../solutions/lstm-gru/lstm';
+import { courseStep } from './course-lstm-step';
 
 const [N, T, D, H] = [32, 32, 64, 128];
-/** Rounds of turns, and timed steps per contestant per round (TensorFlow.js 'cpu' takes one). */
+/** Rounds of turns. */
 const ROUNDS = 5;
-const STEPS_PER_ROUND = 3;
 const SECONDS = 4; // per model in the second table
 
 /** Median of a list of numbers. */
@@ -55,23 +52,6 @@ function median(values: number[]): number {
   return s.length % 2 === 1
     ? (s[mid] as number)
     : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
-/** This process's CPU time in milliseconds (user + system). */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** CPU milliseconds of each of `count` calls of `step`. */
-function cpuSamples(step: () => void, count: number): number[] {
-  const samples: number[] = [];
-  for (let k = 0; k < count; k++) {
-    const c0 = cpuMs();
-    step();
-    samples.push(cpuMs() - c0);
-  }
-  return samples;
 }
 
 /** Median wall and CPU milliseconds of `step` over about SECONDS, after two warm-up calls. */
@@ -89,27 +69,6 @@ function timeSteps(step: () => void): { wallMs: number; cpuMs: number; steps: nu
     cpus.push((c.user + c.system) / 1000);
   }
   return { wallMs: median(walls), cpuMs: median(cpus), steps: walls.length };
-}
-
-/** A training step of the LSTM on `layers`, and the gradients of its first call. */
-function courseStep(layers: GatedLayers): { step: () => void; grads: () => Tensor[] } {
-  const rng = new Rng(0);
-  const { Wx, Wh, b } = lstmParams(D, H, rng);
-  const params = [Wx, Wh, b];
-  const x = randn([N, T, D], rng); // [N, T, D]
-  const target = randn([N, T, H], rng); // [N, T, H]
-  const h0 = zeros([N, H]);
-  const c0 = zeros([N, H]);
-  const optimizer = new Adam(params, { lr: 1e-3 });
-  let first: Tensor[] = [];
-  const step = (): void => {
-    optimizer.zeroGrad();
-    const { h } = layers.lstm(x, h0, c0, Wx, Wh, b); // [N, T, H]
-    mean(square(sub(h, target))).backward();
-    if (first.length === 0) first = params.map((p) => (p.grad as Tensor).clone());
-    optimizer.step();
-  };
-  return { step, grads: () => first };
 }
 
 /** PyTorch's median CPU ms per step in float64 and float32 over about `seconds` each. */
@@ -133,6 +92,19 @@ function torchRound(seconds: number): TorchRound | string {
   return { torch: r.torch, float64: r.float64.cpuMs, float32: r.float32.cpuMs };
 }
 
+/** One round of a course implementation in a child process: its median CPU ms per step. */
+function courseRound(which: 'reference' | 'solutions', seconds: number): number {
+  const script = fileURLToPath(new URL('./course-lstm-step.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, which, ...[N, T, D, H, seconds].map(String)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) {
+    const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
+    throw new Error(`the course's ${which} step could not run (${why})`);
+  }
+  return (JSON.parse(last) as { cpuMs: number }).cpuMs;
+}
+
 /** One TensorFlow.js round on `backend` in a child process, or the reason there is none. */
 function tfjsRound(
   backend: 'wasm' | 'cpu',
@@ -149,8 +121,12 @@ function tfjsRound(
   return JSON.parse(last);
 }
 
-const reference = courseStep(referenceGatedLayers);
-const solutions = courseStep(modelWithGatedLayers(lstmSolution));
+const stepSizes = { N, T, D, H };
+// The first step's gradients of both implementations, to compare (not timed).
+const reference = courseStep(referenceGatedLayers, stepSizes);
+const solutions = courseStep(modelWithGatedLayers(lstmSolution), stepSizes);
+reference.step();
+solutions.step();
 const samples = new Map<string, number[]>();
 const add = (name: string, values: number[]): void => {
   samples.set(name, [...(samples.get(name) ?? []), ...values]);
@@ -161,12 +137,9 @@ let tfjsInfo = '';
 let tfjsMissing = '';
 let torchVersion = '';
 let torchMissing = '';
-// Warm-up: the JIT, and the first step's gradients of both, to compare.
-reference.step();
-solutions.step();
 for (let round = 0; round < ROUNDS; round++) {
-  add(REF, cpuSamples(reference.step, STEPS_PER_ROUND));
-  add(SOL, cpuSamples(solutions.step, STEPS_PER_ROUND));
+  add(REF, [courseRound('reference', 1)]);
+  add(SOL, [courseRound('solutions', 1)]);
   for (const backend of ['wasm', 'cpu'] as const) {
     if (tfjsMissing !== '') break;
     // About as many steps as the course's for 'wasm'; 'cpu' takes seconds per step.
@@ -196,7 +169,7 @@ const agree = reference
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(
   `One LSTM training step (forward, backward, Adam), N = ${N}, T = ${T}, D = ${D}, H = ${H}; ` +
-    `median CPU ms per step over ${ROUNDS} interleaved rounds, ` +
+    `median CPU ms per step over ${ROUNDS} interleaved rounds, each contestant in its own process, ` +
     `${new Date().toISOString().slice(0, 10)}`,
 );
 console.log(`${cpu}, ${os.cpus().length} cores, Node ${process.versions.node}`);

@@ -11,8 +11,9 @@
  * are.
  *
  * Contestants:
- * - this course with each of the core's matmul kernels: the WebAssembly SIMD default and the
- *   TypeScript fallback (the difference is what the kernel buys in a whole step);
+ * - this course with the core's WebAssembly SIMD kernels (matmul, and the sigmoid and tanh of an
+ *   array), the default, and with its TypeScript fallbacks (the blocked matmul and the
+ *   Math-based activations): the difference is what the kernels buy in a whole step;
  * - PyTorch (CPU, one thread) in float64 and float32, from bench/train_step_torch.py, when
  *   `/usr/bin/python3` can import torch (Debian's python3-torch); otherwise the bench says so and
  *   prints the course's figures alone.
@@ -24,8 +25,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Adam, Rng, blockedKernel, setMatmulKernel, wasmKernel } from '@rnn-course/core';
-import type { MatmulKernel, Tensor } from '@rnn-course/core';
+import {
+  Adam,
+  Rng,
+  blockedKernel,
+  referenceActivations,
+  setActivationKernel,
+  setMatmulKernel,
+  wasmActivations,
+  wasmKernel,
+} from '@rnn-course/core';
+import type { ActivationKernel, MatmulKernel, Tensor } from '@rnn-course/core';
 import { CharRnn, clipGradNorm } from '../src/index';
 import type { TextChunk } from '../src/index';
 
@@ -61,9 +71,10 @@ function randomChunks(rng: Rng): TextChunk[] {
   return Array.from({ length: CHUNKS }, () => ({ inputs: ids(), targets: ids() }));
 }
 
-/** Median CPU milliseconds per training step with the given matmul kernel. */
-function courseStepMs(kernel: MatmulKernel): number {
+/** Median CPU milliseconds per training step with the given matmul and activation kernels. */
+function courseStepMs(kernel: MatmulKernel, activations: ActivationKernel): number {
   const previous = setMatmulKernel(kernel);
+  const previousActivations = setActivationKernel(activations);
   try {
     const rng = new Rng(0);
     const chunks = randomChunks(rng);
@@ -102,6 +113,7 @@ function courseStepMs(kernel: MatmulKernel): number {
     return median(samples);
   } finally {
     setMatmulKernel(previous);
+    setActivationKernel(previousActivations);
   }
 }
 
@@ -119,9 +131,16 @@ function torchStepMs():
 }
 
 const rows: [string, number][] = [];
-if (wasmKernel !== null)
-  rows.push([`course, matmul ${wasmKernel.name}, f64`, courseStepMs(wasmKernel)]);
-rows.push([`course, matmul ${blockedKernel.name}, f64`, courseStepMs(blockedKernel)]);
+if (wasmKernel !== null && wasmActivations !== null) {
+  rows.push([
+    `course, WebAssembly kernels (${wasmKernel.name}, ${wasmActivations.name}), f64`,
+    courseStepMs(wasmKernel, wasmActivations),
+  ]);
+}
+rows.push([
+  `course, TypeScript kernels (${blockedKernel.name}, ${referenceActivations.name}), f64`,
+  courseStepMs(blockedKernel, referenceActivations),
+]);
 const torch = torchStepMs();
 
 const { N, T, D, H, V } = CONFIG;

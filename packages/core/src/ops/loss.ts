@@ -10,6 +10,7 @@
  * something else (the batch size, say) takes the 'sum' and divides it.
  */
 import { accumulate, record } from '../autograd';
+import { outputBuffer, releaseBuffer, zeroBuffer } from '../buffers';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, sameShape, shapeSize } from '../tensor';
 import { flattenIds } from './sequence';
@@ -77,7 +78,7 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
   else if (reduction === 'sum') Z = 1;
   else throw new RangeError(`crossEntropy: unknown reduction '${String(reduction)}'`);
 
-  const logp = new Float64Array(logits.size);
+  const logp = outputBuffer(logits.size);
   softmaxInto(logits.data, logits.shape, logits.ndim - 1, logp, true);
   let loss = 0;
   for (let i = 0; i < P; i++) {
@@ -90,18 +91,20 @@ export function crossEntropy(logits: Tensor, targets: Ids, opts: CrossEntropyOpt
     }
     loss -= mask[i] * logp[i * V + target];
   }
+  releaseBuffer(logp); // only the loss is kept
   const scaleBy = Z === 0 ? 0 : 1 / Z;
   const out = new Tensor(new Float64Array([loss * scaleBy]), []); // a scalar
   return record(out, 'crossEntropy', [logits], (g) => {
-    const p = new Float64Array(logits.size);
+    const p = outputBuffer(logits.size);
     softmaxInto(logits.data, logits.shape, logits.ndim - 1, p);
-    const gx = new Float64Array(logits.size);
+    const gx = zeroBuffer(logits.size); // rows outside the mask stay 0
     for (let i = 0; i < P; i++) {
       const w = mask[i] * scaleBy * g[0];
       if (w === 0) continue;
       for (let v = 0; v < V; v++) gx[i * V + v] = w * p[i * V + v]; // w softmax(x_i)
       gx[i * V + y[i]] -= w; // - w onehot(y_i)
     }
+    releaseBuffer(p);
     accumulate(logits, gx, true);
   });
 }

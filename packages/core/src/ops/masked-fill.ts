@@ -8,6 +8,7 @@
  * gradient through unchanged. The mask gets no gradient.
  */
 import { accumulate, record } from '../autograd';
+import { outputBuffer } from '../buffers';
 import { broadcastOffsets, broadcastShapes } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, sameShape } from '../tensor';
@@ -35,13 +36,13 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   const m = mask.data;
   const x = a.data;
   const fill = new Uint8Array(x.length); // 1 where the mask says fill
-  const out = new Float64Array(x.length);
+  const out = outputBuffer(x.length);
   for (let k = 0; k < x.length; k++) {
     fill[k] = m[im === null ? k : im[k]!] !== 0 ? 1 : 0;
     out[k] = fill[k] === 1 ? value : x[k]!;
   }
   return record(new Tensor(out, a.shape), 'maskedFill', [a], (g) => {
-    const ga = new Float64Array(x.length);
+    const ga = outputBuffer(x.length);
     for (let k = 0; k < ga.length; k++) ga[k] = fill[k] === 1 ? 0 : g[k]!;
     accumulate(a, ga, true);
   });

@@ -7,7 +7,8 @@
  * Every product goes through the current matmul kernel (kernels/matmul.ts); the two backward
  * products use its transposed forms, which read Bᵀ and Aᵀ in place, so no transpose is formed.
  */
-import { accumulate, currentWalkEnd, record } from '../autograd';
+import { accumulate, currentWalkEnd, keepGradient, record } from '../autograd';
+import { outputBuffer, releaseBuffer } from '../buffers';
 import { broadcastOffsets, broadcastShapes } from '../broadcast';
 import { ShapeError, formatShape } from '../errors';
 import { getMatmulKernel } from '../kernels/matmul';
@@ -65,7 +66,7 @@ function gradInto(
   N: number,
 ): void {
   if (t.grad === null) {
-    const fresh = new Float64Array(M * N);
+    const fresh = outputBuffer(M * N);
     mm(form, x, y, fresh, M, K, N);
     accumulate(t, fresh, true);
     return;
@@ -152,10 +153,11 @@ function weightGrad(
     end.tasks.push(() => {
       if (mine.as.length === 1) {
         gradInto(b, 'aTb', mine.as[0]!, mine.gs[0]!, K, mine.rows, N);
+        releaseBuffer(mine.gs[0]!);
         return;
       }
-      const A = new Float64Array(mine.rows * K); // [Σ rows, K]
-      const G = new Float64Array(mine.rows * N); // [Σ rows, N]
+      const A = outputBuffer(mine.rows * K); // [Σ rows, K]
+      const G = outputBuffer(mine.rows * N); // [Σ rows, N]
       let atA = 0;
       let atG = 0;
       mine.as.forEach((ai, i) => {
@@ -165,10 +167,13 @@ function weightGrad(
         atG += mine.gs[i]!.length;
       });
       gradInto(b, 'aTb', A, G, K, mine.rows, N); // dB = Aᵀ G: [K, Σ rows]·[Σ rows, N]
+      releaseBuffer(A);
+      releaseBuffer(G);
+      for (const gi of mine.gs) releaseBuffer(gi);
     });
   }
   gathered.as.push(a);
-  gathered.gs.push(g);
+  gathered.gs.push(keepGradient(g)); // read at the walk's end, after this node's gradient is dropped
   gathered.rows += rows;
 }
 
@@ -176,7 +181,7 @@ function weightGrad(
 function matmulFlat(a: Tensor, b: Tensor, M: number, K: number, N: number): Tensor {
   const rows = shapeSize(a.shape.slice(0, -1)); // (prod B) * M
   const outShape = [...a.shape.slice(0, -2), M, N];
-  const out = new Float64Array(rows * N);
+  const out = outputBuffer(rows * N);
   mm('ab', a.data, b.data, out, rows, K, N);
   return record(new Tensor(out, outShape), 'matmul', [a, b], (g) => {
     if (a.requiresGrad) gradInto(a, 'abT', g, b.data, rows, N, K); // dA = dC Bᵀ: [rows, N]·[N, K]

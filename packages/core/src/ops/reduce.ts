@@ -6,6 +6,7 @@
  * gradient of its slot (times 1/count for the mean; only the arg-max for max).
  */
 import { accumulate, record } from '../autograd';
+import { outputBuffer, zeroBuffer } from '../buffers';
 import { broadcastBlocks, broadcastOffsets } from '../broadcast';
 import { Tensor, normalizeAxis, shapeSize } from '../tensor';
 
@@ -75,10 +76,10 @@ function spread(
 export function sum(a: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
   const { outShape, outer, inner, starts, step } = reduction('sum', a, axis, keepDims);
   const x = a.data;
-  const out = new Float64Array(shapeSize(outShape));
+  const out = zeroBuffer(shapeSize(outShape));
   sumInto(x, out, outer, inner, starts, step);
   return record(new Tensor(out, outShape), 'sum', [a], (g) => {
-    const ga = new Float64Array(x.length);
+    const ga = outputBuffer(x.length); // spread writes every entry
     spread(g, ga, outer, inner, starts, step, 1);
     accumulate(a, ga, true);
   });
@@ -93,11 +94,11 @@ export function sum(a: Tensor, axis?: number | readonly number[], keepDims = fal
 export function mean(a: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
   const { outShape, count, outer, inner, starts, step } = reduction('mean', a, axis, keepDims);
   const x = a.data;
-  const out = new Float64Array(shapeSize(outShape));
+  const out = zeroBuffer(shapeSize(outShape));
   sumInto(x, out, outer, inner, starts, step);
   for (let j = 0; j < out.length; j++) out[j] /= count;
   return record(new Tensor(out, outShape), 'mean', [a], (g) => {
-    const ga = new Float64Array(x.length);
+    const ga = outputBuffer(x.length); // spread writes every entry
     spread(g, ga, outer, inner, starts, step, 1 / count);
     accumulate(a, ga, true);
   });
@@ -128,7 +129,7 @@ export function max(a: Tensor, axis?: number | readonly number[], keepDims = fal
     }
   }
   return record(new Tensor(out, outShape), 'max', [a], (g) => {
-    const ga = new Float64Array(x.length);
+    const ga = zeroBuffer(x.length);
     for (let j = 0; j < m; j++) if (argmax[j] >= 0) ga[argmax[j]] += g[j];
     accumulate(a, ga, true);
   });

@@ -3,7 +3,8 @@
  * token ids are [N][T] integers. Taking one time step, stacking per-step states back into a
  * sequence, looking up embeddings, one-hot codes and masks for padded sequences.
  */
-import { accumulate, accumulateSlice, record } from '../autograd';
+import { accumulate, accumulateRows, record } from '../autograd';
+import { outputBuffer, zeroBuffer } from '../buffers';
 import { ShapeError, formatShape } from '../errors';
 import { Tensor, shapeSize } from '../tensor';
 import type { Shape } from '../tensor';
@@ -103,10 +104,10 @@ export function embedding(W: Tensor, ids: Ids, shape?: Shape): Tensor {
   const [V, D] = W.shape;
   const { values, shape: idsShape } = flattenIds('embedding', ids, shape);
   checkRange('embedding', values, V);
-  const out = new Float64Array(values.length * D);
+  const out = outputBuffer(values.length * D);
   values.forEach((id, k) => out.set(W.data.subarray(id * D, id * D + D), k * D));
   return record(new Tensor(out, [...idsShape, D]), 'embedding', [W], (g) => {
-    const gW = new Float64Array(V * D);
+    const gW = zeroBuffer(V * D);
     values.forEach((id, k) => {
       for (let d = 0; d < D; d++) gW[id * D + d] += g[k * D + d];
     });
@@ -153,16 +154,11 @@ export function timeStep(x: Tensor, t: number): Tensor {
   if (!Number.isInteger(t) || t < 0 || t >= T) {
     throw new RangeError(`timeStep: t = ${t} is outside 0..${T - 1}`);
   }
-  const out = new Float64Array(N * D);
+  const out = outputBuffer(N * D);
   for (let n = 0; n < N; n++) out.set(x.data.subarray((n * T + t) * D, (n * T + t + 1) * D), n * D);
   return record(new Tensor(out, [N, D]), 'timeStep', [x], (g) => {
     // Only step t of x receives a gradient: add into that slice, O(N·D) per step.
-    accumulateSlice(x, (gx) => {
-      for (let n = 0; n < N; n++) {
-        const at = (n * T + t) * D;
-        for (let d = 0; d < D; d++) gx[at + d]! += g[n * D + d]!;
-      }
-    });
+    accumulateRows(x, g, N, D, t * D, T * D);
   });
 }
 
@@ -248,7 +244,7 @@ export function reverseSequence(x: Tensor, lengths?: readonly number[]): Tensor 
     for (let t = 0; t < T; t++) source[n * T + t] = t < len ? len - 1 - t : t;
   }
   const permuted = (from: Float64Array): Float64Array => {
-    const out = new Float64Array(from.length);
+    const out = outputBuffer(from.length); // every row and step is written below
     for (let n = 0; n < N; n++) {
       for (let t = 0; t < T; t++) {
         const at = (n * T + source[n * T + t]!) * D;
@@ -258,6 +254,6 @@ export function reverseSequence(x: Tensor, lengths?: readonly number[]): Tensor 
     return out;
   };
   return record(new Tensor(permuted(x.data), [N, T, D]), 'reverseSequence', [x], (g) =>
-    accumulate(x, permuted(g)),
+    accumulate(x, permuted(g), true),
   );
 }

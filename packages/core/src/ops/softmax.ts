@@ -8,6 +8,7 @@
  *   logSoftmax: dx = g - softmax(x) · Σ_k g_k
  */
 import { accumulate, record } from '../autograd';
+import { outputBuffer } from '../buffers';
 import { Tensor, normalizeAxis, shapeSize } from '../tensor';
 
 /** Calls fn(base, stride) for every line along `axis`: elements base + k * stride, k < d. */
@@ -56,10 +57,10 @@ export function softmaxInto(
  */
 export function softmax(a: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis('softmax', axis, a.ndim);
-  const y = new Float64Array(a.size);
+  const y = outputBuffer(a.size);
   softmaxInto(a.data, a.shape, ax, y);
   return record(new Tensor(y, a.shape), 'softmax', [a], (g) => {
-    const ga = new Float64Array(a.size);
+    const ga = outputBuffer(a.size); // every line is written below
     forEachLine(a.shape, ax, (base, stride, d) => {
       let dot = 0; // Σ_k g_k y_k
       for (let k = 0; k < d; k++) dot += g[base + k * stride] * y[base + k * stride];
@@ -81,10 +82,10 @@ export function softmax(a: Tensor, axis = -1): Tensor {
  */
 export function logSoftmax(a: Tensor, axis = -1): Tensor {
   const ax = normalizeAxis('logSoftmax', axis, a.ndim);
-  const s = new Float64Array(a.size);
+  const s = outputBuffer(a.size);
   softmaxInto(a.data, a.shape, ax, s, true);
   return record(new Tensor(s, a.shape), 'logSoftmax', [a], (g) => {
-    const ga = new Float64Array(a.size);
+    const ga = outputBuffer(a.size); // every line is written below
     forEachLine(a.shape, ax, (base, stride, d) => {
       let total = 0; // Σ_k g_k
       for (let k = 0; k < d; k++) total += g[base + k * stride];
