@@ -32,7 +32,7 @@
 
 /** 1 / ln 2, and ln 2 in two parts: LN2_HI (33 significant bits, so k · LN2_HI is exact) + LN2_LO. */
 const INV_LN2: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_HI: f64 = 6.9314718036912381649e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 /** 1.5 · 2^52: adding it rounds to an integer, and leaves that integer in the low bits. */
 const ROUND_SHIFT: f64 = 6755399441055744.0;
