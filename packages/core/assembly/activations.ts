@@ -32,7 +32,7 @@
 
 /** 1 / ln 2, and ln 2 in two parts: LN2_HI (33 significant bits, so k · LN2_HI is exact) + LN2_LO. */
 const INV_LN2: f64 = 1.4426950408889634;
-const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_HI: f64 = 6.9314718036912381649e-1;
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 /** 1.5 · 2^52: adding it rounds to an integer, and leaves that integer in the low bits. */
 const ROUND_SHIFT: f64 = 6755399441055744.0;
@@ -59,8 +59,6 @@ const INV_FACTORIAL: StaticArray<f64> = [
 ];
 
 /** 1/k! in both lanes. */
-// @ts-ignore: decorator
-@inline
 function coefficient(k: i32): v128 {
   return v128.load64_splat(changetype<usize>(INV_FACTORIAL) + ((<usize>k) << 3));
 }
@@ -69,8 +67,6 @@ function coefficient(k: i32): v128 {
  * Σ_{j=0..13} c_{from+j} r^j by Estrin's scheme: pairs (c + c' r), then pairs of those with r², r⁴
  * and r⁸. With from = 0 it is e^r to degree 13; with from = 1, (e^r − 1)/r to degree 13.
  */
-// @ts-ignore: decorator
-@inline
 function taylor13(r: v128, from: i32): v128 {
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
@@ -94,8 +90,6 @@ function taylor13(r: v128, from: i32): v128 {
  * x = k ln 2 + r with k = round(x / ln 2) and |r| ≤ ln(2)/2, in both lanes: returns r, and 2^k
  * (as a float64; exact for EXP_MIN ≤ x ≤ 0) in `scale`.
  */
-// @ts-ignore: decorator
-@inline
 function reduce(x: v128): v128 {
   const shifted = f64x2.add(f64x2.mul(x, f64x2.splat(INV_LN2)), f64x2.splat(ROUND_SHIFT));
   const k = f64x2.sub(shifted, f64x2.splat(ROUND_SHIFT)); // round(x / ln 2), as a float64
@@ -110,8 +104,6 @@ function reduce(x: v128): v128 {
 let scale: v128 = f64x2.splat(1.0);
 
 /** e^x = 2^k e^r in both lanes, for EXP_MIN ≤ x ≤ 0 (see the module comment). */
-// @ts-ignore: decorator
-@inline
 function expNonPositive(x: v128): v128 {
   const r = reduce(x);
   return f64x2.mul(scale, taylor13(r, 0));
@@ -123,8 +115,6 @@ function expNonPositive(x: v128): v128 {
  * Taylor polynomial (to r^14/14!) and 2^k − 1 exact for the k that matter (a classic
  * decomposition, e.g. Muller 2016, ch. 11).
  */
-// @ts-ignore: decorator
-@inline
 function expm1NonPositive(x: v128): v128 {
   const r = reduce(x);
   const em1 = f64x2.mul(r, taylor13(r, 1)); // e^r − 1
@@ -132,8 +122,6 @@ function expm1NonPositive(x: v128): v128 {
 }
 
 /** Lanes of x that are NaN: all ones where x ≠ x. */
-// @ts-ignore: decorator
-@inline
 function nanLanes(x: v128): v128 {
   return f64x2.ne(x, x);
 }

@@ -199,7 +199,10 @@ export class Tensor {
   readonly shape: number[];
   /** Whether operations on this tensor are recorded for `backward()`. */
   requiresGrad: boolean;
-  /** d(output)/d(this) after `backward()`, same shape; accumulates across calls. */
+  /**
+   * d(output)/d(this) after `backward()`, same shape; a leaf's accumulates across calls. An
+   * intermediate result's is null after the walk unless `retainGrad()` was called on it.
+   */
   grad: Tensor | null = null;
   /** Graph bookkeeping (written by `record` in autograd.ts): the op that made this tensor. */
   op = '';
