@@ -8,7 +8,11 @@
  * TensorFlow.js and PyTorch, so that neither course contestant's allocations and garbage
  * collection land in the other's time, and prints one JSON line:
  *
- *     npx tsx bench/course-lstm-step.ts reference|solutions N T D H seconds
+ *     npx tsx bench/course-lstm-step.ts reference|solutions|reference-in-lab N T D H seconds
+ *
+ * `reference-in-lab` times the reference in a process that first loads what a lab holds (the
+ * lab kit and chapter 2's long-term lab), since every full garbage collection walks the whole
+ * heap: it is the step as a learner waits for it in a lab.
  */
 import { fileURLToPath } from 'node:url';
 import { Adam, Rng, mean, randn, square, sub, zeros } from '@rnn-course/core';
@@ -54,12 +58,18 @@ export function courseStep(
 }
 
 /** Median CPU milliseconds per step over about `seconds` of CPU time, after one warm-up step. */
-function main(): void {
+async function main(): Promise<void> {
   const [which, N, T, D, H, seconds] = process.argv.slice(2);
-  if (which !== 'reference' && which !== 'solutions') {
-    throw new Error(`unknown implementation '${which}' (reference or solutions)`);
+  if (which !== 'reference' && which !== 'solutions' && which !== 'reference-in-lab') {
+    throw new Error(
+      `unknown implementation '${which}' (expected reference, solutions or reference-in-lab)`,
+    );
   }
-  const layers = which === 'reference' ? referenceGatedLayers : modelWithGatedLayers(lstmSolution);
+  if (which === 'reference-in-lab') {
+    await import('@rnn-course/lab');
+    await import('../labs/long-term');
+  }
+  const layers = which === 'solutions' ? modelWithGatedLayers(lstmSolution) : referenceGatedLayers;
   const { step } = courseStep(layers, { N: Number(N), T: Number(T), D: Number(D), H: Number(H) });
   const cpuMs = (): number => {
     const { user, system } = process.cpuUsage();
@@ -77,4 +87,4 @@ function main(): void {
   console.log(JSON.stringify({ cpuMs: samples[samples.length >> 1], steps: samples.length }));
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -5,6 +5,8 @@
  * - the reference: `lstm` from src/, gradients by the core's autograd, float64;
  * - the worked solutions: `lstmForward` / `lstmBackward`, one `customOp` node, float64;
  *   both in a child process per round (bench/course-lstm-step.ts), as the peers;
+ * - the reference again, in a child process that first loads the lab kit and the long-term lab,
+ *   as a lab's process holds them (a full garbage collection walks the whole heap);
  * - TensorFlow.js's `tf.layers.lstm` on its WebAssembly backend (XNNPACK, SIMD) and on its
  *   plain-JavaScript 'cpu' backend, float32, each in a child process per round
  *   (bench/tfjs-lstm-step.ts; TensorFlow.js comes from the core's bench folder, installed on
@@ -93,7 +95,10 @@ function torchRound(seconds: number): TorchRound | string {
 }
 
 /** One round of a course implementation in a child process: its median CPU ms per step. */
-function courseRound(which: 'reference' | 'solutions', seconds: number): number {
+function courseRound(
+  which: 'reference' | 'solutions' | 'reference-in-lab',
+  seconds: number,
+): number {
   const script = fileURLToPath(new URL('./course-lstm-step.ts', import.meta.url));
   const args = ['--import', 'tsx', script, which, ...[N, T, D, H, seconds].map(String)];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
@@ -133,6 +138,7 @@ const add = (name: string, values: number[]): void => {
 };
 const REF = 'course reference (autograd), f64';
 const SOL = 'course solutions (hand-written backward, customOp), f64';
+const LAB = "course reference, in a lab's process (lab kit and long-term lab loaded), f64";
 let tfjsInfo = '';
 let tfjsMissing = '';
 let torchVersion = '';
@@ -140,6 +146,7 @@ let torchMissing = '';
 for (let round = 0; round < ROUNDS; round++) {
   add(REF, [courseRound('reference', 1)]);
   add(SOL, [courseRound('solutions', 1)]);
+  add(LAB, [courseRound('reference-in-lab', 1)]);
   for (const backend of ['wasm', 'cpu'] as const) {
     if (tfjsMissing !== '') break;
     // About as many steps as the course's for 'wasm'; 'cpu' takes seconds per step.
