@@ -4,21 +4,7 @@
  * as the course's Markdown is (markdownlint checks every file).
  */
 
-/** Greedy word wrap at `width` columns. */
-export function wrap(text: string, width = 100): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines.join('\n');
-}
+import { wrapText } from '@rnn-course/lab';
 
 /** A lab's table as a Markdown document. */
 export function markdownReport(
@@ -27,5 +13,5 @@ export function markdownReport(
   command: string,
   table: string,
 ): string {
-  return `# ${title}\n\n${wrap(`${description} Produced by:`)}\n\n\`\`\`bash\n${command}\n\`\`\`\n\n${table.trimEnd()}\n`;
+  return `# ${title}\n\n${wrapText(`${description} Produced by:`).join('\n')}\n\n\`\`\`bash\n${command}\n\`\`\`\n\n${table.trimEnd()}\n`;
 }
