@@ -24,7 +24,7 @@ import { plainReport } from './format/plain';
 import { displayPath, fromRoot, isInside } from './paths';
 import type { CheckReport, ExerciseReport, Report } from './report';
 import { statusOf } from './report';
-import { acceptedTests, cappedScore } from './results-channel';
+import { acceptedTests, cappedScore, declaredChecks } from './results-channel';
 import { runVitest, type RunOptions, type RunResult } from './run-vitest';
 import { bundleTarget } from './sandbox/bundle';
 import { stageSuites, suitesInPlace, voidMessage } from './staged-suites';
@@ -348,6 +348,29 @@ function fromEvents(
   const suiteErrors = events
     .filter((ev): ev is SuiteEvent => ev.type === 'suite' && ev.exercise === e.id)
     .flatMap((ev) => ev.errors);
+  const declared = declaredChecks(events, e.id, suite);
+  if (declared.length > 0) {
+    // A check the suite declared but whose result never came (skipped after an error in its
+    // suite's hooks, or lost) is not left out of the report: it counts as an error, in its place.
+    const done = new Set(checks.map((c) => c.name));
+    const cause = suiteErrors[0] ?? moduleErrors[0];
+    const why =
+      cause === undefined
+        ? 'no result came back from this check although its suite finished: grade again'
+        : errorText(cause, ctx);
+    for (const t of declared.filter((d) => !done.has(d.name))) {
+      checks.push({
+        name: t.name,
+        status: 'error',
+        message: why,
+        points: 0,
+        maxPoints: t.points,
+        durationMs: 0,
+      });
+    }
+    const order = declared.map((d) => d.name);
+    checks.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  }
   if (checks.length === 0) {
     const err = moduleErrors[0] ?? suiteErrors[0];
     const crash = events.flatMap((ev) => (ev.type === 'end' ? ev.unhandled : []))[0];

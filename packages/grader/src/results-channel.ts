@@ -60,20 +60,17 @@ function isEvent(m: unknown): m is GradeEvent {
 /**
  * The results that count for one exercise: test events of `suite` for `exercise` whose check was
  * collected from `suite` first, the first result of each check only, each carrying the points
- * its collected check declared.
+ * its collected check declared, in the order the suite declares its checks (not the order the
+ * results arrived in), so that the first failure a report names is the same on every run.
  */
 export function acceptedTests(
   events: readonly GradeEvent[],
   exercise: string,
   suite: string,
 ): TestEvent[] {
-  const declared = new Map<string, number>();
-  for (const ev of events) {
-    if (ev.type !== 'collected' || ev.file !== suite) continue;
-    for (const t of (ev as CollectedEvent).tests) {
-      if (t.exercise === exercise && !declared.has(t.name)) declared.set(t.name, t.points);
-    }
-  }
+  const declared = new Map(
+    declaredChecks(events, exercise, suite).map(({ name, points }) => [name, points]),
+  );
   const seen = new Set<string>();
   const out: TestEvent[] = [];
   for (const ev of events) {
@@ -84,7 +81,24 @@ export function acceptedTests(
     seen.add(ev.name);
     out.push({ ...ev, points });
   }
-  return out;
+  const order = [...declared.keys()];
+  return out.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+/** The names of the checks of `exercise` collected from `suite`, in the suite's order. */
+export function declaredChecks(
+  events: readonly GradeEvent[],
+  exercise: string,
+  suite: string,
+): { name: string; points: number }[] {
+  const declared = new Map<string, number>();
+  for (const ev of events) {
+    if (ev.type !== 'collected' || ev.file !== suite) continue;
+    for (const t of (ev as CollectedEvent).tests) {
+      if (t.exercise === exercise && !declared.has(t.name)) declared.set(t.name, t.points);
+    }
+  }
+  return [...declared].map(([name, points]) => ({ name, points }));
 }
 
 /** An exercise's score: its passed checks' points, never more than the manifest's. */

@@ -195,6 +195,21 @@ describe('grading the fixture implementations', () => {
     }
   });
 
+  it("a check whose result never comes (its suite's hook failed) is listed as an error, in its place", async () => {
+    process.env.FIXTURE_HOOK_FAILS = '1';
+    try {
+      const r = await grade({ manifests, target: target('correct'), filter: ['fixture/sum'] });
+      const sum = byId(r, 'fixture/sum');
+      expect([sum.status, sum.score]).toEqual(['error', 0]);
+      expect(sum.tests.map((t) => [t.name, t.status, t.maxPoints])).toEqual([
+        ['sum adds the entries', 'error', 2],
+      ]);
+      expect(sum.message).toMatch(/the fixture hook failed/);
+    } finally {
+      delete process.env.FIXTURE_HOOK_FAILS;
+    }
+  });
+
   it('a filter grades only the exercises it names', async () => {
     const r = await grade({ manifests, target: target('correct'), filter: ['fixture/sum'] });
     expect(r.exercises.map((e) => e.id)).toEqual(['fixture/sum']);

@@ -44,6 +44,11 @@ describe('which results count', () => {
     ]);
   });
 
+  it("keeps the suite's order of checks whatever order their results arrive in", () => {
+    const events = [collected, test('two', { state: 'failed' }), test('one', { state: 'failed' })];
+    expect(acceptedTests(events, 'x/a', suite).map((t) => t.name)).toEqual(['one', 'two']);
+  });
+
   it('nothing counts without the collected event', () => {
     expect(acceptedTests([test('one')], 'x/a', suite)).toEqual([]);
   });
