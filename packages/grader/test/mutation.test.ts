@@ -1,12 +1,17 @@
 /**
- * Mutation testing's setup (`npm run mutation`): which exercises a mutant reaches, and that
- * StrykerJS stays out of the course's own install.
+ * Mutation testing's setup (`npm run mutation`): which exercises a mutant reaches, that the
+ * active mutant reaches the sandbox where the solutions run, and that StrykerJS stays out of the
+ * course's own install.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { filesReached } from '../mutation/reach';
+import { grade } from '../src/index';
 import { repoRoot } from '../src/paths';
+import fixtureChapter from './fixtures/chapter/manifest';
+import { target } from './fixture-paths';
 
 /** Instrumented files as Stryker writes them: each mutant guarded by its id. */
 const texts = new Map([
@@ -35,6 +40,37 @@ describe('filesReached', () => {
       'tbptt.ts',
     ]);
     expect(filesReached(texts, '99')).toBeUndefined();
+  });
+});
+
+describe('the active mutant', () => {
+  const work = mkdtempSync(join(tmpdir(), 'course-mutant-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('reaches the sandbox, where the instrumented solutions read it', async () => {
+    // As Stryker instruments a file: the mutant's code runs only when the environment names it.
+    const dir = join(work, 'instrumented');
+    cpSync(target('correct'), dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'fixture/sum.ts'),
+      'export function sum(xs: number[]): number {\n' +
+        "  const active = process.env.__STRYKER_ACTIVE_MUTANT__ === '7';\n" +
+        '  return xs.reduce((a, b) => (active ? a - b : a + b), 0);\n}\n',
+    );
+    const graded = async (): Promise<unknown> => {
+      const r = await grade({ manifests: [fixtureChapter], target: dir, filter: ['fixture/sum'] });
+      return r.exercises.map((e) => [e.id, e.status, e.score]);
+    };
+    const before = process.env.__STRYKER_ACTIVE_MUTANT__;
+    try {
+      delete process.env.__STRYKER_ACTIVE_MUTANT__;
+      expect(await graded()).toEqual([['fixture/sum', 'passed', 2]]);
+      process.env.__STRYKER_ACTIVE_MUTANT__ = '7';
+      expect(await graded()).toEqual([['fixture/sum', 'failed', 0]]);
+    } finally {
+      if (before === undefined) delete process.env.__STRYKER_ACTIVE_MUTANT__;
+      else process.env.__STRYKER_ACTIVE_MUTANT__ = before;
+    }
   });
 });
 

@@ -92,6 +92,23 @@ const DEFAULT_MEMORY_MB = 2048;
  * heap's own reservations, stacks and typed arrays.
  */
 const ADDRESS_SPACE_MARGIN_MB = 1024;
+
+/**
+ * The one variable of the grader's environment the sandbox gets: StrykerJS names the active
+ * mutant in it (`npm run mutation`), and the instrumented solutions, which run here, read it.
+ * Without it every mutant would run as the unmutated code and survive.
+ */
+const PASSED_THROUGH = ['__STRYKER_ACTIVE_MUTANT__'] as const;
+
+/** What the sandbox's environment carries over from this process's. */
+function passedThrough(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of PASSED_THROUGH) {
+    const value = process.env[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
 /**
  * Node's switch from trap-handler-based WebAssembly bounds checks to explicit ones (Node 20.15,
  * 22.2 and later), or undefined on a Node without it (there the address space is not limited).
@@ -516,8 +533,9 @@ export class Sandbox {
       : [process.execPath, args];
     const child = spawn(command, argv, {
       cwd: dir,
-      // nothing of the grader's environment: no COURSE_* variables, a HOME of its own
-      env: { HOME: home, TMPDIR: home, LANG: 'C.UTF-8' },
+      // nothing of the grader's environment but the active mutant: no COURSE_* variables, a
+      // HOME of its own
+      env: { HOME: home, TMPDIR: home, LANG: 'C.UTF-8', ...passedThrough() },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
     });
