@@ -12,7 +12,7 @@
  *   `describeDoNothing('<chapter>')` (see `do-nothing.ts`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Course } from './course';
 import { fromRoot } from './paths';
 
@@ -77,6 +77,18 @@ export function checkedRefusals(suite: string): Set<string> {
 }
 
 /**
+ * A suite's text followed by that of the helper modules it imports from its own folder
+ * (`from './state-dicts'`), where refusals shared by several suites are graded.
+ */
+function suiteWithHelpers(suite: string): string {
+  const text = readFileSync(suite, 'utf8');
+  const helpers = [...text.matchAll(/\bfrom\s+(['"])\.\/([\w.-]+?)(\.ts)?\1/g)]
+    .map((m) => resolve(dirname(suite), `${m[2]}.ts`))
+    .filter((file) => existsSync(file));
+  return [text, ...helpers.map((file) => readFileSync(file, 'utf8'))].join('\n');
+}
+
+/**
  * Every promised error of every exercise that its suite does not grade, one problem each,
  * naming the solution, the function, the class and the argument.
  */
@@ -85,7 +97,7 @@ export function checkPromisedErrors(course: Course, solutionsDir: string): strin
   for (const e of course.exercises) {
     const solution = resolve(solutionsDir, e.file);
     if (!existsSync(solution) || !existsSync(fromRoot(e.suite))) continue; // checkManifests says so
-    const graded = checkedRefusals(readFileSync(fromRoot(e.suite), 'utf8'));
+    const graded = checkedRefusals(suiteWithHelpers(fromRoot(e.suite)));
     for (const promise of promisedErrors(readFileSync(solution, 'utf8'), e.functionName)) {
       const where = `solutions/${e.file}: ${e.functionName}`;
       if (promise.arguments.length === 0) {

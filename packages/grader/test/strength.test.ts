@@ -113,6 +113,18 @@ describe('checkPromisedErrors', () => {
     expect(checkPromisedErrors(c.course, c.solutions)).toEqual([]);
   });
 
+  it('counts the checks of a helper module the suite imports from its own folder', () => {
+    const c = chapter(
+      "import { refusals } from './shared';\n[{ name: 'RangeError', argument: 'maxNorm' }]",
+    );
+    expect(checkPromisedErrors(c.course, c.solutions)).toHaveLength(2);
+    writeFileSync(
+      join(repoRoot, c.suite, '..', 'shared.ts'),
+      "export const refusals = [{ name: 'ShapeError', argument: 'grads' }, { name: 'ShapeError', argument: 'scale' }];",
+    );
+    expect(checkPromisedErrors(c.course, c.solutions)).toEqual([]);
+  });
+
   it('does not count a check of another class', () => {
     const c = chapter(
       "[{ name: 'ShapeError', argument: 'maxNorm' }, { name: 'ShapeError', argument: 'grads' }, { name: 'ShapeError', argument: 'scale' }]",

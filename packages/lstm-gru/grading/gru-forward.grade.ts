@@ -101,6 +101,18 @@ exercise('lstm-gru/gru-forward', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 13] (13 columns is not 3H)',
+          call: () => gruForward(p.x, p.h0, normal(1712, [3, 13]), p.Wh, p.bx, p.bh),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 0] (H = 0: no hidden unit)',
+          call: () => gruForward(p.x, p.h0, normal(1713, [3, 0]), p.Wh, p.bx, p.bh),
+        },
+        {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [3, 12] where H = 4',
           call: () => gruForward(p.x, p.h0, p.Wx, normal(1708, [3, 12]), p.bx, p.bh),
@@ -131,15 +143,23 @@ exercise('lstm-gru/gru-forward', () => {
     { requires: 'values' },
   );
 
-  // T = 1 is one step from h0; N = 1 keeps the batch axis in h [1, T, H].
-  check('T = 1 (one step from h0) and N = 1 (a single sequence of T = 6)', 1, async () => {
-    const one = gruSequenceInputs(1702, 3, 1, 4, 5);
-    const hOne = (await gruForward(one.x, one.h0, one.Wx, one.Wh, one.bx, one.bh)).h;
-    expectSequence(hOne, one, [3, 1, 5], 'h (T = 1)');
-    const single = gruSequenceInputs(1703, 1, 6, 2, 3);
-    const hSingle = (
-      await gruForward(single.x, single.h0, single.Wx, single.Wh, single.bx, single.bh)
-    ).h;
-    expectSequence(hSingle, single, [1, 6, 3], 'h (N = 1)');
-  });
+  // T = 1 is one step from h0; N = 1 keeps the batch axis in h [1, T, H]; D = H = 1 makes every
+  // gate block one column wide.
+  check(
+    'T = 1 (one step from h0), N = 1 (a single sequence of T = 6), and D = H = 1',
+    1,
+    async () => {
+      const one = gruSequenceInputs(1702, 3, 1, 4, 5);
+      const hOne = (await gruForward(one.x, one.h0, one.Wx, one.Wh, one.bx, one.bh)).h;
+      expectSequence(hOne, one, [3, 1, 5], 'h (T = 1)');
+      const single = gruSequenceInputs(1703, 1, 6, 2, 3);
+      const hSingle = (
+        await gruForward(single.x, single.h0, single.Wx, single.Wh, single.bx, single.bh)
+      ).h;
+      expectSequence(hSingle, single, [1, 6, 3], 'h (N = 1)');
+      const unit = gruSequenceInputs(1714, 2, 3, 1, 1);
+      const hUnit = (await gruForward(unit.x, unit.h0, unit.Wx, unit.Wh, unit.bx, unit.bh)).h;
+      expectSequence(hUnit, unit, [2, 3, 1], 'h (D = H = 1)');
+    },
+  );
 });

@@ -126,6 +126,12 @@ exercise('lstm-gru/gru-state-dict', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wh',
+          when: 'Wh of shape [6] (not 2-D)',
+          params: { ...p, Wh: randn([6], new Rng(2205)) },
+        },
+        {
+          name: 'ShapeError',
           argument: 'bx',
           when: 'bx of shape [9] where 3H = 6',
           params: { ...p, bx: other.bx },

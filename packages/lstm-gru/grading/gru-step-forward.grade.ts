@@ -87,6 +87,18 @@ exercise('lstm-gru/gru-step-forward', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 15] where x has D = 4',
+          call: () => gruStepForward(p.x, p.prevH, normal(1511, [3, 15]), p.Wh, p.bx, p.bh),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [4, 0] (H = 0: no hidden unit)',
+          call: () => gruStepForward(p.x, p.prevH, normal(1512, [4, 0]), p.Wh, p.bx, p.bh),
+        },
+        {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [5, 5] where H = 5',
           call: () => gruStepForward(p.x, p.prevH, p.Wx, normal(1507, [5, 5]), p.bx, p.bh),

@@ -138,6 +138,18 @@ exercise('lstm-gru/lstm-forward', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 15] (15 columns is not 4H)',
+          call: () => lstmForward(p.x, p.h0, p.c0, normal(1312, [3, 15]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 0] (H = 0: no hidden unit)',
+          call: () => lstmForward(p.x, p.h0, p.c0, normal(1313, [3, 0]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [3, 16] where H = 4',
           call: () => lstmForward(p.x, p.h0, p.c0, p.Wx, normal(1308, [3, 16]), p.b),
@@ -168,21 +180,33 @@ exercise('lstm-gru/lstm-forward', () => {
     { requires: 'values' },
   );
 
-  // Same tolerance. T = 1 is one step from (h0, c0); N = 1 keeps the batch axis in [1, T, H].
-  check('T = 1 (one step from h0, c0) and N = 1 (a single sequence of T = 6)', 1, async () => {
-    const one = lstmSequenceInputs(1302, 3, 1, 4, 5);
-    expectSequence(
-      await lstmForward(one.x, one.h0, one.c0, one.Wx, one.Wh, one.b),
-      one,
-      [3, 1, 5],
-      ' (T = 1)',
-    );
-    const single = lstmSequenceInputs(1303, 1, 6, 2, 3);
-    expectSequence(
-      await lstmForward(single.x, single.h0, single.c0, single.Wx, single.Wh, single.b),
-      single,
-      [1, 6, 3],
-      ' (N = 1)',
-    );
-  });
+  // Same tolerance. T = 1 is one step from (h0, c0); N = 1 keeps the batch axis in [1, T, H];
+  // D = H = 1 makes every gate block one column wide.
+  check(
+    'T = 1 (one step from h0, c0), N = 1 (a single sequence of T = 6), and D = H = 1',
+    1,
+    async () => {
+      const one = lstmSequenceInputs(1302, 3, 1, 4, 5);
+      expectSequence(
+        await lstmForward(one.x, one.h0, one.c0, one.Wx, one.Wh, one.b),
+        one,
+        [3, 1, 5],
+        ' (T = 1)',
+      );
+      const single = lstmSequenceInputs(1303, 1, 6, 2, 3);
+      expectSequence(
+        await lstmForward(single.x, single.h0, single.c0, single.Wx, single.Wh, single.b),
+        single,
+        [1, 6, 3],
+        ' (N = 1)',
+      );
+      const unit = lstmSequenceInputs(1314, 2, 3, 1, 1);
+      expectSequence(
+        await lstmForward(unit.x, unit.h0, unit.c0, unit.Wx, unit.Wh, unit.b),
+        unit,
+        [2, 3, 1],
+        ' (D = H = 1)',
+      );
+    },
+  );
 });

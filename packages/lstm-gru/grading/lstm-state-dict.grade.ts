@@ -104,6 +104,12 @@ exercise('lstm-gru/lstm-state-dict', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wh',
+          when: 'Wh of shape [8] (not 2-D)',
+          params: { ...p, Wh: randn([8], new Rng(2005)) },
+        },
+        {
+          name: 'ShapeError',
           argument: 'b',
           when: 'b of shape [12] where 4H = 8',
           params: { ...p, b: other.b },

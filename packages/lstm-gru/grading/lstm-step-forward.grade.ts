@@ -104,6 +104,18 @@ exercise('lstm-gru/lstm-step-forward', () => {
         },
         {
           name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [3, 20] where x has D = 4',
+          call: () => lstmStepForward(p.x, p.prevH, p.prevC, normal(1111, [3, 20]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'Wx',
+          when: 'Wx of shape [4, 0] (H = 0: no hidden unit)',
+          call: () => lstmStepForward(p.x, p.prevH, p.prevC, normal(1112, [4, 0]), p.Wh, p.b),
+        },
+        {
+          name: 'ShapeError',
           argument: 'Wh',
           when: 'Wh of shape [4, 20] where Wx is [4, 20] (H = 5)',
           call: () => lstmStepForward(p.x, p.prevH, p.prevC, p.Wx, normal(1107, [4, 20]), p.b),

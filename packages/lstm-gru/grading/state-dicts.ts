@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Rng, fromData, randn, tensor, type NestedArray, type Tensor } from '@rnn-course/core';
-import { fail, isTensor } from '@rnn-course/grader/testing';
-import type { StateDict } from '@rnn-course/lstm-gru';
+import { expectThrows, fail, isTensor } from '@rnn-course/grader/testing';
+import type { LayerSizes, StateDict } from '@rnn-course/lstm-gru';
 
 /** The four keys of a one-layer state_dict, in PyTorch's order. */
 export const KEYS = ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0'] as const;
@@ -100,4 +100,74 @@ export function expectStateDict(
 function isNested(v: unknown): boolean {
   if (typeof v === 'number') return true;
   return Array.isArray(v) && v.every(isNested);
+}
+
+/**
+ * The refusals a loader owes, as PyTorch's strict `load_state_dict` refuses them and as the
+ * sizes of a layer require, on a seeded state_dict of D = 3, H = 2 with `G` gate blocks: a
+ * missing key, a second layer's key, a state_dict of H = 2 loaded as H = 4, a bias in a weight's
+ * place (one dimension short), a ragged weight, and sizes that are not integers >= 1. Each
+ * message names the key or `sizes`.
+ */
+export async function expectLoadRefusals(
+  load: (stateDict: StateDict, sizes: LayerSizes) => unknown,
+  what: string,
+  G: number,
+  seed: number,
+): Promise<void> {
+  const sd = seededStateDict(seed, 3, 2, G);
+  const sizes = { inputSize: 3, hiddenSize: 2 };
+  const { bias_hh_l0: _dropped, ...missing } = sd;
+  const ragged = (sd.weight_hh_l0 as number[][]).map((row, i) => (i === 1 ? row.slice(1) : row));
+  const common = { what, hint: 'check' };
+  const cases = [
+    {
+      run: () => load(missing, sizes),
+      name: 'Error',
+      argument: 'stateDict',
+      when: 'a stateDict without bias_hh_l0',
+      message: /bias_hh_l0/,
+    },
+    {
+      run: () => load({ ...sd, weight_ih_l1: sd.weight_ih_l0 as NestedArray }, sizes),
+      name: 'Error',
+      argument: 'stateDict',
+      when: 'a stateDict with a second layer’s key weight_ih_l1',
+      message: /weight_ih_l1/,
+    },
+    {
+      run: () => load(sd, { inputSize: 3, hiddenSize: 4 }),
+      name: 'ShapeError',
+      argument: 'stateDict',
+      when: `a stateDict of H = 2 loaded as H = 4 (weight_ih_l0 [${2 * G}, 3] where [${4 * G}, 3] fits)`,
+      message: new RegExp(`weight_ih_l0 \\[${4 * G}, 3\\][^]*\\[${2 * G}, 3\\]`),
+    },
+    {
+      run: () => load({ ...sd, weight_ih_l0: sd.bias_ih_l0 as NestedArray }, sizes),
+      name: 'ShapeError',
+      argument: 'stateDict',
+      when: `weight_ih_l0 holding a bias [${2 * G}] where [${2 * G}, 3] fits`,
+      message: /weight_ih_l0/,
+    },
+    {
+      run: () => load({ ...sd, weight_hh_l0: ragged }, sizes),
+      name: 'ShapeError',
+      argument: 'stateDict',
+      when: 'a ragged weight_hh_l0 (its second row one number short)',
+      message: /weight_hh_l0/,
+    },
+    {
+      run: () => load(sd, { inputSize: 3, hiddenSize: 0 }),
+      name: 'RangeError',
+      argument: 'sizes',
+      when: 'sizes with hiddenSize = 0',
+    },
+    {
+      run: () => load(sd, { inputSize: 2.5, hiddenSize: 2 }),
+      name: 'RangeError',
+      argument: 'sizes',
+      when: 'sizes with inputSize = 2.5',
+    },
+  ];
+  for (const { run, ...refusal } of cases) await expectThrows(run, { ...common, ...refusal });
 }
