@@ -2,7 +2,7 @@
  * Grading suite of seq2seq-attention/additive-attention-forward: eq. 3.14 with the masked softmax
  * and the weighted sum, against the reference on padded rows.
  */
-import { Rng, randn, sequenceMask, type Tensor } from '@rnn-course/core';
+import { Rng, randn, reshape, sequenceMask, type Tensor } from '@rnn-course/core';
 import {
   check,
   exercise,
@@ -94,6 +94,20 @@ exercise('seq2seq-attention/additive-attention-forward', () => {
           when: 'mask of shape [2, 4] where keys have T = 3',
           call: () =>
             additiveAttentionForward(query, keys, values, sequenceMask([4, 2], 4), Wq, Wk, v),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask of shape [3, 3] where query has N = 2',
+          call: () =>
+            additiveAttentionForward(query, keys, values, sequenceMask([3, 2, 1], 3), Wq, Wk, v),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask of shape [2, 3, 1] (not [N, T])',
+          call: () =>
+            additiveAttentionForward(query, keys, values, reshape(mask, [2, 3, 1]), Wq, Wk, v),
         },
         {
           name: 'ShapeError',

@@ -167,6 +167,13 @@ exercise('seq2seq-attention/beam-search', () => {
         when: 'maxLength = 1.5',
         hint: 'step',
       });
+      await expectThrows(() => beamSearch(model, source, { beamWidth: 2, maxLength: 0 }), {
+        what: 'beamSearch',
+        name: 'RangeError',
+        argument: 'maxLength',
+        when: 'maxLength = 0',
+        hint: 'step',
+      });
     },
     { requires: 'values' },
   );

@@ -6,7 +6,16 @@
  * probability underflows in linear space.
  */
 import { readFileSync } from 'node:fs';
-import { fromData, logSoftmax, noGrad, tensor, vjp, type Tensor } from '@rnn-course/core';
+import {
+  fromData,
+  logSoftmax,
+  narrow,
+  noGrad,
+  tensor,
+  vjp,
+  zeros,
+  type Tensor,
+} from '@rnn-course/core';
 import {
   check,
   exercise,
@@ -14,6 +23,8 @@ import {
   expectGradients,
   expectNoInputMutation,
   expectThrows,
+  fail,
+  isTensor,
   numericGradient,
   targetModule,
   TOLERANCES,
@@ -107,14 +118,52 @@ async function expectLosses(
 const SMALL_TARGETS = [[1, 1, 2], [3], [], [4, 2, 4, 1]];
 
 exercise('seq2seq-attention/ctc-loss-and-grad', () => {
+  // An impossible labelling (two equal labels need a blank between them: three frames, and two
+  // are given) has probability 0: its loss is +∞, as PyTorch's without zero_infinity, and it adds
+  // no gradient. Without options and input lengths, the loss is the mean over full-length inputs.
   check(
-    'losses match the reference (repeated labels, an empty target, shorter inputs)',
+    'losses match the reference (repeated labels, an empty target, shorter inputs, an impossible labelling, the defaults)',
     1.5,
     async () => {
       const lp = logProbs(1401, [4, 8, 5]);
       const lengths = [8, 6, 5, 8];
       const expected = Array.from(ctcLoss(lp, SMALL_TARGETS, lengths, { reduction: 'none' }).data);
       await expectLosses(lp, SMALL_TARGETS, lengths, expected, 'losses');
+
+      const lpShort = logProbs(1405, [2, 3, 5]);
+      const got = await ctcLossAndGrad(lpShort, [[2, 2], [1]], [2, 3], { reduction: 'sum' });
+      const reference = ctcLoss(lpShort, [[2, 2], [1]], [2, 3], { reduction: 'none' }).data;
+      const feasible = reference[1] as number; // reference[0] is +Infinity
+      const impossible = got?.losses?.[0];
+      if (impossible !== Number.POSITIVE_INFINITY) {
+        fail(
+          'ctcLossAndGrad',
+          `losses[0] for targets [2, 2] over 2 frames: expected +Infinity (no alignment exists: ` +
+            `the two equal labels need a blank between them, 3 frames), received ${impossible}`,
+          { hint: 'logSpace' },
+        );
+      }
+      expectClose(got.losses[1], feasible, {
+        what: 'losses[1] (targets [1] over 3 frames), beside an impossible labelling',
+        tol: TOLERANCES.value,
+        hint: 'step',
+      });
+      expectClose(
+        isTensor(got.dlogProbs) ? narrow(got.dlogProbs, 0, 0, 1) : got.dlogProbs,
+        zeros([1, 3, 5]), // [1, T, C]
+        {
+          what: 'dlogProbs of the impossible labelling (sequence 0)',
+          tol: TOLERANCES.gradient,
+          hint: 'gradient',
+        },
+      );
+
+      const defaults = await ctcLossAndGrad(lp, SMALL_TARGETS);
+      expectClose(defaults?.loss, ctcLoss(lp, SMALL_TARGETS).item(), {
+        what: "loss without inputLengths and options (every input T frames long, reduction 'mean')",
+        tol: TOLERANCES.value,
+        hint: 'step',
+      });
     },
   );
 
@@ -249,6 +298,24 @@ exercise('seq2seq-attention/ctc-loss-and-grad', () => {
           argument: 'inputLengths',
           when: 'an input length of 5 where T = 4',
           call: () => ctcLossAndGrad(lp, targets, [5, 3]),
+        },
+        {
+          name: 'RangeError',
+          argument: 'inputLengths',
+          when: 'an input length of 0',
+          call: () => ctcLossAndGrad(lp, targets, [4, 0]),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'a label -1',
+          call: () => ctcLossAndGrad(lp, [[1, -1], [2]], lengths),
+        },
+        {
+          name: 'RangeError',
+          argument: 'targets',
+          when: 'a label 1.5 (not an integer)',
+          call: () => ctcLossAndGrad(lp, [[1, 1.5], [2]], lengths),
         },
       ];
       for (const { call, ...refusal } of refusals) {

@@ -103,10 +103,19 @@ async function expectDecoding(
 }
 
 exercise('seq2seq-attention/greedy-decode', () => {
+  // The third model ends its sequences at eos after 2 and 3 tokens and runs the first to
+  // maxLength: a finished sequence must stay finished while the others go on.
   check(
-    'ids and attention weights match the reference on a padded batch (additive, two models)',
+    'ids and attention weights match the reference on a padded batch (additive, three models, sequences ending at eos at different steps)',
     1.5,
     async () => {
+      await expectDecoding(
+        'additive',
+        1233,
+        BATCH.source.map((r) => [...r]),
+        [...BATCH.sourceLengths],
+        6,
+      );
       await expectDecoding(
         'additive',
         1201,

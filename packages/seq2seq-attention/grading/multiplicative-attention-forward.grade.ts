@@ -2,7 +2,7 @@
  * Grading suite of seq2seq-attention/multiplicative-attention-forward: Luong's dot and general
  * scores (eq. 3.16) with the masked softmax and the weighted sum, against the reference.
  */
-import { sequenceMask, type Tensor } from '@rnn-course/core';
+import { reshape, sequenceMask, type Tensor } from '@rnn-course/core';
 import {
   agrees,
   check,
@@ -99,6 +99,20 @@ exercise('seq2seq-attention/multiplicative-attention-forward', () => {
           when: 'mask of shape [2, 2] where keys have T = 3',
           call: () =>
             multiplicativeAttentionForward(query, keys, values, sequenceMask([2, 2], 2), Wa),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask of shape [3, 3] where query has N = 2',
+          call: () =>
+            multiplicativeAttentionForward(query, keys, values, sequenceMask([3, 2, 1], 3), Wa),
+        },
+        {
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'mask of shape [2, 3, 1] (not [N, T])',
+          call: () =>
+            multiplicativeAttentionForward(query, keys, values, reshape(mask, [2, 3, 1]), Wa),
         },
         {
           name: 'ShapeError',

@@ -209,6 +209,28 @@ exercise('seq2seq-attention/seq2seq-loss-and-grad', () => {
           hint: 'step',
         },
       );
+      await expectThrows(() => seq2seqLossAndGrad(model, { ...batch, targetLengths: [3, 2] }), {
+        what: 'seq2seqLossAndGrad',
+        name: 'ShapeError',
+        argument: 'batch',
+        when: 'two target lengths for three sources',
+        hint: 'step',
+      });
+      await expectThrows(
+        () =>
+          seq2seqLossAndGrad(model, {
+            ...batch,
+            target: batch.target.map(() => []),
+            targetLengths: batch.target.map(() => 0),
+          }),
+        {
+          what: 'seq2seqLossAndGrad',
+          name: 'ShapeError',
+          argument: 'batch',
+          when: 'target rows of length 0 (no step to decode)',
+          hint: 'step',
+        },
+      );
     },
     { requires: 'values' },
   );

@@ -33,11 +33,13 @@ async function expectTop(
   L: number,
   p: number,
   label: string,
+  withRng = true,
 ) {
   const { x, h0, layers } = stackedInputs(seed, N, T, D, H, L);
-  const rng = p > 0 ? new Rng(seed + 1) : undefined;
+  const draws = p > 0 && withRng;
+  const rng = draws ? new Rng(seed + 1) : undefined;
   const { h } = await stackedRnnForward(x, h0, layers, p, rng);
-  const expected = stackedRnn(x, h0, layers, p, p > 0 ? new Rng(seed + 1) : undefined); // [N, T, H]
+  const expected = stackedRnn(x, h0, layers, p, draws ? new Rng(seed + 1) : undefined); // [N, T, H]
   const explain = () => {
     if (agrees(h, rnn(x, h0[0]!, layers[0]!.Wx, layers[0]!.Wh, layers[0]!.b))) {
       return {
@@ -45,7 +47,7 @@ async function expectTop(
         hint: 'layers',
       };
     }
-    if (p > 0 && agrees(h, stackedRnn(x, h0, layers, 0))) {
+    if (draws && agrees(h, stackedRnn(x, h0, layers, 0))) {
       return {
         text: 'h is what the stack computes without dropout: with an rng and p > 0, draw a mask for the input of every layer above the first (dropoutMask, l = 1, …, L−1 in order).',
         hint: 'dropout',
@@ -59,11 +61,13 @@ async function expectTop(
 }
 
 exercise('seq2seq-attention/stacked-rnn-forward', () => {
+  // Without an rng the stack is evaluated: p > 0 then drops nothing.
   check(
-    'three layers without dropout match the reference (N = 2, T = 4, D = 3, H = 4)',
+    'three layers without dropout match the reference (N = 2, T = 4, D = 3, H = 4), and p = 0.4 without an rng drops nothing',
     1,
     async () => {
       await expectTop(901, 2, 4, 3, 4, 3, 0, '');
+      await expectTop(910, 2, 4, 3, 4, 3, 0.4, ' (p = 0.4 without an rng: evaluation)', false);
     },
   );
 
