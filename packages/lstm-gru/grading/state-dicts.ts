@@ -168,6 +168,12 @@ export async function expectLoadRefusals(
       argument: 'sizes',
       when: 'sizes with inputSize = 2.5',
     },
+    {
+      run: () => load(sd, { inputSize: 0, hiddenSize: 2 }),
+      name: 'RangeError',
+      argument: 'sizes',
+      when: 'sizes with inputSize = 0',
+    },
   ];
   for (const { run, ...refusal } of cases) await expectThrows(run, { ...common, ...refusal });
 }
