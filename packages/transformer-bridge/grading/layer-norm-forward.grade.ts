@@ -105,23 +105,29 @@ exercise('transformer-bridge/layer-norm-forward', () => {
     await expectNorm(x, gamma, beta, '(x [2, 3, 5])');
   });
 
-  // Edge cases, same tolerance: one position of a batch of one; 2-D x [N, D]; D = 1, where
+  // Edge cases, same tolerance: one position of a batch of one; 2-D x [N, D]; 1-D x [D]; D = 1, where
   // x − μ = 0 and out = β exactly; a constant row (σ² = 0: eps keeps it finite); rows far from
   // zero (an offset of 1e4, where E[x²] − μ² would lose every digit).
-  check('N = T = 1, x [N, D], D = 1, a constant row, and rows offset by 1e4', 1, async () => {
-    const a = seededInputs(1711, [1, 1, 4]);
-    await expectNorm(a.x, a.gamma, a.beta, '(x [1, 1, 4])');
-    const b = seededInputs(1712, [3, 6]);
-    await expectNorm(b.x, b.gamma, b.beta, '(x [3, 6])');
-    const c = seededInputs(1713, [2, 3, 1]);
-    await expectNorm(c.x, c.gamma, c.beta, '(D = 1)');
-    const d = seededInputs(1714, [2, 4]);
-    d.x.data.fill(0.75, 0, 4); // row 0 constant
-    const constant = await expectNorm(d.x, d.gamma, d.beta, '(a constant row)');
-    expectFinite(constant.out, 'out (a constant row)', { hint: 'variance' });
-    const e = seededInputs(1715, [2, 5]);
-    await expectNorm(add(e.x, 1e4), e.gamma, e.beta, '(rows offset by 1e4)');
-  });
+  check(
+    'N = T = 1, x [N, D], x [D], D = 1, a constant row, and rows offset by 1e4',
+    1,
+    async () => {
+      const a = seededInputs(1711, [1, 1, 4]);
+      await expectNorm(a.x, a.gamma, a.beta, '(x [1, 1, 4])');
+      const b = seededInputs(1712, [3, 6]);
+      await expectNorm(b.x, b.gamma, b.beta, '(x [3, 6])');
+      const vector = seededInputs(1716, [6]); // one position, no batch axes
+      await expectNorm(vector.x, vector.gamma, vector.beta, '(x [6])');
+      const c = seededInputs(1713, [2, 3, 1]);
+      await expectNorm(c.x, c.gamma, c.beta, '(D = 1)');
+      const d = seededInputs(1714, [2, 4]);
+      d.x.data.fill(0.75, 0, 4); // row 0 constant
+      const constant = await expectNorm(d.x, d.gamma, d.beta, '(a constant row)');
+      expectFinite(constant.out, 'out (a constant row)', { hint: 'variance' });
+      const e = seededInputs(1715, [2, 5]);
+      await expectNorm(add(e.x, 1e4), e.gamma, e.beta, '(rows offset by 1e4)');
+    },
+  );
 
   // The promises of the doc comment: γ and β of the wrong shape refused; x, γ, β read, never
   // written; out a new tensor. With the values, so that doing nothing scores nothing.

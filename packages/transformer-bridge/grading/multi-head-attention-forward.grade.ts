@@ -9,6 +9,7 @@ import {
   matmul,
   maskedFill,
   mul,
+  ones,
   permute,
   reshape,
   scale,
@@ -238,6 +239,18 @@ exercise('transformer-bridge/multi-head-attention-forward', () => {
         when: 'numHeads = 3 for E = 4',
         hint: 'project',
       });
+      for (const [bad, when] of [
+        [0, 'numHeads = 0'],
+        [1.5, 'numHeads = 1.5 (not an integer)'],
+      ] as const) {
+        await expectThrows(call(c.query, c.key, c.value, bad), {
+          what,
+          name: 'RangeError',
+          argument: 'numHeads',
+          when,
+          hint: 'project',
+        });
+      }
       await expectThrows(call(normal(1353, [2, 3, 5]), c.key, c.value, 2), {
         what,
         name: 'ShapeError',
@@ -264,6 +277,13 @@ exercise('transformer-bridge/multi-head-attention-forward', () => {
         name: 'ShapeError',
         argument: 'mask',
         when: 'a mask [3, 3] for scores [2, 3, 2]',
+        hint: 'mask',
+      });
+      await expectThrows(call(c.query, c.key, c.value, 2, ones([1, 2, 3, 2])), {
+        what,
+        name: 'ShapeError',
+        argument: 'mask',
+        when: 'a mask [1, 2, 3, 2] for scores [2, 3, 2] (more axes than the scores)',
         hint: 'mask',
       });
     },

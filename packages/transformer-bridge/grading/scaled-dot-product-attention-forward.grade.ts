@@ -250,6 +250,39 @@ exercise('transformer-bridge/scaled-dot-product-attention-forward', () => {
         when: 'K [2, 3, 4] and V [2, 4, 3]',
         hint: 'ops',
       });
+      const otherLead = attentionInputs(1134, [3], 2, 3, 4, 3).K; // batch 3 against Q's 2
+      await expectThrows(() => scaledDotProductAttentionForward(p.Q, otherLead, p.V), {
+        what: 'scaledDotProductAttentionForward',
+        name: 'ShapeError',
+        argument: 'K',
+        when: 'Q [2, 2, 4] and K [3, 3, 4] (other leading axes)',
+        hint: 'ops',
+      });
+      const otherRank = attentionInputs(1135, [1, 2], 2, 3, 4, 3).V; // one more leading axis
+      await expectThrows(() => scaledDotProductAttentionForward(p.Q, p.K, otherRank), {
+        what: 'scaledDotProductAttentionForward',
+        name: 'ShapeError',
+        argument: 'V',
+        when: 'K [2, 3, 4] and V [1, 2, 3, 3] (another rank)',
+        hint: 'ops',
+      });
+      await expectThrows(() => scaledDotProductAttentionForward(ones([4]), p.K, p.V), {
+        what: 'scaledDotProductAttentionForward',
+        name: 'ShapeError',
+        argument: 'Q',
+        when: 'Q [4] (not [..., Tq, dk])',
+        hint: 'ops',
+      });
+      await expectThrows(
+        () => scaledDotProductAttentionForward(p.Q, p.K, p.V, ones([1, 2, 2, 3])),
+        {
+          what: 'scaledDotProductAttentionForward',
+          name: 'ShapeError',
+          argument: 'mask',
+          when: 'a mask [1, 2, 2, 3] for scores [2, 2, 3] (more axes than the scores)',
+          hint: 'mask',
+        },
+      );
       await expectThrows(() => scaledDotProductAttentionForward(p.Q, p.K, p.V, causalMask(3)), {
         what: 'scaledDotProductAttentionForward',
         name: 'ShapeError',
