@@ -324,16 +324,7 @@ function fromEvents(
         : `importing ${file} never finished (${seconds} and more): a top-level await that never ` +
           'settles, or a loop at the top level of the module?');
     if (!imported) return report(e, file, 'error', why, checks);
-    for (const t of pending) {
-      checks.push({
-        name: t.name,
-        status: 'error',
-        message: why,
-        points: 0,
-        maxPoints: t.points,
-        durationMs: 0,
-      });
-    }
+    for (const t of pending) checks.push(unfinishedCheck(t, why));
     return report(
       e,
       file,
@@ -359,14 +350,7 @@ function fromEvents(
         ? 'no result came back from this check although its suite finished: grade again'
         : errorText(cause, ctx);
     for (const t of declared.filter((d) => !done.has(d.name))) {
-      checks.push({
-        name: t.name,
-        status: 'error',
-        message: why,
-        points: 0,
-        maxPoints: t.points,
-        durationMs: 0,
-      });
+      checks.push(unfinishedCheck(t, why));
     }
     const order = declared.map((d) => d.name);
     checks.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -408,6 +392,18 @@ function fromEvents(
   if (status === 'not-started')
     message = checks.find((c) => c.status === 'not-started')?.message ?? message;
   return report(e, file, status, message, checks);
+}
+
+/** A check that ran out of time or whose result never came: an error worth nothing. */
+function unfinishedCheck(t: { name: string; points: number }, why: string): CheckReport {
+  return {
+    name: t.name,
+    status: 'error',
+    message: why,
+    points: 0,
+    maxPoints: t.points,
+    durationMs: 0,
+  };
 }
 
 function checkOf(t: TestEvent, e: Exercise, ctx: Ctx): CheckReport {
