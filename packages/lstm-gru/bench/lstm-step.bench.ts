@@ -94,20 +94,32 @@ function torchRound(seconds: number): TorchRound | string {
   return { torch: r.torch, float64: r.float64.cpuMs, float32: r.float32.cpuMs };
 }
 
+/**
+ * Runs `script` (next to this file) for `mode` at the bench's sizes in a child process: the JSON
+ * of its last line, or why it could not run.
+ */
+function childRound(script: string, mode: string, seconds: number): unknown | { failed: string } {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const args = ['--import', 'tsx', path, mode, ...[N, T, D, H, seconds].map(String)];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) {
+    return { failed: (run.stderr || run.error?.message || '').trim().split('\n').at(-1) ?? '' };
+  }
+  return JSON.parse(last);
+}
+
+const failed = (r: unknown): r is { failed: string } =>
+  typeof r === 'object' && r !== null && 'failed' in r;
+
 /** One round of a course implementation in a child process: its median CPU ms per step. */
 function courseRound(
   which: 'reference' | 'solutions' | 'reference-in-lab',
   seconds: number,
 ): number {
-  const script = fileURLToPath(new URL('./course-lstm-step.ts', import.meta.url));
-  const args = ['--import', 'tsx', script, which, ...[N, T, D, H, seconds].map(String)];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
-  if (run.status !== 0 || !last.startsWith('{')) {
-    const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
-    throw new Error(`the course's ${which} step could not run (${why})`);
-  }
-  return (JSON.parse(last) as { cpuMs: number }).cpuMs;
+  const r = childRound('./course-lstm-step.ts', which, seconds);
+  if (failed(r)) throw new Error(`the course's ${which} step could not run (${r.failed})`);
+  return (r as { cpuMs: number }).cpuMs;
 }
 
 /** One TensorFlow.js round on `backend` in a child process, or the reason there is none. */
@@ -115,15 +127,9 @@ function tfjsRound(
   backend: 'wasm' | 'cpu',
   seconds: number,
 ): { version: string; simd: boolean; threads: boolean; cpuMs: number } | string {
-  const script = fileURLToPath(new URL('./tfjs-lstm-step.ts', import.meta.url));
-  const args = ['--import', 'tsx', script, backend, ...[N, T, D, H, seconds].map(String)];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const last = run.stdout?.trim().split('\n').at(-1) ?? '';
-  if (run.status !== 0 || !last.startsWith('{')) {
-    const why = (run.stderr || run.error?.message || '').trim().split('\n').at(-1);
-    return `TensorFlow.js could not run (${why})`;
-  }
-  return JSON.parse(last);
+  const r = childRound('./tfjs-lstm-step.ts', backend, seconds);
+  if (failed(r)) return `TensorFlow.js could not run (${r.failed})`;
+  return r as { version: string; simd: boolean; threads: boolean; cpuMs: number };
 }
 
 const stepSizes = { N, T, D, H };
